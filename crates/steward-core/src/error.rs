@@ -1,0 +1,140 @@
+//! Typed errors of the core. Hosts turn them into a kind plus a message; nobody matches strings.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem with one field of user input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field, as the user named it (`country`, `end_date`, `people[2].email`, ...).
+    pub field: String,
+    /// What is wrong, in a sentence a user understands.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Every problem found in one piece of input, reported together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0}")]
+    Invalid(Invalid),
+
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error(
+        "the database at {path} has schema version {found}, but this version of Steward understands \
+         schema versions up to {supported}; it was left untouched: use a newer Steward to open it"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("cannot open the database at {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What kind of failure, for hosts to branch on (UI colours, CLI exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Invalid,
+    NotFound,
+    Conflict,
+    NewerSchema,
+    Storage,
+    Io,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::NewerSchema { .. } => ErrorKind::NewerSchema,
+            Error::Open { .. } | Error::Database(_) => ErrorKind::Storage,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// The individual field problems of an `Invalid` error (empty for other kinds).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Error::Invalid(inv) => &inv.0,
+            _ => &[],
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid(Invalid(vec![FieldError::new(field, message)]))
+    }
+
+    pub fn not_found(what: &'static str, id: impl fmt::Display) -> Self {
+        Error::NotFound { what, id: id.to_string() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Collects field errors so that every problem in one input is reported at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+    /// Records the error of `r` (if any) and gives back its value.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn finish(self) -> Result<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(Invalid(self.0))) }
+    }
+}
