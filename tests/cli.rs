@@ -60,11 +60,23 @@ fn new_collaboration_shows_in_json_list() {
 fn full_flow_with_parties_people_and_roles() {
     let env = Env::new();
     let c = env.id(&["collab", "new", "--title", "Quantum sensors", "--start", "2027-01-01", "--end", "2029-12-31"]);
-    let a = env.id(&["party", "add", "--name", "The University of Northmoor", "--country", "gb", "--kind", "university"]);
+    let a =
+        env.id(&["party", "add", "--name", "The University of Northmoor", "--country", "gb", "--kind", "university"]);
     let b = env.id(&["party", "add", "--name", "Ferrant Cryogenics GmbH", "--country", "DE", "--kind", "company"]);
     env.ok(&["collab", "add-party", &c, "--party", &a, "--role", "lead"]);
     env.ok(&["collab", "add-party", &c, "--party", &b, "--role", "partner"]);
-    env.id(&["person", "add", "--name", "Helen Achterberg", "--email", "h@northmoor.ac.uk", "--party", &a, "--orcid", "0000-0002-1825-0097"]);
+    env.id(&[
+        "person",
+        "add",
+        "--name",
+        "Helen Achterberg",
+        "--email",
+        "h@northmoor.ac.uk",
+        "--party",
+        &a,
+        "--orcid",
+        "0000-0002-1825-0097",
+    ]);
 
     let show = env.json(&["collab", "show", &c, "--json"]);
     assert_eq!(show["title"], "Quantum sensors");
@@ -110,11 +122,22 @@ fn invalid_input_names_every_field_and_exits_3() {
         .stderr(predicate::str::contains("country: 'UK' is not an ISO 3166-1 alpha-2 country code"));
 
     let p = env.id(&["party", "add", "--name", "Acme", "--country", "GB"]);
-    env.cmd(&["person", "add", "--name", "A", "--email", "not-an-email", "--party", &p, "--orcid", "0000-0002-1825-0098"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("email: 'not-an-email' is not an e-mail address"))
-        .stderr(predicate::str::contains("orcid: '0000-0002-1825-0098' has a wrong check digit"));
+    env.cmd(&[
+        "person",
+        "add",
+        "--name",
+        "A",
+        "--email",
+        "not-an-email",
+        "--party",
+        &p,
+        "--orcid",
+        "0000-0002-1825-0098",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("email: 'not-an-email' is not an e-mail address"))
+    .stderr(predicate::str::contains("orcid: '0000-0002-1825-0098' has a wrong check digit"));
 
     // Nothing half-done was stored.
     assert_eq!(env.json(&["collab", "list", "--json"]), Value::Array(vec![]));
@@ -124,11 +147,13 @@ fn invalid_input_names_every_field_and_exits_3() {
 #[test]
 fn json_errors_are_json_on_stderr() {
     let env = Env::new();
-    let out = env.cmd(&["--json", "party", "add", "--name", "", "--country", "ZZ"]).assert().code(3).get_output().clone();
+    let out =
+        env.cmd(&["--json", "party", "add", "--name", "", "--country", "ZZ"]).assert().code(3).get_output().clone();
     assert!(out.stdout.is_empty());
     let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
     assert_eq!(err["error"]["kind"], "invalid");
-    let fields: Vec<&str> = err["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> =
+        err["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(fields, ["legal_name", "country"]);
 }
 
@@ -225,4 +250,20 @@ fn archive_and_restore_collaborations() {
     env.cmd(&["collab", "add-party", &c, "--party", &p]).assert().code(5).stderr(predicate::str::contains("archived"));
     env.ok(&["collab", "restore", &c]);
     assert_eq!(env.json(&["collab", "list", "--json"]).as_array().map(Vec::len), Some(1));
+}
+
+/// The `steward` binary is built without the desktop shell's toolkit: no package it depends on
+/// (normal or build dependencies) is tauri or one of its crates.
+#[test]
+fn the_cli_does_not_depend_on_tauri() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "-p", "steward-cli", "-e", "normal,build", "--prefix", "none", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("steward-core"), "the tree was read: {tree}");
+    let tauri: Vec<&str> = tree.lines().filter(|l| l.starts_with("tauri") || l.starts_with("wry ")).collect();
+    assert!(tauri.is_empty(), "steward-cli depends on {tauri:?}");
 }

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 const APP: &str = env!("CARGO_BIN_EXE_steward-desktop");
 
+/// Two WebKit sessions at once crash each other's pages: the tests take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
@@ -59,7 +62,9 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // tauri-driver leaves WebKitWebDriver behind when killed alone: end the whole group.
-        let _ = Command::new("kill").args(["-TERM", &format!("-{}", self.child.id())]).status();
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM);
+        }
         let _ = self.child.wait();
     }
 }
@@ -75,16 +80,35 @@ async fn text_of(c: &Client, css: &str) -> String {
     el.text().await.expect("text")
 }
 
+/// The text of each cell of each row matched by `rows`, white space collapsed.
+async fn row_cells(c: &Client, rows: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for row in c.find_all(Locator::Css(rows)).await.expect("rows") {
+        let mut cells = Vec::new();
+        for cell in row.find_all(Locator::Css("td")).await.expect("cells") {
+            // WebKitWebDriver drops some spaces at element edges; read the DOM text instead.
+            let text = cell.prop("textContent").await.expect("text").unwrap_or_default();
+            cells.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        out.push(cells);
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn fresh_store_opens_on_the_demo_collaboration() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
     let c = driver.connect().await;
 
-    let list = text_of(&c, "[data-testid=collab-list]").await;
-    assert!(list.contains("Low-loss superconducting resonators for quantum sensing"), "{list}");
-    assert!(list.contains("DE · GB · JP"), "{list}");
-    assert!(list.contains("1 January 2027 – 31 December 2029"), "{list}");
+    text_of(&c, "[data-testid=collab-list]").await;
+    let cells = row_cells(&c, "[data-testid=collab-list] tbody tr").await;
+    assert_eq!(cells.len(), 1, "one collaboration: {cells:?}");
+    assert_eq!(cells[0][0], "Low-loss superconducting resonators for quantum sensing");
+    assert_eq!(cells[0][1], "active");
+    assert_eq!(cells[0][2], "DE · GB · JP (3)");
+    assert_eq!(cells[0][3], "1 January 2027 – 31 December 2029");
     assert_eq!(c.title().await.expect("title"), "Steward");
 
     let png = c.screenshot().await.expect("screenshot");
@@ -94,6 +118,7 @@ async fn fresh_store_opens_on_the_demo_collaboration() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_newer_store_is_reported_in_the_window_and_left_alone() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("future.db");
     {

@@ -57,7 +57,8 @@ fn main() -> ExitCode {
         }
         Err(Failure::Core(e)) => {
             if json_errors {
-                let body = json!({ "error": { "kind": e.kind(), "message": e.to_string(), "fields": e.field_errors() } });
+                let body =
+                    json!({ "error": { "kind": e.kind(), "message": e.to_string(), "fields": e.field_errors() } });
                 eprintln!("{body}");
             } else if e.field_errors().is_empty() {
                 eprintln!("error: {e}");
@@ -120,11 +121,19 @@ struct Out {
 
 impl Out {
     fn id(self, id: i64) -> Outcome {
-        if self.json { output::json(&json!({ "id": id }))? } else { output::text(&id.to_string())? }
+        if self.json {
+            output::json(&json!({ "id": id }))?
+        } else {
+            output::text(&id.to_string())?
+        }
         Ok(())
     }
     fn done(self, message: &str) -> Outcome {
-        if self.json { output::json(&json!({ "ok": true }))? } else { output::text(message)? }
+        if self.json {
+            output::json(&json!({ "ok": true }))?
+        } else {
+            output::text(message)?
+        }
         Ok(())
     }
 }
@@ -251,7 +260,10 @@ fn party(s: &mut Steward, cmd: PartyCmd, out: Out) -> Outcome {
             if out.json {
                 return Ok(output::json(&list)?);
             }
-            Ok(output::text(&output::table(&["ID", "COUNTRY", "KIND", "NAME"], &list.iter().map(party_row).collect::<Vec<_>>()))?)
+            Ok(output::text(&output::table(
+                &["ID", "COUNTRY", "KIND", "NAME"],
+                &list.iter().map(party_row).collect::<Vec<_>>(),
+            ))?)
         }
         PartyCmd::Show { id } => {
             let p = s.party(id)?;

@@ -244,7 +244,8 @@ mod tests {
         let new = NewPerson { name: "Ada Byron".into(), email: "ada@northmoor.ac.uk".into(), orcid: None, party_id: p };
         s.add_person(&new).expect("person");
         assert_eq!(s.add_person(&new).expect_err("dup").kind(), ErrorKind::Conflict);
-        let err = s.add_person(&NewPerson { party_id: 99, email: "x@y.org".into(), ..new.clone() }).expect_err("no party");
+        let err =
+            s.add_person(&NewPerson { party_id: 99, email: "x@y.org".into(), ..new.clone() }).expect_err("no party");
         assert_eq!(err.field_errors()[0].field, "party");
         assert_eq!(s.people(Some(p), None, false).expect("l").len(), 1);
         assert_eq!(s.people(Some(42), None, false).expect_err("nf").kind(), ErrorKind::NotFound);

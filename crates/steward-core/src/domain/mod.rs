@@ -226,7 +226,10 @@ impl CollabFields {
         }
         if let (Some(e), Some(s)) = (end_date.or(start_date), sunset_date) {
             if s < e {
-                p.push("sunset_date", format!("{s} is before the {} {e}", if end_date.is_some() { "end date" } else { "start date" }));
+                p.push(
+                    "sunset_date",
+                    format!("{s} is before the {} {e}", if end_date.is_some() { "end date" } else { "start date" }),
+                );
             }
         }
         p.finish()?;
@@ -358,7 +361,8 @@ mod tests {
             created_at: DateTime::<Utc>::MIN_UTC,
             updated_at: DateTime::<Utc>::MIN_UTC,
         };
-        let patch = CollaborationPatch { summary: Some(String::new()), status: Some("Active".into()), ..Default::default() };
+        let patch =
+            CollaborationPatch { summary: Some(String::new()), status: Some("Active".into()), ..Default::default() };
         let g = CollabFields::merge(Some(&base), &patch).expect("valid");
         assert_eq!(g.title, "T");
         assert_eq!(g.summary, None);
@@ -368,9 +372,10 @@ mod tests {
 
     #[test]
     fn party_and_person_validation() {
-        let err = PartyFields::validate(&NewParty { kind: Some("bank".into()), country: "UK".into(), ..Default::default() })
-            .err()
-            .expect("must fail");
+        let err =
+            PartyFields::validate(&NewParty { kind: Some("bank".into()), country: "UK".into(), ..Default::default() })
+                .err()
+                .expect("must fail");
         let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["legal_name", "kind", "country"]);
         let err = PersonFields::validate(&NewPerson {

@@ -52,11 +52,7 @@ pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
         email_address::Options::default().with_required_tld().without_display_text(),
     )
     .is_ok();
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(FieldError::new(field, format!("'{v}' is not an e-mail address")))
-    }
+    if ok { Ok(v.to_string()) } else { Err(FieldError::new(field, format!("'{v}' is not an e-mail address"))) }
 }
 
 /// An ORCID iD: `0000-0002-1825-0097`, with or without the `https://orcid.org/` prefix; the last
@@ -77,7 +73,8 @@ pub fn orcid(field: &str, value: &str) -> Result<String, FieldError> {
     if !shape_ok {
         return Err(FieldError::new(field, format!("'{v}' is not an ORCID iD (form 0000-0000-0000-000X)")));
     }
-    let digits: Vec<u32> = bare.chars().filter(|c| c.is_ascii_digit()).take(15).filter_map(|c| c.to_digit(10)).collect();
+    let digits: Vec<u32> =
+        bare.chars().filter(|c| c.is_ascii_digit()).take(15).filter_map(|c| c.to_digit(10)).collect();
     let total = digits.iter().fold(0u32, |t, d| (t + d) * 2);
     let check = (12 - total % 11) % 11;
     let expected = if check == 10 { 'X' } else { char::from_digit(check, 10).unwrap_or('?') };

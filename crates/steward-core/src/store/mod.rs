@@ -118,7 +118,11 @@ impl Store {
     }
 
     /// Runs `f` in one transaction: all of it lands, or none of it.
-    pub(crate) fn atomically<T, S>(owner: &mut S, conn: impl Fn(&mut S) -> &mut Store, f: impl FnOnce(&mut S) -> Result<T>) -> Result<T> {
+    pub(crate) fn atomically<T, S>(
+        owner: &mut S,
+        conn: impl Fn(&mut S) -> &mut Store,
+        f: impl FnOnce(&mut S) -> Result<T>,
+    ) -> Result<T> {
         conn(owner).conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(owner) {
             Ok(v) => {
@@ -232,10 +236,12 @@ mod tests {
             assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
             let ok: String = store.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
             assert_eq!(ok, "ok");
-            let fk: i64 = store.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("fk");
+            let fk: i64 =
+                store.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("fk");
             assert_eq!(fk, 0);
             if from >= 1 {
-                let n: i64 = store.conn.query_row("SELECT count(*) FROM collaboration_party", [], |r| r.get(0)).expect("n");
+                let n: i64 =
+                    store.conn.query_row("SELECT count(*) FROM collaboration_party", [], |r| r.get(0)).expect("n");
                 assert_eq!(n, 1, "data survives the upgrade from {from}");
             }
         }
@@ -260,7 +266,8 @@ mod tests {
         assert!(msg.contains(&format!("schema version {}", SCHEMA_VERSION + 7)), "{msg}");
         assert!(msg.contains(&format!("up to {SCHEMA_VERSION}")), "{msg}");
         assert_eq!(std::fs::read(&path).expect("read"), before);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
         assert_eq!(names.len(), 1, "no journal or WAL files were created: {names:?}");
     }
 
@@ -268,10 +275,11 @@ mod tests {
     fn foreign_files_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let text = dir.path().join("notes.db");
-        std::fs::write(&text, b"these are not the tables you are looking for, not at all, no").expect("write");
+        let junk = b"these are not the tables you are looking for, not at all, no".repeat(20);
+        std::fs::write(&text, &junk).expect("write");
         let err = Store::open(&text).expect_err("not sqlite");
         assert!(err.to_string().contains("not a SQLite database"), "{err}");
-        assert_eq!(std::fs::read(&text).expect("read").len(), 61);
+        assert_eq!(std::fs::read(&text).expect("read"), junk);
 
         let other = dir.path().join("other.db");
         Connection::open(&other).expect("create").execute_batch("CREATE TABLE t (x)").expect("table");

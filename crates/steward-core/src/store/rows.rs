@@ -2,8 +2,8 @@
 
 use super::Store;
 use crate::domain::{
-    CollabFields, CollabStatus, Collaboration, CollaborationSummary, Id, Member, Party, PartyFields, PartyKind,
-    Person, PersonFields, Role,
+    CollabFields, CollabStatus, Collaboration, CollaborationSummary, Id, Member, Party, PartyFields, PartyKind, Person,
+    PersonFields, Role,
 };
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -40,8 +40,7 @@ fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
     parsed(row, idx, |s| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc)))
 }
 
-const COLLAB_COLS: &str =
-    "c.id, c.title, c.summary, c.status, c.start_date, c.end_date, c.sunset_date, c.archived_at, c.created_at, c.updated_at";
+const COLLAB_COLS: &str = "c.id, c.title, c.summary, c.status, c.start_date, c.end_date, c.sunset_date, c.archived_at, c.created_at, c.updated_at";
 
 fn collab_row(row: &Row<'_>) -> rusqlite::Result<Collaboration> {
     Ok(Collaboration {
@@ -58,7 +57,8 @@ fn collab_row(row: &Row<'_>) -> rusqlite::Result<Collaboration> {
     })
 }
 
-const PARTY_COLS: &str = "p.id, p.legal_name, p.short_name, p.kind, p.registration_number, p.address, p.country, p.archived_at";
+const PARTY_COLS: &str =
+    "p.id, p.legal_name, p.short_name, p.kind, p.registration_number, p.address, p.country, p.archived_at";
 
 fn party_row(row: &Row<'_>) -> rusqlite::Result<Party> {
     Ok(Party {
@@ -120,12 +120,26 @@ impl Store {
         let n = self.conn.execute(
             "UPDATE collaboration SET title = ?2, summary = ?3, status = ?4, start_date = ?5, end_date = ?6,
              sunset_date = ?7, updated_at = ?8 WHERE id = ?1",
-            params![id, f.title, f.summary, f.status.as_str(), day(f.start_date), day(f.end_date), day(f.sunset_date), ts(now)],
+            params![
+                id,
+                f.title,
+                f.summary,
+                f.status.as_str(),
+                day(f.start_date),
+                day(f.end_date),
+                day(f.sunset_date),
+                ts(now)
+            ],
         )?;
         if n == 0 { Err(Error::not_found("collaboration", id)) } else { Ok(()) }
     }
 
-    pub(crate) fn set_collaboration_archived(&self, id: Id, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) fn set_collaboration_archived(
+        &self,
+        id: Id,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let n = self.conn.execute(
             "UPDATE collaboration SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, at.map(ts), ts(now)],
@@ -190,9 +204,10 @@ impl Store {
     }
 
     pub(crate) fn remove_member(&self, collab: Id, party: Id) -> Result<bool> {
-        let n = self
-            .conn
-            .execute("DELETE FROM collaboration_party WHERE collaboration_id = ?1 AND party_id = ?2", params![collab, party])?;
+        let n = self.conn.execute(
+            "DELETE FROM collaboration_party WHERE collaboration_id = ?1 AND party_id = ?2",
+            params![collab, party],
+        )?;
         Ok(n > 0)
     }
 
@@ -215,7 +230,15 @@ impl Store {
             .execute(
                 "INSERT INTO party (legal_name, short_name, kind, registration_number, address, country, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![f.legal_name, f.short_name, f.kind.as_str(), f.registration_number, f.address, f.country, ts(now)],
+                params![
+                    f.legal_name,
+                    f.short_name,
+                    f.kind.as_str(),
+                    f.registration_number,
+                    f.address,
+                    f.country,
+                    ts(now)
+                ],
             )
             .map_err(|e| {
                 if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
@@ -250,12 +273,24 @@ impl Store {
     /// Deletes a party nothing refers to; a referenced one must be archived instead.
     pub(crate) fn delete_party(&self, id: Id) -> Result<()> {
         let party = self.party(id)?;
+        let (collabs, people): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM collaboration_party WHERE party_id = ?1),
+                    (SELECT count(*) FROM person WHERE party_id = ?1)",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if collabs + people > 0 {
+            return Err(Error::Conflict(format!(
+                "party {id} ({}) is referenced by {collabs} collaboration(s) and {people} person record(s); archive it instead",
+                party.display_name()
+            )));
+        }
+        // The foreign keys (ON DELETE RESTRICT) still guard tables added later.
         match self.conn.execute("DELETE FROM party WHERE id = ?1", [id]) {
             Ok(_) => Ok(()),
-            Err(e) if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => Err(Error::Conflict(format!(
-                "party {id} ({}) is referenced by collaborations or people; archive it instead",
-                party.display_name()
-            ))),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Err(Error::Conflict(
+                format!("party {id} ({}) is referenced by other records; archive it instead", party.display_name()),
+            )),
             Err(e) => Err(e.into()),
         }
     }
