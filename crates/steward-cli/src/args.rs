@@ -8,8 +8,7 @@ use std::path::PathBuf;
 #[command(
     name = "steward",
     version,
-    about = "Research-collaboration agreements and IP stewardship, on your own machine",
-    propagate_version = true
+    about = "Research-collaboration agreements and IP stewardship, on your own machine"
 )]
 pub struct Cli {
     /// The store to use [default: the platform data folder, e.g. ~/.local/share/steward/steward.db]
@@ -39,6 +38,123 @@ pub enum Command {
     /// People: who works for a party
     #[command(subcommand)]
     Person(PersonCmd),
+    /// The clause library: list, show, check and import templates
+    #[command(subcommand)]
+    Template(TemplateCmd),
+    /// Review clause versions: approve, reject, deprecate
+    #[command(subcommand)]
+    Clause(ClauseCmd),
+    /// Agreements: draft, change, render and compare
+    #[command(subcommand)]
+    Agreement(AgreementCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCmd {
+    /// List every clause and agreement kind with its versions
+    List,
+    /// Show a template's versions, content and review history
+    Show {
+        id: String,
+        /// The version to show [default: the newest]
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Check a folder (or file) of templates as the library would before importing it
+    Check { path: PathBuf },
+    /// Import a folder (or file) of templates as new draft versions, after checking them
+    Import { path: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Clause (or kind) id
+    pub id: String,
+    /// The version [default: the newest that can take this step]
+    #[arg(long)]
+    pub version: Option<i64>,
+    /// Why (kept in the review history)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClauseCmd {
+    /// Approve a draft version: new agreements use it
+    Approve(ReviewArgs),
+    /// Reject a draft version
+    Reject(ReviewArgs),
+    /// Deprecate an approved version: new agreements stop using it
+    Deprecate(ReviewArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ValueArgs {
+    /// Set a variable or answer a question: NAME=VALUE (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// A JSON file of variable values (and optional "@fallbacks")
+    #[arg(long, value_name = "FILE.json")]
+    pub vars: Option<PathBuf>,
+    /// Use a fallback wording for a clause: CLAUSE=FALLBACK (empty to go back)
+    #[arg(long = "fallback", value_name = "CLAUSE=ID")]
+    pub fallback: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCmd {
+    /// Draft a new agreement; prints its id
+    New {
+        #[arg(long)]
+        collab: i64,
+        /// nda-mutual, nda-one-way, publication or collaboration
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        values: ValueArgs,
+    },
+    /// Change values of an agreement: saves a new revision
+    Set {
+        id: i64,
+        #[command(flatten)]
+        values: ValueArgs,
+        /// What changed and why
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Move an agreement to the newest approved clause versions (a new revision)
+    Upgrade { id: i64 },
+    /// List agreements, optionally of one collaboration
+    List {
+        #[arg(long)]
+        collab: Option<i64>,
+    },
+    /// Show an agreement: revisions, values, pinned clause versions
+    Show { id: i64 },
+    /// Render an agreement as text, HTML or the JSON document model
+    Render {
+        id: i64,
+        #[arg(long)]
+        revision: Option<i64>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to a file instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compare two revisions: clause by clause, then word by word
+    Diff {
+        id: i64,
+        #[arg(long)]
+        from: i64,
+        #[arg(long)]
+        to: i64,
+        /// text, html or json (--json also gives json)
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -174,4 +290,13 @@ pub enum PersonCmd {
     },
     /// Archive a person
     Archive { id: i64 },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

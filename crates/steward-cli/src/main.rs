@@ -4,11 +4,15 @@
 mod args;
 mod output;
 
-use args::{Cli, CollabCmd, CollabFields, Command, PartyCmd, PersonCmd};
+use args::{
+    AgreementCmd, ClauseCmd, Cli, CollabCmd, CollabFields, Command, PartyCmd, PersonCmd, ReviewArgs, TemplateCmd,
+    ValueArgs,
+};
 use clap::Parser;
 use serde_json::json;
 use std::process::ExitCode;
 use std::sync::Arc;
+use steward_core::agreements;
 use steward_core::{
     Clock, CollaborationDetail, CollaborationPatch, ErrorKind, FixedClock, NewCollaboration, NewParty, NewPerson,
     Party, Person, Role, Steward, SystemClock,
@@ -110,8 +114,292 @@ fn run(cli: Cli) -> Outcome {
         Command::Collab(cmd) => collab(&mut s, cmd, out)?,
         Command::Party(cmd) => party(&mut s, cmd, out)?,
         Command::Person(cmd) => person(&mut s, cmd, out)?,
+        Command::Template(cmd) => template(&mut s, cmd, out)?,
+        Command::Clause(cmd) => clause(&mut s, cmd, out)?,
+        Command::Agreement(cmd) => agreement(&mut s, cmd, out)?,
     }
     Ok(())
+}
+
+fn read_file(path: &std::path::Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::Core(steward_core::Error::Io { context: format!("cannot read {}", path.display()), source: e })
+    })
+}
+
+/// Values from `--vars FILE` first, then each `--set`, which wins.
+fn values(v: ValueArgs) -> Result<(agreements::Values, agreements::Fallbacks), Failure> {
+    let (mut set, mut fallbacks) = match &v.vars {
+        Some(path) => agreements::parse_vars_file(&path.display().to_string(), &read_file(path)?)?,
+        None => Default::default(),
+    };
+    for (k, val) in agreements::parse_assignments(&v.set, "--set")? {
+        set.insert(k, serde_json::Value::String(val));
+    }
+    fallbacks.extend(agreements::parse_assignments(&v.fallback, "--fallback")?);
+    Ok((set, fallbacks))
+}
+
+fn write_or_print(out_file: Option<&std::path::Path>, text: &str) -> Outcome {
+    match out_file {
+        Some(p) => std::fs::write(p, text).map_err(|e| {
+            Failure::Core(steward_core::Error::Io { context: format!("cannot write {}", p.display()), source: e })
+        }),
+        None => Ok(output::text(text)?),
+    }
+}
+
+fn template(s: &mut Steward, cmd: TemplateCmd, out: Out) -> Outcome {
+    match cmd {
+        TemplateCmd::List => {
+            let list = s.templates()?;
+            if out.json {
+                return Ok(output::json(&list)?);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|t| {
+                    let newest = t.versions.last();
+                    vec![
+                        t.template_type.clone(),
+                        t.id.clone(),
+                        t.current.map(|v| format!("v{v}")).unwrap_or_else(|| "-".into()),
+                        newest.map(|v| format!("v{} {}", v.version, v.status)).unwrap_or_default(),
+                        t.title.clone(),
+                    ]
+                })
+                .collect();
+            Ok(output::text(&output::table(&["TYPE", "ID", "IN USE", "NEWEST", "TITLE"], &rows))?)
+        }
+        TemplateCmd::Show { id, version } => {
+            let d = s.template(&id, version)?;
+            if out.json {
+                return Ok(output::json(&d)?);
+            }
+            Ok(output::text(&show_template(&d))?)
+        }
+        TemplateCmd::Check { path } => {
+            let files = agreements::read_template_files(&path)?;
+            let errors = s.check_templates(&files)?;
+            if out.json {
+                output::json(&json!({ "ok": errors.is_empty(), "files": files.len(), "errors": errors }))?;
+            } else if errors.is_empty() {
+                output::text(&format!("{} template file(s) checked: no problems", files.len()))?;
+            } else {
+                for e in &errors {
+                    eprintln!("{e}");
+                }
+            }
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::Core(steward_core::Error::invalid(
+                    path.display().to_string(),
+                    format!("{} problem(s) found", errors.len()),
+                )))
+            }
+        }
+        TemplateCmd::Import { path } => {
+            let files = agreements::read_template_files(&path)?;
+            let report = s.import_templates(&files)?;
+            if out.json {
+                return Ok(output::json(&report)?);
+            }
+            let mut t = String::new();
+            for v in &report.added {
+                t.push_str(&format!("{} {} v{} added as {}\n", v.template_type, v.id, v.version, v.status));
+            }
+            t.push_str(&format!("{} new version(s), {} unchanged\n", report.added.len(), report.unchanged));
+            Ok(output::text(&t)?)
+        }
+    }
+}
+
+fn show_template(d: &agreements::TemplateDetail) -> String {
+    let mut t = format!("{} {} ({})\n", d.summary.template_type, d.summary.id, d.summary.title);
+    for v in &d.summary.versions {
+        let mark = if v.version == d.version { "*" } else { " " };
+        t.push_str(&format!(
+            " {mark} v{:<3} {:<10} {}  {} by {}\n",
+            v.version,
+            v.status,
+            &v.hash[..12],
+            v.created_at,
+            v.created_by
+        ));
+    }
+    let meta = d.content.get("meta").cloned().unwrap_or_default();
+    if let Some(g) = meta.get("guidance").and_then(|g| g.as_str()).filter(|g| !g.is_empty()) {
+        t.push_str(&format!("\nGuidance for reviewers:\n{}\n", g.trim()));
+    }
+    if let Some(vars) = meta.get("variables").and_then(|v| v.as_array()).filter(|v| !v.is_empty()) {
+        t.push_str("\nVariables:\n");
+        for v in vars {
+            let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+            let default = v.get("default").map(|d| format!(" [default {d}]")).unwrap_or_default();
+            t.push_str(&format!("  {} ({}){}: {}\n", get("name"), get("type"), default, get("label")));
+        }
+    }
+    if let Some(fbs) = meta.get("fallbacks").and_then(|v| v.as_array()).filter(|v| !v.is_empty()) {
+        t.push_str("\nFallbacks:\n");
+        for f in fbs {
+            t.push_str(&format!(
+                "  {}: {}\n",
+                f.get("id").and_then(|x| x.as_str()).unwrap_or_default(),
+                f.get("label").and_then(|x| x.as_str()).unwrap_or_default()
+            ));
+        }
+    }
+    if let Some(body) = d.content.get("body").and_then(|b| b.as_str()) {
+        t.push_str(&format!("\nBody:\n{body}\n"));
+    }
+    if !d.reviews.is_empty() {
+        t.push_str("\nReview history:\n");
+        for r in &d.reviews {
+            t.push_str(&format!(
+                "  {} {} -> {} by {}{}\n",
+                r.at,
+                r.from_status,
+                r.to_status,
+                r.reviewer,
+                r.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+            ));
+        }
+    }
+    t
+}
+
+fn clause(s: &mut Steward, cmd: ClauseCmd, out: Out) -> Outcome {
+    let (args, to): (ReviewArgs, agreements::Status) = match cmd {
+        ClauseCmd::Approve(a) => (a, agreements::Status::Approved),
+        ClauseCmd::Reject(a) => (a, agreements::Status::Rejected),
+        ClauseCmd::Deprecate(a) => (a, agreements::Status::Deprecated),
+    };
+    let row = s.review_template(&args.id, args.version, to, args.note.as_deref())?;
+    if out.json {
+        return Ok(output::json(&row)?);
+    }
+    Ok(output::text(&format!("{} v{} is now {}", row.template_id, row.version, row.status))?)
+}
+
+fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome {
+    match cmd {
+        AgreementCmd::New { collab, kind, title, values: v } => {
+            let (set, fallbacks) = values(v)?;
+            let saved = s.create_agreement(collab, &kind, set, fallbacks, title)?;
+            if out.json {
+                return Ok(output::json(&saved)?);
+            }
+            if let Some(r) = saved.recommendation.as_ref().filter(|r| !r.followed) {
+                eprintln!(
+                    "note: the answers recommend {} = {} ({}); the draft uses another value",
+                    r.variable, r.value, r.because
+                );
+            }
+            out.id(saved.agreement_id)
+        }
+        AgreementCmd::Set { id, values: v, note } => {
+            let (set, fallbacks) = values(v)?;
+            let saved = s.update_agreement(id, set, fallbacks, note.as_deref())?;
+            if out.json {
+                return Ok(output::json(&saved)?);
+            }
+            Ok(output::text(&format!("agreement {id}: revision {} saved", saved.revision))?)
+        }
+        AgreementCmd::Upgrade { id } => {
+            let u = s.upgrade_agreement(id)?;
+            if out.json {
+                return Ok(output::json(&u)?);
+            }
+            let mut t = String::new();
+            for (c, (from, to)) in &u.moved {
+                t.push_str(&format!("{c}: v{from} -> v{to}\n"));
+            }
+            match u.revision {
+                Some(r) => t.push_str(&format!("agreement {id}: revision {r} uses the newest approved versions\n")),
+                None => t.push_str(&format!("agreement {id} already uses the newest approved versions\n")),
+            }
+            Ok(output::text(&t)?)
+        }
+        AgreementCmd::List { collab } => {
+            let list = s.agreements(collab)?;
+            if out.json {
+                return Ok(output::json(&list)?);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.id.to_string(),
+                        a.collaboration_id.to_string(),
+                        a.kind.clone(),
+                        a.revisions.to_string(),
+                        a.title.clone(),
+                    ]
+                })
+                .collect();
+            Ok(output::text(&output::table(&["ID", "COLLAB", "KIND", "REVISIONS", "TITLE"], &rows))?)
+        }
+        AgreementCmd::Show { id } => {
+            let d = s.agreement(id)?;
+            if out.json {
+                return Ok(output::json(&d)?);
+            }
+            let a = &d.agreement;
+            let mut t = format!(
+                "{}  {} ({}, collaboration {})\n  uid {}\n\nRevisions\n",
+                a.id, a.title, a.kind, a.collaboration_id, a.uid
+            );
+            for r in &d.revisions {
+                t.push_str(&format!(
+                    "  {:<3} {}  {}  {}\n",
+                    r.number,
+                    r.created_at,
+                    r.created_by,
+                    r.note.clone().unwrap_or_default()
+                ));
+            }
+            if let Some(r) = &d.recommendation {
+                let state = if r.followed { "followed" } else { "overruled" };
+                t.push_str(&format!("\nRecommendation ({state}): {} = {}: {}\n", r.variable, r.value, r.because));
+            }
+            t.push_str("\nValues\n");
+            for (k, v) in &d.values {
+                t.push_str(&format!("  {k} = {}\n", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())));
+            }
+            for (k, v) in &d.fallbacks {
+                t.push_str(&format!("  fallback {k} = {v}\n"));
+            }
+            Ok(output::text(&t)?)
+        }
+        AgreementCmd::Render { id, revision, format, out: file } => {
+            let doc = s.render_agreement(id, revision)?;
+            let text = match (out.json, format.as_str()) {
+                (true, _) | (_, "json") => serde_json::to_string_pretty(&doc).unwrap_or_default(),
+                (_, "text") => doc.to_text(),
+                (_, "html") => doc.to_html(),
+                (_, other) => {
+                    return Err(Failure::Core(steward_core::Error::invalid(
+                        "--format",
+                        format!("'{other}' is not one of: text, html, json"),
+                    )));
+                }
+            };
+            write_or_print(file.as_deref(), &text)
+        }
+        AgreementCmd::Diff { id, from, to, format } => {
+            let r = s.diff_agreement(id, from, to)?;
+            match (out.json, format.as_str()) {
+                (true, _) | (_, "json") => Ok(output::json(&r)?),
+                (_, "text") => Ok(output::text(&r.to_text())?),
+                (_, "html") => Ok(output::text(&r.to_html())?),
+                (_, other) => Err(Failure::Core(steward_core::Error::invalid(
+                    "--format",
+                    format!("'{other}' is not one of: text, html, json"),
+                ))),
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy)]

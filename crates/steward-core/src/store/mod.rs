@@ -3,7 +3,10 @@
 //! Invariants: a database whose schema is newer than this binary is refused before anything is
 //! written to it; migrations run in one transaction, so a failed upgrade leaves the old schema whole.
 
+pub(crate) mod library;
 mod rows;
+
+pub use library::{RevisionRow, TemplateRow};
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -20,8 +23,14 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../../migrations/0001_foundation.sql") },
+    Migration {
+        version: 2,
+        name: "library_agreements",
+        sql: include_str!("../../migrations/0002_library_agreements.sql"),
+    },
+];
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -117,21 +126,21 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `f` in one transaction: all of it lands, or none of it.
+    /// Runs `f` in one transaction (a savepoint, so calls nest): all of it lands, or none of it.
     pub(crate) fn atomically<T, S>(
         owner: &mut S,
         conn: impl Fn(&mut S) -> &mut Store,
         f: impl FnOnce(&mut S) -> Result<T>,
     ) -> Result<T> {
-        conn(owner).conn.execute_batch("BEGIN IMMEDIATE")?;
+        conn(owner).conn.execute_batch("SAVEPOINT steward")?;
         match f(owner) {
             Ok(v) => {
-                conn(owner).conn.execute_batch("COMMIT")?;
+                conn(owner).conn.execute_batch("RELEASE steward")?;
                 Ok(v)
             }
             Err(e) => {
                 // A failed rollback leaves SQLite to roll back when the connection closes.
-                let _ = conn(owner).conn.execute_batch("ROLLBACK");
+                let _ = conn(owner).conn.execute_batch("ROLLBACK TO steward; RELEASE steward");
                 Err(e)
             }
         }
@@ -200,7 +209,10 @@ mod tests {
     /// Released migrations are frozen: editing one would fork the schema of existing users.
     #[test]
     fn released_migrations_are_unchanged() {
-        let pinned = [(1, "4c22a3e5678335b192ca0817db039e510b88d7efe2725aa0c20fc84ae4268364")];
+        let pinned = [
+            (1, "4c22a3e5678335b192ca0817db039e510b88d7efe2725aa0c20fc84ae4268364"),
+            (2, "1bcef2d391bcb8548ca1fb44a3729e72feea0bc4e4cf402b04c60e78a7643a1f"),
+        ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
             assert_eq!(m.version, version);

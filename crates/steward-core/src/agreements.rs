@@ -1,0 +1,721 @@
+//! The clause library in the store, and agreements drafted from it. Template versions are
+//! immutable and named by their hash; a draft pins the versions it used, so it renders the same
+//! text however the library moves on, until it is explicitly upgraded.
+
+use crate::error::{Error, FieldError, Invalid, Result};
+use crate::{Id, Steward};
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use steward_clauses::check::{self, SourceFile};
+use steward_clauses::diff::{self, Redline};
+use steward_clauses::document::Document;
+use steward_clauses::values::PartyInfo;
+use steward_clauses::{DraftInput, DraftSpec, Library, Recommended, Template, TemplateError, assemble, shipped};
+
+pub use crate::store::TemplateRow;
+pub use crate::store::library::{AgreementRow, ReviewRow};
+
+/// Variable values as typed, by name.
+pub type Values = BTreeMap<String, Json>;
+/// Clause id → chosen fallback wording.
+pub type Fallbacks = BTreeMap<String, String>;
+
+/// Who imports shipped versions.
+pub const SHIPPED_BY: &str = "Steward shipped library";
+
+/// Review status of a template version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Approved,
+    Rejected,
+    Deprecated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Deprecated => "deprecated",
+        }
+    }
+    /// The statuses a version may move to this one from.
+    fn allowed_from(self) -> &'static [&'static str] {
+        match self {
+            Status::Approved => &["draft"],
+            Status::Rejected => &["draft"],
+            Status::Deprecated => &["approved"],
+            Status::Draft => &[],
+        }
+    }
+}
+
+/// What an import did with each template.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub added: Vec<ImportedVersion>,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedVersion {
+    pub template_type: String,
+    pub id: String,
+    pub version: i64,
+    pub hash: String,
+    pub status: String,
+}
+
+/// A template with all its versions, newest last.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateSummary {
+    pub template_type: String,
+    pub id: String,
+    pub title: String,
+    pub versions: Vec<TemplateRow>,
+    /// The version new drafts use (the newest approved), if any.
+    pub current: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateDetail {
+    #[serde(flatten)]
+    pub summary: TemplateSummary,
+    /// The shown version's content.
+    pub version: i64,
+    pub content: Json,
+    pub reviews: Vec<ReviewRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementDetail {
+    #[serde(flatten)]
+    pub agreement: AgreementRow,
+    pub revisions: Vec<crate::store::RevisionRow>,
+    /// The latest revision's values.
+    pub values: BTreeMap<String, Json>,
+    pub fallbacks: BTreeMap<String, String>,
+    pub clauses: BTreeMap<String, String>,
+    pub recommendation: Option<Recommended>,
+}
+
+/// What a new or updated draft came to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub agreement_id: Id,
+    pub revision: i64,
+    pub recommendation: Option<Recommended>,
+}
+
+/// A draft moved to newer clause versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upgrade {
+    pub agreement_id: Id,
+    pub revision: Option<i64>,
+    /// Clause id → (old version, new version).
+    pub moved: BTreeMap<String, (i64, i64)>,
+}
+
+fn template_errors(errors: Vec<TemplateError>) -> Error {
+    Error::Invalid(Invalid(
+        errors
+            .into_iter()
+            .map(|e| {
+                FieldError::new(format!("{}{}", e.file, e.line.map(|l| format!(":{l}")).unwrap_or_default()), e.message)
+            })
+            .collect(),
+    ))
+}
+
+fn problems(p: Vec<steward_clauses::Problem>) -> Error {
+    Error::Invalid(Invalid(
+        p.into_iter()
+            .map(|p| {
+                let field = if p.variable.is_empty() { p.clause.clone() } else { p.variable.clone() };
+                FieldError::new(field, format!("{} (clause {})", p.message, p.clause))
+            })
+            .collect(),
+    ))
+}
+
+/// Values for a draft as a variables file gives them: a JSON object of name → value, with an
+/// optional `"@fallbacks": {"clause.id": "fallback-id"}`. Errors name the file, line and column.
+pub fn parse_vars_file(file: &str, text: &str) -> Result<(Values, Fallbacks)> {
+    if text.len() > 1 << 20 {
+        return Err(Error::invalid(file, "is larger than 1 MiB; a variables file holds a few dozen values"));
+    }
+    let v: Json = serde_json::from_str(text)
+        .map_err(|e| Error::invalid(format!("{file}:{}:{}", e.line(), e.column()), format!("not valid JSON: {e}")))?;
+    let Json::Object(map) = v else {
+        return Err(Error::invalid(
+            file,
+            "must hold a JSON object of variable names and values, like {\"purpose\": \"...\"}",
+        ));
+    };
+    let mut values = BTreeMap::new();
+    let mut fallbacks = BTreeMap::new();
+    let mut bad = Vec::new();
+    for (k, v) in map {
+        if k == "@fallbacks" {
+            match v {
+                Json::Object(f) => {
+                    for (clause, id) in f {
+                        match id {
+                            Json::String(id) => {
+                                fallbacks.insert(clause, id);
+                            }
+                            other => bad.push(FieldError::new(
+                                format!("{file}: @fallbacks.{clause}"),
+                                format!("must be a fallback id (text), not {other}"),
+                            )),
+                        }
+                    }
+                }
+                _ => bad.push(FieldError::new(
+                    format!("{file}: @fallbacks"),
+                    "must be an object of clause id → fallback id",
+                )),
+            }
+        } else if k.is_empty()
+            || k.len() > 64
+            || !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            bad.push(FieldError::new(
+                format!("{file}: {k:?}"),
+                "is not a variable name (lower case letters, digits and _)",
+            ));
+        } else {
+            values.insert(k, v);
+        }
+    }
+    if !bad.is_empty() {
+        return Err(Error::Invalid(Invalid(bad)));
+    }
+    Ok((values, fallbacks))
+}
+
+/// `NAME=VALUE` pairs from the command line; values are text (typed parsing happens per variable).
+pub fn parse_assignments(args: &[String], flag: &str) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut bad = Vec::new();
+    for a in args {
+        match a.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.insert(k.trim().to_string(), v.to_string());
+            }
+            _ => bad.push(FieldError::new(format!("{flag} {a}"), "must be NAME=VALUE")),
+        }
+    }
+    if bad.is_empty() { Ok(out) } else { Err(Error::Invalid(Invalid(bad))) }
+}
+
+/// Reads the template files in a folder (recursively) or one file.
+pub fn read_template_files(path: &std::path::Path) -> Result<Vec<SourceFile>> {
+    let mut out = Vec::new();
+    let io = |e: std::io::Error, p: &std::path::Path| Error::Io {
+        context: format!("cannot read {}", p.display()),
+        source: e,
+    };
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("hbs" | "toml")) {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut paths = Vec::new();
+    if path.is_dir() {
+        walk(path, &mut paths).map_err(|e| io(e, path))?;
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    for p in paths {
+        let bytes = std::fs::read(&p).map_err(|e| io(e, &p))?;
+        if bytes.len() > 1 << 20 {
+            return Err(Error::invalid(
+                p.display().to_string(),
+                "is larger than 1 MiB; a template is a page or two of text",
+            ));
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::invalid(p.display().to_string(), "is not UTF-8 text"))?;
+        out.push(SourceFile { name: p.display().to_string(), text });
+    }
+    if out.is_empty() {
+        return Err(Error::invalid(
+            path.display().to_string(),
+            "holds no template files (*.hbs clauses, *.toml kinds)",
+        ));
+    }
+    Ok(out)
+}
+
+impl Steward {
+    /// Every stored template version, newest of each id last.
+    fn stored_templates(&self) -> Result<Vec<(TemplateRow, Template)>> {
+        self.store()
+            .template_versions()?
+            .into_iter()
+            .map(|row| {
+                let t = Template::from_canonical(&row.canonical).map_err(|e| {
+                    Error::Conflict(format!("stored template {} v{} is damaged: {e}", row.template_id, row.version))
+                })?;
+                Ok((row, t))
+            })
+            .collect()
+    }
+
+    /// The library of every stored version, compiled (cached until the library changes).
+    pub fn library(&self) -> Result<&Library> {
+        if let Some(lib) = self.library.get() {
+            return Ok(lib);
+        }
+        let mut lib = Library::new();
+        for (row, t) in self.stored_templates()? {
+            lib.add(&format!("{} v{}", row.template_id, row.version), t)
+                .map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
+        }
+        Ok(self.library.get_or_init(|| lib))
+    }
+
+    fn forget_library(&mut self) {
+        self.library = std::sync::OnceLock::new();
+    }
+
+    /// The newest version of each template id, of any status (the base a folder is checked against).
+    fn latest_templates(&self) -> Result<Vec<Template>> {
+        let mut latest: BTreeMap<(String, String), Template> = BTreeMap::new();
+        for (row, t) in self.stored_templates()? {
+            latest.insert((row.template_type, row.template_id), t);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// Checks template files in the context of the stored library; every problem is returned.
+    pub fn check_templates(&self, files: &[SourceFile]) -> Result<Vec<TemplateError>> {
+        Ok(check::check(files, &self.latest_templates()?).errors)
+    }
+
+    /// Imports the library built into Steward: new versions only; idempotent.
+    pub fn import_shipped_library(&mut self) -> Result<ImportReport> {
+        self.import(&shipped::template_files(), "shipped", SHIPPED_BY)
+    }
+
+    /// Imports a legal team's template files as new draft versions, after checking them.
+    pub fn import_templates(&mut self, files: &[SourceFile]) -> Result<ImportReport> {
+        let by = self.actor().to_string();
+        self.import(files, "file", &by)
+    }
+
+    fn import(&mut self, files: &[SourceFile], origin: &str, by: &str) -> Result<ImportReport> {
+        let checked = check::check(files, &self.latest_templates()?);
+        if !checked.errors.is_empty() {
+            return Err(template_errors(checked.errors));
+        }
+        let now = self.now();
+        let shipped = origin == "shipped";
+        let report = self.atomically(|s| {
+            let mut report = ImportReport::default();
+            for (file, t) in &checked.templates {
+                let hash = t.hash();
+                if s.store().template_version(&hash)?.is_some() {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let (ty, id) = (t.type_name(), t.id());
+                let version = s.store().next_template_version(ty, id)?;
+                let has_approved = s
+                    .stored_templates()?
+                    .iter()
+                    .any(|(r, _)| r.template_type == ty && r.template_id == id && r.status == "approved");
+                // The shipped library is pre-approved where the user has not approved a version of
+                // their own; anything else waits for a reviewer.
+                let status = if shipped && !has_approved { "approved" } else { "draft" };
+                let title = match t {
+                    Template::Clause(c) => c.meta.title.clone(),
+                    Template::Kind(k) => k.title.clone(),
+                };
+                let origin_label = if shipped { "shipped".to_string() } else { file.clone() };
+                s.store().insert_template_version(
+                    &hash,
+                    ty,
+                    id,
+                    version,
+                    &title,
+                    &t.canonical(),
+                    &origin_label,
+                    status,
+                    by,
+                    now,
+                )?;
+                report.added.push(ImportedVersion {
+                    template_type: ty.into(),
+                    id: id.into(),
+                    version,
+                    hash,
+                    status: status.into(),
+                });
+            }
+            Ok(report)
+        })?;
+        self.forget_library();
+        Ok(report)
+    }
+
+    /// Every template with its versions.
+    pub fn templates(&self) -> Result<Vec<TemplateSummary>> {
+        let mut out: Vec<TemplateSummary> = Vec::new();
+        for row in self.store().template_versions()? {
+            match out.last_mut() {
+                Some(s) if s.id == row.template_id && s.template_type == row.template_type => s.versions.push(row),
+                _ => out.push(TemplateSummary {
+                    template_type: row.template_type.clone(),
+                    id: row.template_id.clone(),
+                    title: row.title.clone(),
+                    versions: vec![row],
+                    current: None,
+                }),
+            }
+        }
+        for s in &mut out {
+            s.current = s.versions.iter().filter(|v| v.status == "approved").map(|v| v.version).max();
+            if let Some(v) = s.versions.last() {
+                s.title = v.title.clone();
+            }
+        }
+        Ok(out)
+    }
+
+    /// One template: all versions, and the content and review history of one (default: newest).
+    pub fn template(&self, id: &str, version: Option<i64>) -> Result<TemplateDetail> {
+        let summary =
+            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))?;
+        let row = match version {
+            Some(v) => summary
+                .versions
+                .iter()
+                .find(|r| r.version == v)
+                .ok_or_else(|| Error::not_found("version", format!("{v} of {id}")))?,
+            None => summary.versions.last().ok_or_else(|| Error::not_found("template", id))?,
+        }
+        .clone();
+        let content: Json = serde_json::from_str(&row.canonical)
+            .map_err(|e| Error::Conflict(format!("stored template is damaged: {e}")))?;
+        let reviews = self.store().template_reviews(&row.hash)?;
+        Ok(TemplateDetail { version: row.version, content, reviews, summary })
+    }
+
+    /// Approves, rejects or deprecates a version (default: the newest one that can move).
+    pub fn review_template(
+        &mut self,
+        id: &str,
+        version: Option<i64>,
+        to: Status,
+        note: Option<&str>,
+    ) -> Result<TemplateRow> {
+        let summary =
+            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))?;
+        let allowed = to.allowed_from();
+        let row = match version {
+            Some(v) => summary
+                .versions
+                .iter()
+                .find(|r| r.version == v)
+                .ok_or_else(|| Error::not_found("version", format!("{v} of {id}")))?,
+            None => summary.versions.iter().rev().find(|r| allowed.contains(&r.status.as_str())).ok_or_else(|| {
+                Error::Conflict(format!("{id} has no {} version to mark {}", allowed.join(" or "), to.as_str()))
+            })?,
+        }
+        .clone();
+        if !allowed.contains(&row.status.as_str()) {
+            return Err(Error::Conflict(format!(
+                "{id} version {} is {}; only a {} version can become {}",
+                row.version,
+                row.status,
+                allowed.join(" or "),
+                to.as_str()
+            )));
+        }
+        let by = self.actor().to_string();
+        let now = self.now();
+        self.store().set_template_status(&row.hash, &row.status, to.as_str(), &by, note, now)?;
+        self.store().template_version(&row.hash)?.ok_or_else(|| Error::not_found("version", &row.hash))
+    }
+
+    /// The newest approved version of each template id.
+    fn approved(&self) -> Result<BTreeMap<(String, String), TemplateRow>> {
+        let mut out = BTreeMap::new();
+        for row in self.store().template_versions()? {
+            if row.status == "approved" {
+                out.insert((row.template_type.clone(), row.template_id.clone()), row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Kind version and clause pins that a new draft (or an upgrade) of `kind` uses.
+    fn current_pins(&self, kind: &str) -> Result<(String, BTreeMap<String, String>)> {
+        let approved = self.approved()?;
+        let kinds: Vec<&str> = approved.keys().filter(|(t, _)| t == "kind").map(|(_, id)| id.as_str()).collect();
+        let krow = approved.get(&("kind".to_string(), kind.to_string())).ok_or_else(|| {
+            Error::invalid(
+                "kind",
+                format!("'{kind}' is not an agreement kind with an approved version (kinds: {})", kinds.join(", ")),
+            )
+        })?;
+        let lib = self.library()?;
+        let k = lib.kind(&krow.hash).ok_or_else(|| Error::not_found("kind version", &krow.hash))?;
+        let mut pins = BTreeMap::new();
+        let mut missing = Vec::new();
+        for id in k.sections.iter().chain(&k.schedules) {
+            match approved.get(&("clause".to_string(), id.clone())) {
+                Some(r) => {
+                    pins.insert(id.clone(), r.hash.clone());
+                }
+                None => {
+                    missing.push(FieldError::new(id.clone(), "has no approved version; approve one before drafting"))
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Invalid(Invalid(missing)));
+        }
+        Ok((krow.hash.clone(), pins))
+    }
+
+    /// The parties of a collaboration as a draft sees them (lead first).
+    fn party_infos(&self, collab: Id) -> Result<Vec<PartyInfo>> {
+        Ok(self
+            .collaboration(collab)?
+            .members
+            .into_iter()
+            .map(|m| PartyInfo {
+                id: m.party.id,
+                country_name: crate::domain::validate::country_name(&m.party.country)
+                    .unwrap_or(&m.party.country)
+                    .to_string(),
+                legal_name: m.party.legal_name,
+                short_name: m.party.short_name,
+                kind: m.party.kind.as_str().to_string(),
+                role: m.role.as_str().to_string(),
+                registration_number: m.party.registration_number,
+                address: m.party.address,
+                country: m.party.country,
+            })
+            .collect())
+    }
+
+    /// Trusted Research flags of a collaboration that clause conditions can read.
+    fn flags(&self, parties: &[PartyInfo]) -> BTreeSet<String> {
+        let mut flags = BTreeSet::new();
+        let countries: BTreeSet<&str> = parties.iter().map(|p| p.country.as_str()).collect();
+        if countries.len() > 1 {
+            flags.insert("international".to_string());
+        }
+        flags
+    }
+
+    fn save_revision(&mut self, agreement: Id, spec: &DraftSpec, note: Option<&str>) -> Result<i64> {
+        let canonical = spec.canonical();
+        let spec_hash = steward_clauses::canonical::sha256_hex(canonical.as_bytes());
+        let pins: Vec<(&str, &str)> = spec.clauses.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let by = self.actor().to_string();
+        let now = self.now();
+        self.store().insert_revision(agreement, &spec.kind_version, &canonical, &spec_hash, &pins, note, &by, now)
+    }
+
+    /// Drafts a new agreement of `kind` for a collaboration, from values as typed. Every missing
+    /// or invalid value is reported at once; nothing is stored unless the draft is complete.
+    pub fn create_agreement(
+        &mut self,
+        collab: Id,
+        kind: &str,
+        set: BTreeMap<String, Json>,
+        fallbacks: BTreeMap<String, String>,
+        title: Option<String>,
+    ) -> Result<Saved> {
+        let c = self.collaboration(collab)?;
+        if c.collaboration.archived {
+            return Err(Error::Conflict(format!("collaboration {collab} is archived")));
+        }
+        let (kind_version, pins) = self.current_pins(kind)?;
+        let parties = self.party_infos(collab)?;
+        let flags = self.flags(&parties);
+        let input = DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags };
+        let (spec, recommendation) = assemble::prepare(self.library()?, &input).map_err(problems)?;
+        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let uid = self.new_uid();
+        let now = self.now();
+        let (id, revision) = self.atomically(|s| {
+            let id = s.store().insert_agreement(&uid, collab, &spec.kind, &spec.title, now)?;
+            let n = s.save_revision(id, &spec, Some("created"))?;
+            Ok((id, n))
+        })?;
+        Ok(Saved { agreement_id: id, revision, recommendation })
+    }
+
+    fn spec_of(&self, agreement: Id, revision: Option<i64>) -> Result<(crate::store::RevisionRow, DraftSpec)> {
+        let revs = self.store().revisions(agreement)?;
+        let row = match revision {
+            Some(n) => revs
+                .into_iter()
+                .find(|r| r.number == n)
+                .ok_or_else(|| Error::not_found("revision", format!("{n} of agreement {agreement}")))?,
+            None => revs.into_iter().last().ok_or_else(|| Error::not_found("agreement", agreement))?,
+        };
+        let spec: DraftSpec =
+            serde_json::from_str(&row.spec).map_err(|e| Error::Conflict(format!("stored revision is damaged: {e}")))?;
+        Ok((row, spec))
+    }
+
+    /// Saves a new revision with changed values (and fallback choices), on the same pinned versions.
+    pub fn update_agreement(
+        &mut self,
+        id: Id,
+        set: BTreeMap<String, Json>,
+        fallbacks: BTreeMap<String, String>,
+        note: Option<&str>,
+    ) -> Result<Saved> {
+        let a = self.store().agreement_row_by_id(id)?;
+        let (_, prev) = self.spec_of(id, None)?;
+        let parties = self.party_infos(a.collaboration_id)?;
+        let flags = self.flags(&parties);
+        let mut fb = prev.fallbacks.clone();
+        for (k, v) in fallbacks {
+            if v.is_empty() {
+                fb.remove(&k);
+            } else {
+                fb.insert(k, v);
+            }
+        }
+        let input = DraftInput {
+            kind_version: prev.kind_version.clone(),
+            title: Some(prev.title.clone()),
+            pins: prev.clauses.clone(),
+            previous: prev.values.clone(),
+            set,
+            fallbacks: fb,
+            parties,
+            flags,
+        };
+        let (spec, recommendation) = assemble::prepare(self.library()?, &input).map_err(problems)?;
+        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let revision = self.atomically(|s| s.save_revision(id, &spec, note))?;
+        Ok(Saved { agreement_id: id, revision, recommendation })
+    }
+
+    /// Moves a draft to the newest approved versions of its kind and clauses, as a new revision.
+    pub fn upgrade_agreement(&mut self, id: Id) -> Result<Upgrade> {
+        let a = self.store().agreement_row_by_id(id)?;
+        let (_, prev) = self.spec_of(id, None)?;
+        let (kind_version, pins) = self.current_pins(&a.kind)?;
+        let version_of =
+            |hash: &str| self.store().template_version(hash).ok().flatten().map(|r| r.version).unwrap_or(0);
+        let mut moved = BTreeMap::new();
+        for (cid, hash) in &pins {
+            if let Some(old) = prev.clauses.get(cid) {
+                if old != hash {
+                    moved.insert(cid.clone(), (version_of(old), version_of(hash)));
+                }
+            }
+        }
+        if moved.is_empty() && kind_version == prev.kind_version {
+            return Ok(Upgrade { agreement_id: id, revision: None, moved });
+        }
+        let parties = self.party_infos(a.collaboration_id)?;
+        let flags = self.flags(&parties);
+        let fallbacks =
+            prev.fallbacks.iter().filter(|(k, _)| pins.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let input = DraftInput {
+            kind_version,
+            title: Some(prev.title.clone()),
+            pins,
+            previous: prev.values.clone(),
+            set: BTreeMap::new(),
+            fallbacks,
+            parties,
+            flags,
+        };
+        let (spec, _) = assemble::prepare(self.library()?, &input).map_err(problems)?;
+        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let note = format!("moved to newer versions of {}", moved.keys().cloned().collect::<Vec<_>>().join(", "));
+        let revision = self.atomically(|s| s.save_revision(id, &spec, Some(&note)))?;
+        Ok(Upgrade { agreement_id: id, revision: Some(revision), moved })
+    }
+
+    pub fn agreements(&self, collab: Option<Id>) -> Result<Vec<AgreementRow>> {
+        if let Some(c) = collab {
+            self.store().collaboration(c)?;
+        }
+        self.store().agreement_rows(collab)
+    }
+
+    pub fn agreement(&self, id: Id) -> Result<AgreementDetail> {
+        let agreement = self.store().agreement_row_by_id(id)?;
+        let revisions = self.store().revisions(id)?;
+        let (_, spec) = self.spec_of(id, None)?;
+        // The recommendation as it stands for the latest values.
+        let recommendation =
+            self.library()?.kind(&spec.kind_version).and_then(|k| k.recommendation.as_ref()).and_then(|r| {
+                let rule = r.rules.iter().find(|rule| {
+                    steward_clauses::cond::Cond::parse(&rule.when)
+                        .map(|c| c.eval(&spec.values, &spec.flags))
+                        .unwrap_or(false)
+                })?;
+                Some(Recommended {
+                    variable: r.variable.clone(),
+                    value: rule.value.clone(),
+                    because: rule.because.clone(),
+                    followed: spec.values.get(&r.variable).and_then(Json::as_str) == Some(rule.value.as_str()),
+                })
+            });
+        Ok(AgreementDetail {
+            agreement,
+            revisions,
+            values: spec.values,
+            fallbacks: spec.fallbacks,
+            clauses: spec.clauses,
+            recommendation,
+        })
+    }
+
+    /// Renders a revision (default: the latest) to the document model.
+    pub fn render_agreement(&self, id: Id, revision: Option<i64>) -> Result<Document> {
+        self.store().agreement_row_by_id(id)?;
+        let (_, spec) = self.spec_of(id, revision)?;
+        assemble::render(self.library()?, &spec)
+            .map_err(|e| Error::Conflict(format!("revision cannot be rendered: {e}")))
+    }
+
+    /// The redline between two revisions of an agreement.
+    pub fn diff_agreement(&self, id: Id, from: i64, to: i64) -> Result<Redline> {
+        let old = self.render_agreement(id, Some(from))?;
+        let new = self.render_agreement(id, Some(to))?;
+        Ok(diff::redline(&old, &new))
+    }
+
+    /// Drafts one complete agreement of every kind for a collaboration, from the shipped demo values.
+    pub fn demo_agreements(&mut self, collab: Id) -> Result<Vec<Id>> {
+        let mut ids = Vec::new();
+        for kind in ["nda-mutual", "nda-one-way", "publication", "collaboration"] {
+            let values: BTreeMap<String, Json> = match shipped::demo_values(kind) {
+                Some(text) => {
+                    serde_json::from_str(text).map_err(|e| Error::Conflict(format!("demo values for {kind}: {e}")))?
+                }
+                None => BTreeMap::new(),
+            };
+            let set = values.into_iter().filter(|(k, _)| !k.starts_with('@')).collect();
+            ids.push(self.create_agreement(collab, kind, set, BTreeMap::new(), None)?.agreement_id);
+        }
+        Ok(ids)
+    }
+}
