@@ -286,7 +286,8 @@ pub fn check(files: &[SourceFile], base: &[Template]) -> Checked {
         }
         check_kind_set(kfile, kind, &lib, &pins, &files_of, &all, &touched, &mut out.errors);
     }
-    out.errors.dedup();
+    let mut seen = BTreeSet::new();
+    out.errors.retain(|e| seen.insert(e.to_string()));
     out
 }
 
