@@ -267,3 +267,182 @@ fn the_cli_does_not_depend_on_tauri() {
     let tauri: Vec<&str> = tree.lines().filter(|l| l.starts_with("tauri") || l.starts_with("wry ")).collect();
     assert!(tauri.is_empty(), "steward-cli depends on {tauri:?}");
 }
+
+#[test]
+fn demo_drafts_every_kind_and_each_renders_completely() {
+    let env = Env::new();
+    let demo = env.json(&["--json", "demo"]);
+    let ids: Vec<String> = demo["agreement_ids"].as_array().expect("ids").iter().map(|v| v.to_string()).collect();
+    assert_eq!(ids.len(), 4);
+    let list = env.json(&["agreement", "list", "--json"]);
+    let kinds: Vec<&str> = list.as_array().expect("list").iter().filter_map(|a| a["kind"].as_str()).collect();
+    assert_eq!(kinds, ["nda-mutual", "nda-one-way", "publication", "collaboration"]);
+    for id in &ids {
+        let text = env.ok(&["agreement", "render", id]);
+        assert!(text.contains("AGREED TERMS") && text.contains("SIGNATURES"), "{text}");
+        assert!(text.contains("THE UNIVERSITY OF NORTHMOOR"), "party names filled");
+        assert!(text.contains("2.1 "), "numbered sub-clauses");
+        assert!(!text.contains("{{"), "no template markup left");
+        let html = env.ok(&["agreement", "render", id, "--format", "html"]);
+        assert!(html.starts_with("<!doctype html>") && html.contains("<section id=\"common.governing-law\""), "html");
+    }
+    let model: Value = env.json(&["agreement", "render", &ids[3], "--json"]);
+    assert!(model["sections"].as_array().expect("sections").len() > 25);
+    let out = env.dir.path().join("collab.html");
+    env.ok(&["agreement", "render", &ids[3], "--format", "html", "--out", out.to_str().expect("utf-8")]);
+    assert!(std::fs::read_to_string(&out).expect("written").contains("Schedule 3"));
+}
+
+#[test]
+fn a_draft_with_missing_values_names_every_one_and_stores_nothing() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let out = env
+        .cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--set", "bogus=1"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for name in ["effective_date", "disclosure_purpose", "bogus"] {
+        assert!(err.contains(&format!("  {name}: ")), "{name} in {err}");
+    }
+    assert!(err.contains("(clause nda.purpose)"), "each names its clause: {err}");
+    assert_eq!(env.json(&["agreement", "list", "--json"]).as_array().map(Vec::len), Some(4), "nothing stored");
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "lease"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("'lease' is not an agreement kind"));
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--set", "novalue"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--set novalue: must be NAME=VALUE"));
+}
+
+#[test]
+fn variables_files_are_read_and_bad_ones_named() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let vars = env.dir.path().join("vars.json");
+    std::fs::write(&vars, r#"{"effective_date": "2027-01-15", "disclosure_purpose": "the assessment of a cryostat design", "confidentiality_period": "3 years", "@fallbacks": {"nda.obligations": "strict-care"}}"#).expect("write");
+    let id =
+        env.id(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--vars", vars.to_str().expect("utf-8")]);
+    let text = env.ok(&["agreement", "render", &id]);
+    assert!(
+        text.contains("dated 15 January 2027")
+            && text.contains("three (3) years")
+            && text.contains("the assessment of a cryostat design"),
+        "{text}"
+    );
+    let shown = env.json(&["agreement", "show", &id, "--json"]);
+    assert_eq!(shown["fallbacks"]["nda.obligations"], "strict-care");
+
+    std::fs::write(&vars, "{\n  \"effective_date\": \"2027-01-15\",\n  oops\n}").expect("write");
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--vars", vars.to_str().expect("utf-8")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("vars.json:3:3: not valid JSON"));
+    std::fs::write(&vars, "[1, 2]").expect("write");
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--vars", vars.to_str().expect("utf-8")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("must hold a JSON object"));
+    std::fs::write(&vars, r#"{"effective_date": 20270115, "disclosure_purpose": ["a"]}"#).expect("write");
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--vars", vars.to_str().expect("utf-8")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("effective_date: '20270115' is not a date"))
+        .stderr(predicate::str::contains("disclosure_purpose: expected a text value, got a list"));
+    env.cmd(&["agreement", "new", "--collab", "1", "--kind", "nda-mutual", "--vars", "/nonexistent/vars.json"])
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("cannot read /nonexistent/vars.json"));
+}
+
+#[test]
+fn changing_a_clause_leaves_drafts_alone_until_they_are_upgraded() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let before = env.ok(&["agreement", "render", "1"]);
+    let lib = env.dir.path().join("lib");
+    std::fs::create_dir_all(&lib).expect("dir");
+    let original =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/clauses/nda/purpose.hbs"))
+            .expect("read");
+    std::fs::write(
+        lib.join("purpose.hbs"),
+        original.replace("Confidential Information may be", "Confidential Information can be"),
+    )
+    .expect("write");
+    let lib = lib.to_str().expect("utf-8");
+    env.cmd(&["template", "check", lib]).assert().success().stdout(predicate::str::contains("no problems"));
+    env.cmd(&["template", "import", lib])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("clause nda.purpose v2 added as draft"));
+    // A draft version is not used: new agreements and existing ones are unchanged.
+    env.cmd(&["agreement", "upgrade", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already uses the newest"));
+    env.ok(&["clause", "approve", "nda.purpose", "--note", "plainer"]);
+    assert_eq!(env.ok(&["agreement", "render", "1"]), before, "an approved change does not touch a pinned draft");
+    env.cmd(&["agreement", "upgrade", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nda.purpose: v1 -> v2"));
+    let diff = env.ok(&["agreement", "diff", "1", "--from", "1", "--to", "2"]);
+    assert!(diff.contains("Purpose (nda.purpose) [changed]") && diff.contains("[-may-]{+can+}"), "{diff}");
+    let json = env.json(&["agreement", "diff", "1", "--from", "1", "--to", "2", "--json"]);
+    let changed: Vec<&str> = json["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .filter(|c| c["change"] != "unchanged")
+        .filter_map(|c| c["clause_id"].as_str())
+        .collect();
+    assert_eq!(changed, ["nda.purpose"]);
+    assert_eq!(env.ok(&["agreement", "render", "1", "--revision", "1"]), before, "revision 1 renders as it always did");
+    let shown = env.json(&["template", "show", "nda.purpose", "--json"]);
+    assert_eq!(shown["current"], 2);
+    assert_eq!(shown["reviews"][1]["note"], "plainer");
+    env.cmd(&["clause", "approve", "nda.purpose"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("no draft version"));
+    env.ok(&["clause", "deprecate", "nda.purpose", "--version", "1"]);
+}
+
+#[test]
+fn template_check_reports_every_problem_with_file_and_line() {
+    let env = Env::new();
+    let lib = env.dir.path().join("bad");
+    std::fs::create_dir_all(&lib).expect("dir");
+    std::fs::write(lib.join("a.hbs"), "+++\nid = \"x.a\"\ntitle = \"A\"\nkinds = [\"nda-mutual\"]\n[[variables]]\nname = \"when\"\ntype = \"date\"\nlabel = \"When\"\n+++\n1. On {{when}}.\n").expect("write");
+    std::fs::write(lib.join("b.hbs"), "no front matter\n").expect("write");
+    let out = env.cmd(&["template", "check", lib.to_str().expect("utf-8")]).assert().code(3).get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a.hbs:10: {{when}} prints a date raw: write {{date when}}"), "{err}");
+    assert!(err.contains("b.hbs:1: a clause file must start with a line '+++'"), "{err}");
+    env.cmd(&["template", "import", lib.to_str().expect("utf-8")]).assert().code(3);
+    let list = env.json(&["template", "list", "--json"]);
+    assert!(list.as_array().expect("list").iter().all(|t| t["id"] != "x.a"), "nothing imported");
+}
+
+#[test]
+fn agreement_set_makes_a_new_revision() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    env.ok(&["agreement", "set", "1", "--set", "confidentiality_period=7 years", "--note", "partner asked"]);
+    let diff = env.ok(&["agreement", "diff", "1", "--from", "1", "--to", "2"]);
+    assert!(diff.contains("{+seven+}") || diff.contains("seven (7) years"), "{diff}");
+    let shown = env.json(&["agreement", "show", "1", "--json"]);
+    assert_eq!(shown["revisions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(shown["values"]["confidentiality_period"], "7 years");
+    env.cmd(&["agreement", "set", "1", "--set", "confidentiality_period=eternity"]).assert().code(3);
+    assert_eq!(
+        env.json(&["agreement", "show", "1", "--json"])["revisions"].as_array().map(Vec::len),
+        Some(2),
+        "a bad change saves nothing"
+    );
+}

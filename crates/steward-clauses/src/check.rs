@@ -167,6 +167,19 @@ fn check_clause(file: &str, c: &ClauseTemplate, errors: &mut Vec<TemplateError>)
             errors.push(e(format!("include_when: {msg}")));
         }
     }
+    // Its own formatted variables must go through their helpers (kind-level names are checked per kind).
+    for (i, name) in bare_uses(&c.body) {
+        if let Some(d) = m.variables.iter().find(|d| d.name == name) {
+            let (needs, helper) = d.ty.needs_helper();
+            if needs {
+                errors.push(TemplateError::new(
+                    file,
+                    Some(c.body_line + i),
+                    format!("{{{{{name}}}}} prints a {} raw: write {{{{{helper} {name}}}}}", d.ty.as_str()),
+                ));
+            }
+        }
+    }
     let mut fb = BTreeSet::new();
     for f in &m.fallbacks {
         if !valid_id(&f.id) {
@@ -279,6 +292,27 @@ pub fn check(files: &[SourceFile], base: &[Template]) -> Checked {
         }
     }
     let touched: BTreeSet<&str> = out.templates.iter().map(|(_, t)| t.id()).collect();
+    // A clause that names a kind must be one of that kind's sections or schedules.
+    for (file, t) in &out.templates {
+        let Template::Clause(c) = t else { continue };
+        for k in &c.meta.kinds {
+            if let Some((_, Template::Kind(kind))) = all.get(&("kind".to_string(), k.clone())) {
+                if !kind.sections.contains(&c.meta.id) && !kind.schedules.contains(&c.meta.id) {
+                    out.errors.push(TemplateError::new(
+                        file,
+                        None,
+                        format!("{} lists the kind {k}, whose sections do not include it", c.meta.id),
+                    ));
+                }
+            } else {
+                out.errors.push(TemplateError::new(
+                    file,
+                    None,
+                    format!("{} lists the kind {k}, which the library does not have", c.meta.id),
+                ));
+            }
+        }
+    }
     for ((ty, _), (kfile, t)) in &all {
         let Template::Kind(kind) = t else { continue };
         if ty != "kind" {
