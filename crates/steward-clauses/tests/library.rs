@@ -481,3 +481,26 @@ fn bad_templates_are_rejected_with_file_line_and_reason() {
     assert!(kind_errs.iter().any(|e| e == "k.toml: section nda.missing: no clause with this id"), "{kind_errs:#?}");
     assert!(errors_of("x.txt", "hello").iter().any(|e| e.contains("not a template")));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// The fuzz targets' parsers, run on stable in every test run: arbitrary text and randomly
+    /// damaged real templates never panic, and whatever parses reads back from its canonical form.
+    #[test]
+    fn parsers_never_panic_on_arbitrary_or_damaged_input(text in "\\PC{0,400}", at in 0usize..4000, cut in 0usize..40, insert in "\\PC{0,8}") {
+        let _ = steward_clauses::cond::Cond::parse(&text);
+        for name in ["x.hbs", "x.toml"] {
+            if let Ok(t) = steward_clauses::meta::parse_file(name, &text) {
+                proptest::prop_assert_eq!(Template::from_canonical(&t.canonical()).expect("reads back").hash(), t.hash());
+            }
+        }
+        for f in shipped::template_files().iter().step_by(7) {
+            let mut chars: Vec<char> = f.text.chars().collect();
+            let start = at % chars.len().max(1);
+            let end = (start + cut).min(chars.len());
+            chars.splice(start..end, insert.chars());
+            let damaged: String = chars.into_iter().collect();
+            let _ = check::check(&[check::SourceFile { name: f.name.clone(), text: damaged }], &[]);
+        }
+    }
+}

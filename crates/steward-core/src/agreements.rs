@@ -719,3 +719,92 @@ impl Steward {
         Ok(ids)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FixedClock, SequentialIds};
+    use std::sync::Arc;
+
+    fn demo() -> (Steward, crate::demo::Demo) {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+        let mut s = Steward::open_in_memory(clock).expect("store").with_ids(Arc::new(SequentialIds::default()));
+        let d = s.install_demo().expect("demo");
+        (s, d)
+    }
+
+    #[test]
+    fn versions_and_revisions_cannot_be_changed_or_deleted_even_in_sql() {
+        let (s, d) = demo();
+        let conn = &s.store().conn;
+        for sql in [
+            "UPDATE template_version SET canonical = 'x' WHERE template_id = 'nda.purpose'",
+            "UPDATE template_version SET title = 'x'",
+            "DELETE FROM template_version",
+            "UPDATE agreement_revision SET spec = '{}'",
+            "DELETE FROM agreement_revision",
+        ] {
+            let e = conn.execute(sql, []).expect_err(sql);
+            assert!(e.to_string().contains("immutable") || e.to_string().contains("never deleted"), "{sql}: {e}");
+        }
+        assert_eq!(s.agreements(Some(d.collaboration_id)).expect("list").len(), 4);
+        let a = s.agreement(d.agreement_ids[0]).expect("agreement");
+        assert_eq!(a.agreement.uid, "00000000-0000-4000-8000-000000000001", "uids come from the injected source");
+    }
+
+    #[test]
+    fn the_shipped_library_is_imported_once_and_approved() {
+        let (mut s, _) = demo();
+        let list = s.templates().expect("templates");
+        assert!(list.len() >= 50);
+        assert!(list.iter().all(|t| t.current == Some(1)), "shipped versions are approved");
+        let again = s.import_shipped_library().expect("import");
+        assert!(again.added.is_empty());
+        assert_eq!(again.unchanged, list.len());
+    }
+
+    #[test]
+    fn a_stored_revision_is_what_renders() {
+        let (mut s, d) = demo();
+        let id = d.agreement_ids[0];
+        let before = s.render_agreement(id, None).expect("render").to_text();
+        // Renaming a party later does not change the signed-off text of existing revisions.
+        s.store().conn.execute("UPDATE party SET legal_name = 'Renamed' WHERE id = 1", []).expect("rename");
+        assert_eq!(s.render_agreement(id, None).expect("render").to_text(), before);
+        let saved = s.update_agreement(id, BTreeMap::new(), BTreeMap::new(), Some("refresh")).expect("new revision");
+        assert_eq!(saved.revision, 2);
+        assert!(
+            s.render_agreement(id, None).expect("render").to_text().contains("RENAMED"),
+            "a new revision takes the party as it is now"
+        );
+    }
+
+    #[test]
+    fn vars_files_are_parsed_with_clear_errors() {
+        let (v, f) =
+            parse_vars_file("v.json", r#"{"a_b": 1, "@fallbacks": {"nda.obligations": "strict-care"}}"#).expect("ok");
+        assert_eq!(v["a_b"], Json::from(1));
+        assert_eq!(f["nda.obligations"], "strict-care");
+        for (text, want) in [
+            ("", "v.json:1:0: not valid JSON"),
+            ("{\"a\": }", "v.json:1:7"),
+            ("\"just text\"", "must hold a JSON object"),
+            ("{\"Bad Name\": 1}", "is not a variable name"),
+            ("{\"@fallbacks\": [1]}", "@fallbacks"),
+            ("{\"@fallbacks\": {\"x\": 3}}", "must be a fallback id"),
+        ] {
+            let e = parse_vars_file("v.json", text).expect_err(text).to_string();
+            assert!(e.contains(want), "{text}: {e}");
+        }
+        let big = format!("{{\"a\": \"{}\"}}", "x".repeat(2 << 20));
+        assert!(parse_vars_file("v.json", &big).expect_err("big").to_string().contains("larger than 1 MiB"));
+        assert!(parse_assignments(&["a=b=c".into()], "--set").expect("ok")["a"] == "b=c");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn vars_file_parsing_never_panics(text in "\\PC{0,200}") {
+            let _ = parse_vars_file("v.json", &text);
+        }
+    }
+}
