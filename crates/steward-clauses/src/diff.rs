@@ -134,7 +134,7 @@ pub fn redline(old: &Document, new: &Document) -> Redline {
             }),
             Some(o) => {
                 let moved = !in_order.contains(n.clause_id.as_str());
-                let (po, pn) = (o.plain(), n.plain());
+                let (po, pn) = (o.content(), n.content());
                 let change = if po != pn {
                     ChangeKind::Changed
                 } else if moved {
@@ -229,5 +229,56 @@ impl Redline {
         }
         h.push_str("</div>\n");
         h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Section};
+
+    fn doc(sections: &[(&str, &str)]) -> Document {
+        Document {
+            kind: "k".into(),
+            title: "T".into(),
+            date: None,
+            parties: vec![],
+            recitals: vec![],
+            sections: sections
+                .iter()
+                .enumerate()
+                .map(|(i, (id, text))| Section {
+                    clause_id: id.to_string(),
+                    number: (i + 1).to_string(),
+                    title: id.to_uppercase(),
+                    version: "v".into(),
+                    fallback: None,
+                    guidance: String::new(),
+                    blocks: vec![Block { number: Some(format!("{}.1", i + 1)), level: 2, anchor: None, text: text.to_string() }],
+                })
+                .collect(),
+            schedules: vec![],
+            signatures: vec![],
+        }
+    }
+
+    #[test]
+    fn added_removed_changed_and_moved() {
+        let old = doc(&[("a", "alpha"), ("b", "bravo"), ("c", "charlie"), ("d", "delta")]);
+        let new = doc(&[("a", "alpha"), ("c", "charlie"), ("b", "bravo"), ("d", "delta two"), ("e", "echo")]);
+        let r = redline(&old, &new);
+        let kinds: Vec<(String, ChangeKind)> = r.changed().map(|c| (c.clause_id.clone(), c.change)).collect();
+        // b and c swapped: one of them is off the longest common order and counts as moved.
+        let moved: Vec<&str> = kinds.iter().filter(|(_, k)| *k == ChangeKind::Moved).map(|(id, _)| id.as_str()).collect();
+        assert!(moved == ["b"] || moved == ["c"], "{kinds:?}");
+        assert!(kinds.contains(&("d".into(), ChangeKind::Changed)), "{kinds:?}");
+        assert!(kinds.contains(&("e".into(), ChangeKind::Added)), "{kinds:?}");
+        assert_eq!(kinds.len(), 3, "a renumbered clause is not a changed one: {kinds:?}");
+        let r2 = redline(&new, &old);
+        assert!(r2.changed().any(|c| c.clause_id == "e" && c.change == ChangeKind::Removed));
+        let text = r.to_text();
+        assert!(text.contains("delta{+ two+}") || text.contains("delta {+two+}"), "{text}");
+        assert!(r.to_html().contains("<ins>"));
+        assert_eq!(redline(&old, &old).to_text(), "No differences.\n");
     }
 }

@@ -47,7 +47,18 @@ pub struct Section {
 }
 
 impl Section {
-    /// The section's whole text, for comparisons.
+    /// The section's words without its numbers: what a redline compares, so that a clause that
+    /// only moved (and was renumbered) is not reported as changed.
+    pub fn content(&self) -> String {
+        let mut s = self.title.clone();
+        for b in &self.blocks {
+            s.push('\n');
+            s.push_str(&b.text);
+        }
+        s
+    }
+
+    /// The section's whole text with numbers.
     pub fn plain(&self) -> String {
         let mut s = self.title.clone();
         for b in &self.blocks {

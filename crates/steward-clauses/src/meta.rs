@@ -51,6 +51,10 @@ pub struct Fallback {
 pub struct ClauseMeta {
     pub id: String,
     pub title: String,
+    /// The version number the author expects this content to get (checked on import); the store
+    /// numbers versions 1, 2, 3 ... per id either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
     pub kinds: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_when: Option<String>,
@@ -113,6 +117,9 @@ pub struct Recommendation {
 pub struct KindTemplate {
     pub id: String,
     pub title: String,
+    /// As for clauses: the expected version number, checked on import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
     #[serde(default)]
     pub description: String,
     pub parties: PartyMode,
@@ -147,6 +154,13 @@ impl Template {
         match self {
             Template::Clause(c) => &c.meta.id,
             Template::Kind(k) => &k.id,
+        }
+    }
+    /// The version number the file declares, if it declares one.
+    pub fn declared_version(&self) -> Option<i64> {
+        match self {
+            Template::Clause(c) => c.meta.version,
+            Template::Kind(k) => k.version,
         }
     }
     pub fn type_name(&self) -> &'static str {

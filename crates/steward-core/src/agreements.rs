@@ -333,6 +333,14 @@ impl Steward {
                 }
                 let (ty, id) = (t.type_name(), t.id());
                 let version = s.store().next_template_version(ty, id)?;
+                if let Some(declared) = t.declared_version() {
+                    if declared != version {
+                        return Err(Error::invalid(
+                            file.clone(),
+                            format!("declares version {declared} of {id}, but its content is new and would be version {version}: change `version` to {version} (or leave it out)"),
+                        ));
+                    }
+                }
                 let has_approved = s
                     .stored_templates()?
                     .iter()
