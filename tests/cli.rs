@@ -453,11 +453,18 @@ fn a_declared_version_must_be_the_one_the_content_gets() {
     env.ok(&["init"]);
     let lib = env.dir.path().join("lib");
     std::fs::create_dir_all(&lib).expect("dir");
-    let original = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/clauses/nda/remedies.hbs")).expect("read");
+    let original =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/clauses/nda/remedies.hbs"))
+            .expect("read");
     let changed = original.replacen("+++\n", "+++\nversion = 5\n", 1).replacen("1. ", "1. In short: ", 1);
     std::fs::write(lib.join("remedies.hbs"), &changed).expect("write");
     let lib_s = lib.to_str().expect("utf-8");
-    env.cmd(&["template", "import", lib_s]).assert().code(3).stderr(predicate::str::contains("declares version 5 of nda.remedies, but its content is new and would be version 2"));
+    env.cmd(&["template", "import", lib_s]).assert().code(3).stderr(predicate::str::contains(
+        "declares version 5 of nda.remedies, but its content is new and would be version 2",
+    ));
     std::fs::write(lib.join("remedies.hbs"), changed.replace("version = 5", "version = 2")).expect("write");
-    env.cmd(&["template", "import", lib_s]).assert().success().stdout(predicate::str::contains("clause nda.remedies v2 added as draft"));
+    env.cmd(&["template", "import", lib_s])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("clause nda.remedies v2 added as draft"));
 }

@@ -254,7 +254,12 @@ mod tests {
                     version: "v".into(),
                     fallback: None,
                     guidance: String::new(),
-                    blocks: vec![Block { number: Some(format!("{}.1", i + 1)), level: 2, anchor: None, text: text.to_string() }],
+                    blocks: vec![Block {
+                        number: Some(format!("{}.1", i + 1)),
+                        level: 2,
+                        anchor: None,
+                        text: text.to_string(),
+                    }],
                 })
                 .collect(),
             schedules: vec![],
@@ -269,7 +274,8 @@ mod tests {
         let r = redline(&old, &new);
         let kinds: Vec<(String, ChangeKind)> = r.changed().map(|c| (c.clause_id.clone(), c.change)).collect();
         // b and c swapped: one of them is off the longest common order and counts as moved.
-        let moved: Vec<&str> = kinds.iter().filter(|(_, k)| *k == ChangeKind::Moved).map(|(id, _)| id.as_str()).collect();
+        let moved: Vec<&str> =
+            kinds.iter().filter(|(_, k)| *k == ChangeKind::Moved).map(|(id, _)| id.as_str()).collect();
         assert!(moved == ["b"] || moved == ["c"], "{kinds:?}");
         assert!(kinds.contains(&("d".into(), ChangeKind::Changed)), "{kinds:?}");
         assert!(kinds.contains(&("e".into(), ChangeKind::Added)), "{kinds:?}");

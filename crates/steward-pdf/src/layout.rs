@@ -1,0 +1,578 @@
+//! Page layout on glyph metrics.
+
+use crate::PdfError;
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use steward_clauses::document::Document;
+
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 72.0;
+const RIGHT: f32 = PAGE_W - 72.0;
+const TOP: f32 = PAGE_H - 78.0;
+const BOTTOM: f32 = 70.0;
+const BODY: f32 = 10.5;
+const LEADING: f32 = 14.2;
+
+static REGULAR: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/LiberationSerif-Bold.ttf");
+static ITALIC: &[u8] = include_bytes!("../fonts/LiberationSerif-Italic.ttf");
+static CJK: &[u8] = include_bytes!("../fonts/DroidSansFallbackFull.ttf");
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Face {
+    Regular,
+    Bold,
+    Italic,
+    Cjk,
+}
+
+struct Fonts {
+    faces: [ParsedFont; 4],
+}
+
+impl Fonts {
+    fn get(&self, f: Face) -> &ParsedFont {
+        &self.faces[f as usize]
+    }
+}
+
+fn fonts() -> Result<&'static Fonts, PdfError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut w = Vec::new();
+            Some(Fonts {
+                faces: [
+                    ParsedFont::from_bytes(REGULAR, 0, &mut w)?,
+                    ParsedFont::from_bytes(BOLD, 0, &mut w)?,
+                    ParsedFont::from_bytes(ITALIC, 0, &mut w)?,
+                    ParsedFont::from_bytes(CJK, 0, &mut w)?,
+                ],
+            })
+        })
+        .as_ref()
+        .ok_or(PdfError::Font("Liberation Serif / Droid Sans Fallback"))
+}
+
+/// Measures and splits text into runs of one face, falling back to the CJK face per glyph.
+struct Metrics<'a> {
+    fonts: &'a Fonts,
+    cache: HashMap<(Face, char), (Face, f32)>,
+}
+
+impl<'a> Metrics<'a> {
+    /// The face that draws `c` when `base` is wanted, and its advance in 1/1000 em.
+    fn glyph(&mut self, base: Face, c: char) -> (Face, f32) {
+        *self.cache.entry((base, c)).or_insert_with(|| {
+            let has = |f: Face| self.fonts.get(f).lookup_glyph_index(c as u32).filter(|g| *g != 0);
+            let face = if has(base).is_some() || c == ' ' {
+                base
+            } else if has(Face::Cjk).is_some() {
+                Face::Cjk
+            } else {
+                base
+            };
+            let font = self.fonts.get(face);
+            let gid = font.lookup_glyph_index(c as u32).unwrap_or(0);
+            let upm = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+            let adv = (f32::from(font.get_horizontal_advance(gid)) * 1000.0 / upm).trunc();
+            (face, adv)
+        })
+    }
+    fn width(&mut self, base: Face, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(base, c).1).sum::<f32>() / 1000.0 * size
+    }
+    /// Splits text into (face, text) runs.
+    fn runs(&mut self, base: Face, text: &str) -> Vec<(Face, String)> {
+        let mut out: Vec<(Face, String)> = Vec::new();
+        for c in text.chars() {
+            let f = self.glyph(base, c).0;
+            match out.last_mut() {
+                Some((lf, s)) if *lf == f => s.push(c),
+                _ => out.push((f, c.to_string())),
+            }
+        }
+        out
+    }
+}
+
+/// One line placed on a page.
+#[derive(Debug, Clone)]
+struct Placed {
+    x: f32,
+    y: f32,
+    text: String,
+    face: Face,
+    size: f32,
+    /// Extra space per gap, for justified lines.
+    gap: f32,
+    grey: bool,
+}
+
+#[derive(Debug, Default)]
+struct PageContent {
+    lines: Vec<Placed>,
+    rules: Vec<(f32, f32, f32, f32)>,
+    boxes: Vec<(f32, f32, f32, f32)>,
+}
+
+/// A paragraph waiting for layout.
+struct Para {
+    label: Option<String>,
+    label_x: f32,
+    text_x: f32,
+    text: String,
+    face: Face,
+    size: f32,
+    justify: bool,
+    center: bool,
+    space_before: f32,
+    keep_with_next: bool,
+}
+
+impl Para {
+    fn body(label: Option<String>, label_x: f32, text_x: f32, text: &str) -> Self {
+        Para {
+            label,
+            label_x,
+            text_x,
+            text: text.to_string(),
+            face: Face::Regular,
+            size: BODY,
+            justify: true,
+            center: false,
+            space_before: 5.0,
+            keep_with_next: false,
+        }
+    }
+}
+
+struct Layout<'a> {
+    m: Metrics<'a>,
+    pages: Vec<PageContent>,
+    y: f32,
+    bookmarks: Vec<(String, usize)>,
+}
+
+impl Layout<'_> {
+    fn new_page(&mut self) {
+        self.pages.push(PageContent::default());
+        self.y = TOP;
+    }
+    fn page(&mut self) -> &mut PageContent {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        let n = self.pages.len() - 1;
+        &mut self.pages[n]
+    }
+
+    /// Greedy line breaking within `width`: each line and whether it ends the paragraph.
+    fn break_lines(&mut self, text: &str, face: Face, size: f32, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut cur = String::new();
+        let space = self.m.width(face, " ", size);
+        let mut cur_w = 0.0;
+        for word in text.split_whitespace() {
+            let w = self.m.width(face, word, size);
+            if !cur.is_empty() && cur_w + space + w > width {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0.0;
+            }
+            if w > width {
+                // A word wider than the line (a long URL): break it by characters.
+                let mut piece = String::new();
+                for c in word.chars() {
+                    let cw = self.m.width(face, &c.to_string(), size);
+                    if !piece.is_empty() && self.m.width(face, &piece, size) + cw > width {
+                        lines.push(std::mem::take(&mut piece));
+                    }
+                    piece.push(c);
+                }
+                cur = piece;
+                cur_w = self.m.width(face, &cur, size);
+                continue;
+            }
+            if !cur.is_empty() {
+                cur.push(' ');
+                cur_w += space;
+            }
+            cur.push_str(word);
+            cur_w += w;
+        }
+        if !cur.is_empty() {
+            lines.push(cur);
+        }
+        lines
+    }
+
+    /// Places a paragraph, keeping at least two lines together at a page's foot and head.
+    fn para(&mut self, p: Para, next_lines: usize) {
+        let width = RIGHT - p.text_x;
+        let lines = self.break_lines(&p.text, p.face, p.size, width);
+        let lead = p.size * (LEADING / BODY);
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        if self.y < TOP {
+            self.y -= p.space_before;
+        }
+        let n = lines.len();
+        // Room for the whole paragraph (and the start of the next, if it must keep with it)?
+        let need_keep = if p.keep_with_next { n + next_lines.min(2) } else { n };
+        let room = ((self.y - BOTTOM) / lead).floor().max(0.0) as usize;
+        if need_keep > room && (p.keep_with_next || n <= 3 || room < 2) {
+            self.new_page();
+        }
+        let mut i = 0;
+        while i < n {
+            let room = ((self.y - BOTTOM) / lead).floor().max(0.0) as usize;
+            if room == 0 {
+                self.new_page();
+                continue;
+            }
+            let left = n - i;
+            // Take what fits, but never leave one line behind or carry one line over.
+            let mut take = left.min(room);
+            if take < left && left - take == 1 && take >= 3 {
+                take -= 1;
+            }
+            if take < left && take < 2 {
+                self.new_page();
+                continue;
+            }
+            for (k, line) in lines[i..i + take].iter().enumerate() {
+                let idx = i + k;
+                let last = idx + 1 == n;
+                self.y -= lead;
+                let y = self.y;
+                let natural = self.m.width(p.face, line, p.size);
+                let gaps = line.matches(' ').count();
+                let gap = if p.justify && !last && gaps > 0 {
+                    ((width - natural) / gaps as f32).clamp(0.0, p.size)
+                } else {
+                    0.0
+                };
+                let x = if p.center { p.text_x + (width - natural) / 2.0 } else { p.text_x };
+                if idx == 0 {
+                    if let Some(label) = &p.label {
+                        let lab = Placed {
+                            x: p.label_x,
+                            y,
+                            text: label.clone(),
+                            face: if p.face == Face::Bold { Face::Bold } else { Face::Regular },
+                            size: p.size,
+                            gap: 0.0,
+                            grey: false,
+                        };
+                        self.page().lines.push(lab);
+                    }
+                }
+                self.page().lines.push(Placed {
+                    x,
+                    y,
+                    text: line.clone(),
+                    face: p.face,
+                    size: p.size,
+                    gap,
+                    grey: false,
+                });
+            }
+            i += take;
+            if i < n {
+                self.new_page();
+            }
+        }
+    }
+
+    fn space(&mut self, pt: f32) {
+        self.y -= pt;
+    }
+}
+
+/// What to print besides the document itself.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Printed in the header beside the title, e.g. `Draft · revision 2`.
+    pub status: String,
+    /// A short id in every footer (the draft's hash prefix).
+    pub doc_id: String,
+    /// A diagonal DRAFT mark on every page (unsigned drafts).
+    pub draft_mark: bool,
+    pub author: String,
+    pub subject: String,
+    /// UNIX seconds, for the PDF's dates.
+    pub created: i64,
+}
+
+/// Where a signatory's signature goes: 1-based page and rectangle in PDF points.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignatureBox {
+    pub party: String,
+    pub page: usize,
+    pub rect: [f32; 4],
+}
+
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub signature_boxes: Vec<SignatureBox>,
+}
+
+fn grey(p: f32) -> Color {
+    Color::Greyscale(Greyscale { percent: p, icc_profile: None })
+}
+
+/// Typesets the document.
+pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfError> {
+    let fonts = fonts()?;
+    let mut l =
+        Layout { m: Metrics { fonts, cache: HashMap::new() }, pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
+    l.new_page();
+
+    // Title block.
+    let mut title = Para::body(None, LEFT, LEFT, &doc.title.to_uppercase());
+    (title.face, title.size, title.justify, title.center, title.space_before) = (Face::Bold, 16.0, false, true, 0.0);
+    l.para(title, 0);
+    l.space(6.0);
+    if let Some(d) = &doc.date {
+        let mut p = Para::body(None, LEFT, LEFT, &format!("This agreement is dated {d}."));
+        (p.justify, p.center, p.face) = (false, true, Face::Italic);
+        l.para(p, 0);
+    }
+    l.space(10.0);
+    let heading = |l: &mut Layout<'_>, text: &str, space: f32| {
+        let mut h = Para::body(None, LEFT, LEFT, text);
+        (h.face, h.size, h.justify, h.space_before, h.keep_with_next) = (Face::Bold, 11.0, false, space, true);
+        l.para(h, 2);
+    };
+    heading(&mut l, "PARTIES", 6.0);
+    let n = doc.parties.len();
+    for (i, p) in doc.parties.iter().enumerate() {
+        let end = if i + 2 == n {
+            "; and"
+        } else if i + 1 == n {
+            "."
+        } else {
+            ";"
+        };
+        let text =
+            format!("{}, {} (\u{201c}{}\u{201d}){end}", p.legal_name.to_uppercase(), p.description, p.short_name);
+        l.para(Para::body(Some(format!("({})", p.number)), LEFT, LEFT + 30.0, &text), 0);
+    }
+    if !doc.recitals.is_empty() {
+        heading(&mut l, "BACKGROUND", 12.0);
+        for r in &doc.recitals {
+            l.para(Para::body(Some(format!("({})", r.letter)), LEFT, LEFT + 30.0, &r.text), 0);
+        }
+    }
+    heading(&mut l, "AGREED TERMS", 12.0);
+
+    let mut sections: Vec<(&steward_clauses::document::Section, bool)> =
+        doc.sections.iter().map(|s| (s, false)).collect();
+    sections.extend(doc.schedules.iter().map(|s| (s, true)));
+    for (s, schedule) in sections {
+        if schedule && s.number == "Schedule 1" {
+            l.new_page();
+        }
+        let label = if schedule {
+            format!("{} \u{2014} {}", s.number.to_uppercase(), s.title.to_uppercase())
+        } else {
+            s.title.to_uppercase()
+        };
+        let mut h = Para::body(
+            (!schedule).then(|| format!("{}.", s.number)),
+            LEFT,
+            if schedule { LEFT } else { LEFT + 36.0 },
+            &label,
+        );
+        (h.face, h.size, h.justify, h.space_before, h.keep_with_next) = (Face::Bold, 10.5, false, 11.0, true);
+        let first_lines = s.blocks.first().map_or(0, |_| 2);
+        l.para(h, first_lines);
+        let page = l.pages.len();
+        let mark = if schedule { label.clone() } else { format!("{}. {}", s.number, s.title) };
+        l.bookmarks.push((mark, page));
+        for b in &s.blocks {
+            let p = match (b.level, &b.number) {
+                (3, Some(n)) => Para::body(Some(n.clone()), LEFT + 36.0, LEFT + 84.0, &b.text),
+                (_, Some(n)) => Para::body(Some(n.clone()), LEFT, LEFT + 36.0, &b.text),
+                _ => Para::body(None, LEFT, LEFT + 36.0, &b.text),
+            };
+            l.para(p, 0);
+        }
+    }
+
+    // Signature page: one box per signatory.
+    l.new_page();
+    heading(&mut l, "SIGNATURES", 0.0);
+    l.bookmarks.push(("Signatures".into(), l.pages.len()));
+    let mut boxes = Vec::new();
+    for sig in &doc.signatures {
+        let box_h = 92.0;
+        if l.y - (box_h + 64.0) < BOTTOM {
+            l.new_page();
+        }
+        let mut p = Para::body(
+            None,
+            LEFT,
+            LEFT,
+            &format!("Signed for and on behalf of {}", sig.party_legal_name.to_uppercase()),
+        );
+        (p.justify, p.space_before) = (false, 14.0);
+        l.para(p, 0);
+        l.space(6.0);
+        let top = l.y;
+        let rect = [LEFT, top - box_h, RIGHT - 150.0, top];
+        l.page().boxes.push((rect[0], rect[1], rect[2] - rect[0], box_h));
+        boxes.push(SignatureBox { party: sig.party_legal_name.clone(), page: l.pages.len(), rect });
+        l.y = top - box_h - 4.0;
+        let mut info = Para::body(None, LEFT, LEFT, "Name, title and date as given in the digital signature above.");
+        (info.face, info.size, info.justify, info.space_before) = (Face::Italic, 8.5, false, 0.0);
+        l.para(info, 0);
+    }
+
+    // Emit pages, now that the total is known.
+    let total = l.pages.len();
+    let mut pdf = PdfDocument::new(&doc.title);
+    let ids: Vec<FontId> = fonts.faces.iter().map(|f| pdf.add_font(f)).collect();
+    let handle = |f: Face| PdfFontHandle::External(ids[f as usize].clone());
+    let mut m = Metrics { fonts, cache: HashMap::new() };
+    let mut pages = Vec::with_capacity(total);
+    for (pi, page) in l.pages.iter_mut().enumerate() {
+        // Header and footer.
+        let header_y = PAGE_H - 44.0;
+        page.lines.push(Placed {
+            x: LEFT,
+            y: header_y,
+            text: doc.title.clone(),
+            face: Face::Italic,
+            size: 8.5,
+            gap: 0.0,
+            grey: true,
+        });
+        let status_w = m.width(Face::Regular, &opts.status, 8.5);
+        page.lines.push(Placed {
+            x: RIGHT - status_w,
+            y: header_y,
+            text: opts.status.clone(),
+            face: Face::Regular,
+            size: 8.5,
+            gap: 0.0,
+            grey: true,
+        });
+        page.rules.push((LEFT, header_y - 5.0, RIGHT, header_y - 5.0));
+        let footer = format!("Page {} of {total}", pi + 1);
+        let fw = m.width(Face::Regular, &footer, 8.5);
+        page.lines.push(Placed {
+            x: (PAGE_W - fw) / 2.0,
+            y: 40.0,
+            text: footer,
+            face: Face::Regular,
+            size: 8.5,
+            gap: 0.0,
+            grey: true,
+        });
+        let id = format!("Document {}", opts.doc_id);
+        let iw = m.width(Face::Regular, &id, 7.5);
+        page.lines.push(Placed {
+            x: RIGHT - iw,
+            y: 40.0,
+            text: id,
+            face: Face::Regular,
+            size: 7.5,
+            gap: 0.0,
+            grey: true,
+        });
+
+        let mut ops = Vec::new();
+        if opts.draft_mark {
+            ops.extend([
+                Op::SaveGraphicsState,
+                Op::SetFillColor { col: grey(0.9) },
+                Op::StartTextSection,
+                Op::SetFont { font: handle(Face::Bold), size: Pt(110.0) },
+                Op::SetTextMatrix { matrix: TextMatrix::TranslateRotate(Pt(150.0), Pt(250.0), 45.0) },
+                Op::ShowText { items: vec![TextItem::Text("DRAFT".into())] },
+                Op::EndTextSection,
+                Op::RestoreGraphicsState,
+            ]);
+        }
+        ops.push(Op::SetOutlineColor { col: grey(0.55) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        for (x1, y1, x2, y2) in &page.rules {
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint { p: Point { x: Pt(*x1), y: Pt(*y1) }, bezier: false },
+                        LinePoint { p: Point { x: Pt(*x2), y: Pt(*y2) }, bezier: false },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+        for (x, y, w, h) in &page.boxes {
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect { mode: Some(PaintMode::Stroke), ..Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h)) },
+            });
+        }
+        ops.push(Op::StartTextSection);
+        let mut current: Option<(Face, f32)> = None;
+        let mut current_grey = None;
+        for line in &page.lines {
+            if current_grey != Some(line.grey) {
+                ops.push(Op::SetFillColor { col: grey(if line.grey { 0.35 } else { 0.0 }) });
+                current_grey = Some(line.grey);
+            }
+            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(line.x), Pt(line.y)) });
+            for (face, run) in m.runs(line.face, &line.text) {
+                if current != Some((face, line.size)) {
+                    ops.push(Op::SetFont { font: handle(face), size: Pt(line.size) });
+                    current = Some((face, line.size));
+                }
+                let mut items = Vec::new();
+                if line.gap > 0.0 {
+                    let off = -line.gap / line.size * 1000.0;
+                    let mut parts = run.split(' ').peekable();
+                    while let Some(part) = parts.next() {
+                        if parts.peek().is_some() {
+                            items.push(TextItem::Text(format!("{part} ")));
+                            items.push(TextItem::Offset(off));
+                        } else if !part.is_empty() {
+                            items.push(TextItem::Text(part.to_string()));
+                        }
+                    }
+                } else {
+                    items.push(TextItem::Text(run));
+                }
+                ops.push(Op::ShowText { items });
+            }
+        }
+        ops.push(Op::EndTextSection);
+        pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+    }
+    pdf.pages = pages;
+    for (name, page) in &l.bookmarks {
+        pdf.add_bookmark(name, *page);
+    }
+    let date = printpdf::DateTime::from_unix_timestamp(opts.created).unwrap_or_else(|_| printpdf::DateTime::epoch());
+    pdf.metadata.info.document_title = doc.title.clone();
+    pdf.metadata.info.author = opts.author.clone();
+    pdf.metadata.info.subject = opts.subject.clone();
+    pdf.metadata.info.creator = "Steward".into();
+    pdf.metadata.info.producer = "Steward".into();
+    pdf.metadata.info.creation_date = date;
+    pdf.metadata.info.modification_date = date;
+    pdf.metadata.info.metadata_date = date;
+    let mut warnings = Vec::new();
+    let bytes = pdf.save(&PdfSaveOptions::default(), &mut warnings);
+    if let Some(w) = warnings.iter().find(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
+        return Err(PdfError::Write(w.msg.clone()));
+    }
+    Ok(Exported { pdf: bytes, pages: total, signature_boxes: boxes })
+}

@@ -1,0 +1,51 @@
+//! Typesets a [`Document`] as a PDF a lawyer can send: our own layout on the fonts' glyph metrics
+//! (justified paragraphs, hanging clause numbers, keep-with-next, no widows or orphans, Page X of
+//! Y, bookmarks, a DRAFT mark on unsigned drafts, one signature box per signatory), embedded and
+//! subset fonts, and the machine-readable draft as an embedded file.
+
+mod layout;
+
+pub use layout::{ExportOptions, Exported, SignatureBox, typeset};
+
+/// The name of the embedded machine-readable draft.
+pub const DRAFT_FILE_NAME: &str = "steward-draft.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("font {0} could not be read")]
+    Font(&'static str),
+    #[error("the PDF could not be written: {0}")]
+    Write(String),
+}
+
+/// Adds `data` as an embedded file named `name` (with an associated-file relationship of Data).
+pub fn embed_file(pdf: &[u8], name: &str, mime: &str, data: &[u8], created: &str) -> Result<Vec<u8>, PdfError> {
+    use lopdf::{Object, Stream, StringFormat, dictionary};
+    let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| PdfError::Write(format!("reloading: {e}")))?;
+    let ef = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "EmbeddedFile",
+            "Subtype" => Object::Name(mime.as_bytes().to_vec()),
+            "Params" => dictionary! { "Size" => data.len() as i64, "ModDate" => Object::string_literal(created) },
+        },
+        data.to_vec(),
+    ));
+    let fs = doc.add_object(dictionary! {
+        "Type" => "Filespec",
+        "F" => Object::string_literal(name),
+        "UF" => lopdf::text_string(name),
+        "Desc" => Object::string_literal("Machine-readable draft of this agreement (Steward)"),
+        "EF" => dictionary! { "F" => ef, "UF" => ef },
+        "AFRelationship" => "Data",
+    });
+    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| PdfError::Write(e.to_string()))?;
+    let cat = doc.get_object_mut(root).and_then(Object::as_dict_mut).map_err(|e| PdfError::Write(e.to_string()))?;
+    cat.set(
+        "Names",
+        dictionary! { "EmbeddedFiles" => dictionary! { "Names" => vec![Object::String(name.as_bytes().to_vec(), StringFormat::Literal), fs.into()] } },
+    );
+    cat.set("AF", vec![Object::from(fs)]);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(|e| PdfError::Write(e.to_string()))?;
+    Ok(out)
+}

@@ -1,0 +1,28 @@
+//! Signatures on PDFs: PAdES baseline B-B (`ETSI.CAdES.detached`, SHA-256, ESS
+//! signing-certificate-v2) added as incremental updates, so that countersignatures keep every
+//! earlier signature valid; and verification that reports, for each signature, its integrity and
+//! anything changed after it other than further signatures (the incremental-saving attack).
+//! Also the signing keys and certificates: generation, self-signed certificates, PKCS#12 import.
+
+pub mod cms_sig;
+pub mod keys;
+pub mod pdf;
+
+pub use keys::{KeyKind, SecretKey, Subject};
+pub use pdf::{Integrity, SignRequest, SignatureReport, VerifyReport, sign, verify};
+
+/// The name of the embedded machine-readable draft Steward puts in its PDFs.
+pub const DRAFT_FILE_NAME: &str = "steward-draft.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    /// The file or input is not acceptable (not a PDF, damaged, wrong password, ...).
+    #[error("{0}")]
+    Input(String),
+    #[error("key: {0}")]
+    Key(String),
+    #[error("signature: {0}")]
+    Cms(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+}
