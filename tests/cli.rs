@@ -468,3 +468,218 @@ fn a_declared_version_must_be_the_one_the_content_gets() {
         .success()
         .stdout(predicate::str::contains("clause nda.remedies v2 added as draft"));
 }
+
+/// Signing needs the OS credential store (a Secret Service on a session bus). The README's test
+/// command provides one and sets STEWARD_REQUIRE_KEYRING; elsewhere these tests say so and stop.
+fn keyring() -> bool {
+    let there = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    if !there && std::env::var_os("STEWARD_REQUIRE_KEYRING").is_some() {
+        panic!("STEWARD_REQUIRE_KEYRING is set but there is no session bus");
+    }
+    if !there {
+        eprintln!("no session bus: signing tests need a Secret Service (run scripts/test.sh)");
+    }
+    there
+}
+
+fn tool(cmd: &str, args: &[&str]) -> Option<std::process::Output> {
+    match std::process::Command::new(cmd).args(args).output() {
+        Ok(o) => Some(o),
+        Err(_) if std::env::var_os("STEWARD_REQUIRE_TOOLS").is_none() => None,
+        Err(e) => panic!("{cmd} is required: {e}"),
+    }
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn export_sign_countersign_verify_and_tamper() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let p = |n: &str| env.dir.path().join(n).to_string_lossy().into_owned();
+    // Unsigned export: draft mark, embedded draft, fonts embedded, text extractable; no signature.
+    env.ok(&["agreement", "export", "1", "--out", &p("draft.pdf")]);
+    env.cmd(&["verify", &p("draft.pdf")]).assert().code(9).stdout(predicate::str::contains("no signatures"));
+    if let Some(o) = tool("pdfdetach", &["-list", &p("draft.pdf")]) {
+        assert!(text(&o).contains("steward-draft.json"), "{}", text(&o));
+    }
+    if let Some(o) = tool("pdffonts", &[&p("draft.pdf")]) {
+        let t = text(&o);
+        let rows: Vec<&str> = t.lines().skip(2).collect();
+        assert!(
+            !rows.is_empty() && rows.iter().all(|r| r.split_whitespace().rev().nth(4) == Some("yes")),
+            "every font embedded:\n{t}"
+        );
+    }
+    if let Some(o) = tool("pdftotext", &[&p("draft.pdf"), "-"]) {
+        let t = text(&o);
+        assert!(
+            t.contains("MUTUAL CONFIDENTIALITY AGREEMENT")
+                && t.contains("Kaminokawa Tech")
+                && t.contains("Draft · revision 1"),
+            "{t}"
+        );
+    }
+
+    let a = env.id(&[
+        "identity",
+        "new",
+        "--name",
+        "Samuel Okafor",
+        "--email",
+        "s@northmoor.ac.uk",
+        "--org",
+        "The University of Northmoor",
+    ]);
+    let b = env.id(&[
+        "identity",
+        "new",
+        "--name",
+        "Aiko Tanabe",
+        "--email",
+        "a@kaminokawa-tech.ac.jp",
+        "--org",
+        "Kaminokawa Institute of Science and Technology",
+        "--key",
+        "rsa3072",
+    ]);
+    let list = env.json(&["identity", "list", "--json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    assert_eq!(list[1]["key_kind"], "rsa3072");
+    assert!(list[0]["fingerprint"].as_str().is_some_and(|f| f.len() == 95));
+
+    env.ok(&["agreement", "export", "1", "--out", &p("signed.pdf"), "--sign", &a]);
+    env.ok(&["sign", &p("signed.pdf"), "--identity", &b, "--out", &p("both.pdf")]);
+    let report = env.json(&["verify", &p("both.pdf"), "--json"]);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["signatures"][0]["signer"], "Samuel Okafor");
+    assert_eq!(report["signatures"][1]["signer"], "Aiko Tanabe");
+    assert_eq!(report["signatures"][0]["modified_after_signing"], Value::Array(vec![]));
+    assert_eq!(report["signatures"][0]["draft_matches"], true);
+    let original = std::fs::read(p("signed.pdf")).expect("read");
+    assert!(
+        std::fs::read(p("both.pdf")).expect("read").starts_with(&original),
+        "the countersignature is an incremental update"
+    );
+    if let Some(o) = tool("pdfsig", &[&p("both.pdf")]) {
+        assert_eq!(text(&o).matches("Signature is Valid.").count(), 2, "{}", text(&o));
+    }
+    if let Some(o) = tool("qpdf", &["--check", &p("both.pdf")]) {
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    // One changed byte inside the signed range.
+    let mut bytes = std::fs::read(p("both.pdf")).expect("read");
+    let at = bytes.len() / 4;
+    bytes[at] ^= 0x20;
+    std::fs::write(p("flipped.pdf"), &bytes).expect("write");
+    env.cmd(&["verify", &p("flipped.pdf")]).assert().code(9).stdout(predicate::str::contains("DIGEST MISMATCH"));
+    if let Some(o) = tool("pdfsig", &[&p("flipped.pdf")]) {
+        assert!(!text(&o).contains("Signature is Valid."), "{}", text(&o));
+    }
+
+    // The incremental-saving attack: a later revision replaces page 1, adding no signature.
+    let signed = std::fs::read(p("signed.pdf")).expect("read");
+    let mut inc =
+        lopdf::IncrementalDocument::create_from(signed.clone(), lopdf::Document::load_mem(&signed).expect("load"));
+    let page = *inc.get_prev_documents().get_pages().get(&1).expect("page 1");
+    let content =
+        inc.new_document.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), b"BT 100 700 Td ET".to_vec()));
+    inc.opt_clone_object_to_new_document(page).expect("clone");
+    inc.new_document.get_object_mut(page).and_then(lopdf::Object::as_dict_mut).expect("page").set("Contents", content);
+    let mut attacked = Vec::new();
+    inc.save_to(&mut attacked).expect("save");
+    std::fs::write(p("attacked.pdf"), &attacked).expect("write");
+    env.cmd(&["verify", &p("attacked.pdf")])
+        .assert()
+        .code(9)
+        .stdout(predicate::str::contains("MODIFIED AFTER SIGNING:"))
+        .stdout(predicate::str::contains("page 1 content"));
+    if let Some(o) = tool("pdfsig", &[&p("attacked.pdf")]) {
+        assert!(text(&o).contains("Signature is Valid."), "pdfsig alone is fooled: {}", text(&o));
+    }
+    // Steward refuses to countersign a file whose signatures no longer hold.
+    env.cmd(&["sign", &p("attacked.pdf"), "--identity", &b, "--out", &p("x.pdf")]).assert().code(9);
+
+    // Truncated and foreign files: clear errors.
+    std::fs::write(p("truncated.pdf"), &attacked[..attacked.len() / 2]).expect("write");
+    env.cmd(&["verify", &p("truncated.pdf")]).assert().failure();
+    std::fs::write(p("notes.pdf"), "just some text").expect("write");
+    env.cmd(&["verify", &p("notes.pdf")]).assert().code(3).stderr(predicate::str::contains("not a PDF"));
+}
+
+#[test]
+fn an_institutional_pkcs12_is_imported_with_its_password_from_stdin() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    let key = steward_sign::SecretKey::generate(steward_sign::KeyKind::P256).expect("key");
+    let who = steward_sign::Subject {
+        name: "Research Contracts Office".into(),
+        email: "contracts@northmoor.ac.uk".into(),
+        organisation: Some("The University of Northmoor".into()),
+    };
+    let cert = steward_sign::keys::self_signed_certificate(
+        &key,
+        &who,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("d"),
+        3,
+    )
+    .expect("cert");
+    let p12 = env.dir.path().join("office.p12");
+    std::fs::write(&p12, steward_sign::keys::write_pkcs12(&key, &cert, "correct horse").expect("p12")).expect("write");
+    let p12 = p12.to_str().expect("utf-8");
+    env.cmd(&["identity", "import", p12, "--password-stdin"])
+        .write_stdin("wrong\n")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("password"));
+    let id = env
+        .cmd(&["identity", "import", p12, "--password-stdin", "--json"])
+        .write_stdin("correct horse\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let id: Value = serde_json::from_slice(&id).expect("json");
+    assert_eq!(id["name"], "Research Contracts Office");
+    assert_eq!(id["origin"], "imported");
+}
+
+#[test]
+fn demo_out_writes_a_signed_pdf_of_every_kind() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    let out = env.dir.path().join("demo-pdfs");
+    let r = env.json(&["demo", "--out", out.to_str().expect("utf-8"), "--json"]);
+    let files: Vec<String> =
+        r["files"].as_array().expect("files").iter().filter_map(|f| f.as_str().map(str::to_string)).collect();
+    assert_eq!(files.len(), 4);
+    for f in &files {
+        let report = env.json(&["verify", f, "--json"]);
+        assert_eq!(report["ok"], true, "{f}: {report}");
+        assert!(report["signatures"].as_array().is_some_and(|s| s.len() >= 2), "{f}: every party signed");
+        if let Some(o) = tool("pdfsig", &[f]) {
+            let t = text(&o);
+            assert_eq!(
+                t.matches("Signature is Valid.").count(),
+                report["signatures"].as_array().map_or(0, Vec::len),
+                "{t}"
+            );
+        }
+        if let Some(o) = tool("qpdf", &["--check", f]) {
+            assert!(o.status.success(), "{}", text(&o));
+        }
+    }
+    let ids = env.json(&["identity", "list", "--json"]);
+    assert!(ids.as_array().expect("ids").iter().all(|i| i["origin"] == "demo"));
+}

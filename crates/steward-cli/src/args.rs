@@ -28,7 +28,11 @@ pub enum Command {
     /// Create the store (or upgrade it) and say where it is
     Init,
     /// Add the demo collaboration: a UK university, an overseas university and a company
-    Demo,
+    Demo {
+        /// Also write every demo agreement as a PDF signed by the demo signatories to this folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Collaborations: create, list, show, edit, archive, and who takes part
     #[command(subcommand)]
     Collab(CollabCmd),
@@ -44,9 +48,50 @@ pub enum Command {
     /// Review clause versions: approve, reject, deprecate
     #[command(subcommand)]
     Clause(ClauseCmd),
-    /// Agreements: draft, change, render and compare
+    /// Agreements: draft, change, render, compare and export
     #[command(subcommand)]
     Agreement(AgreementCmd),
+    /// Signing identities: keys in the OS credential store, certificates in the store
+    #[command(subcommand)]
+    Identity(IdentityCmd),
+    /// Sign a PDF (an incremental signature: earlier signatures stay valid)
+    Sign {
+        file: PathBuf,
+        #[arg(long)]
+        identity: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Why you sign (kept in the signature)
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Verify every signature of a PDF, and whether anything changed after signing
+    Verify { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdentityCmd {
+    /// Create a key pair (kept in the OS credential store) and a self-signed certificate
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        org: Option<String>,
+        /// p256 or rsa3072
+        #[arg(long, default_value = "p256")]
+        key: String,
+    },
+    /// Import an institution's certificate and key from a PKCS#12 (.p12) file
+    Import {
+        file: PathBuf,
+        /// Read the password from standard input instead of a prompt
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List identities with their certificate fingerprints
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +188,17 @@ pub enum AgreementCmd {
         /// Write to a file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Export as PDF (with the machine-readable draft inside), optionally signed
+    Export {
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Sign with this identity
+        #[arg(long)]
+        sign: Option<i64>,
+        #[arg(long)]
+        revision: Option<i64>,
     },
     /// Compare two revisions: clause by clause, then word by word
     Diff {

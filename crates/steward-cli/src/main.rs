@@ -4,6 +4,8 @@
 mod args;
 mod output;
 
+use args::IdentityCmd;
+
 use args::{
     AgreementCmd, ClauseCmd, Cli, CollabCmd, CollabFields, Command, PartyCmd, PersonCmd, ReviewArgs, TemplateCmd,
     ValueArgs,
@@ -46,6 +48,8 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Conflict => 5,
         ErrorKind::NewerSchema | ErrorKind::Storage => 6,
         ErrorKind::Io => 7,
+        ErrorKind::Credentials => 8,
+        ErrorKind::Signature => 9,
     }
 }
 
@@ -102,13 +106,55 @@ fn run(cli: Cli) -> Outcome {
                 output::text(&format!("store ready at {} (schema version {version})", path.display()))?;
             }
         }
-        Command::Demo => {
+        Command::Demo { out: dir } => {
             let demo = s.install_demo()?;
+            let mut files = Vec::new();
+            if let Some(dir) = &dir {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+                for (name, bytes) in s.demo_signed_pdfs()? {
+                    let path = dir.join(name);
+                    std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+                    files.push(path);
+                }
+            }
             if out.json {
-                output::json(&demo)?;
+                output::json(
+                    &json!({ "collaboration_id": demo.collaboration_id, "party_ids": demo.party_ids, "agreement_ids": demo.agreement_ids, "created": demo.created, "files": files }),
+                )?;
             } else {
                 let what = if demo.created { "created" } else { "already present" };
-                output::text(&format!("demo collaboration {} {what}", demo.collaboration_id))?;
+                let mut t = format!("demo collaboration {} {what}", demo.collaboration_id);
+                for f in &files {
+                    t.push_str(&format!("\nwrote {}", f.display()));
+                }
+                output::text(&t)?;
+            }
+        }
+        Command::Identity(cmd) => identity(&mut s, cmd, out)?,
+        Command::Sign { file, identity, out: path, reason } => {
+            let pdf = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let signed = s.sign_pdf(&pdf, identity, reason.as_deref())?;
+            std::fs::write(&path, &signed).map_err(|e| io_error(&path, e))?;
+            if out.json {
+                output::json(&json!({ "out": path, "bytes": signed.len() }))?;
+            } else {
+                output::text(&format!("signed: {}", path.display()))?;
+            }
+        }
+        Command::Verify { file } => {
+            let pdf = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let report = s.verify_pdf(&pdf)?;
+            if out.json {
+                output::json(&report)?;
+            } else {
+                output::text(&verify_text(&report))?;
+            }
+            if !report.ok {
+                return Err(Failure::Core(steward_core::Error::Signature(if report.signatures.is_empty() {
+                    "the file has no signatures".into()
+                } else {
+                    "not every signature is intact and unchanged since signing".into()
+                })));
             }
         }
         Command::Collab(cmd) => collab(&mut s, cmd, out)?,
@@ -119,6 +165,117 @@ fn run(cli: Cli) -> Outcome {
         Command::Agreement(cmd) => agreement(&mut s, cmd, out)?,
     }
     Ok(())
+}
+
+fn io_error(path: &std::path::Path, e: std::io::Error) -> Failure {
+    Failure::Core(steward_core::Error::Io { context: format!("cannot use {}", path.display()), source: e })
+}
+
+fn identity(s: &mut Steward, cmd: IdentityCmd, out: Out) -> Outcome {
+    match cmd {
+        IdentityCmd::New { name, email, org, key } => {
+            let id = s.create_identity(&name, &email, org.as_deref(), &key, false)?;
+            if out.json {
+                return Ok(output::json(&id)?);
+            }
+            out.id(id.id)
+        }
+        IdentityCmd::Import { file, password_stdin } => {
+            let bytes = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let password = if password_stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| io_error(std::path::Path::new("standard input"), e))?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                rpassword::prompt_password(format!("Password for {}: ", file.display()))
+                    .map_err(|e| io_error(&file, e))?
+            };
+            let id = s.import_identity(&bytes, &password)?;
+            if out.json {
+                return Ok(output::json(&id)?);
+            }
+            out.id(id.id)
+        }
+        IdentityCmd::List => {
+            let list = s.identities()?;
+            if out.json {
+                return Ok(output::json(&list)?);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.id.to_string(),
+                        i.key_kind.clone(),
+                        i.origin.clone(),
+                        i.fingerprint[..23].to_string() + "…",
+                        format!(
+                            "{} <{}>{}",
+                            i.name,
+                            i.email,
+                            i.organisation.as_deref().map(|o| format!(", {o}")).unwrap_or_default()
+                        ),
+                    ]
+                })
+                .collect();
+            Ok(output::text(&output::table(&["ID", "KEY", "ORIGIN", "SHA-256", "WHO"], &rows))?)
+        }
+    }
+}
+
+fn verify_text(r: &steward_sign::VerifyReport) -> String {
+    let mut t = String::new();
+    if r.signatures.is_empty() {
+        t.push_str("The file has no signatures.\n");
+    }
+    for (i, sig) in r.signatures.iter().enumerate() {
+        t.push_str(&format!(
+            "Signature {}: {}{}{}\n",
+            i + 1,
+            sig.signer,
+            sig.organisation.as_deref().map(|o| format!(" ({o})")).unwrap_or_default(),
+            sig.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default()
+        ));
+        t.push_str(&format!("  certificate SHA-256  {}\n", sig.fingerprint));
+        if let Some(m) = &sig.signing_time {
+            t.push_str(&format!("  signing time         {m}\n"));
+        }
+        let integrity = match sig.integrity {
+            steward_sign::Integrity::Valid => "valid".to_string(),
+            steward_sign::Integrity::DigestMismatch => "DIGEST MISMATCH: the signed bytes were changed".to_string(),
+            steward_sign::Integrity::InvalidSignature => {
+                "INVALID: the signature does not match the certificate".to_string()
+            }
+            steward_sign::Integrity::Malformed => format!("MALFORMED: {}", sig.problem.clone().unwrap_or_default()),
+        };
+        t.push_str(&format!("  integrity            {integrity}\n"));
+        let covers = if sig.covers_whole_file {
+            "the whole file".to_string()
+        } else {
+            format!("the first {} bytes (a later revision follows)", sig.signed_length)
+        };
+        t.push_str(&format!("  covers               {covers}\n"));
+        if sig.modified_after_signing.is_empty() {
+            if !sig.covers_whole_file {
+                t.push_str("  after signing        only further signatures were added\n");
+            }
+        } else {
+            t.push_str(&format!("  MODIFIED AFTER SIGNING: {}\n", sig.modified_after_signing.join(", ")));
+        }
+        match sig.draft_matches {
+            Some(true) => t.push_str("  embedded draft       matches what was signed\n"),
+            Some(false) => t.push_str("  EMBEDDED DRAFT CHANGED after signing\n"),
+            None => {}
+        }
+    }
+    t.push_str(if r.ok {
+        "Result: every signature is intact and nothing but signatures was added after signing.\n"
+    } else {
+        "Result: NOT VERIFIED.\n"
+    });
+    t
 }
 
 fn read_file(path: &std::path::Path) -> Result<String, Failure> {
@@ -386,6 +543,17 @@ fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome {
                 }
             };
             write_or_print(file.as_deref(), &text)
+        }
+        AgreementCmd::Export { id, out: path, sign, revision } => {
+            let e = s.export_agreement(id, revision, sign)?;
+            std::fs::write(&path, &e.pdf).map_err(|err| io_error(&path, err))?;
+            if out.json {
+                return Ok(output::json(
+                    &json!({ "out": path, "pages": e.pages, "bytes": e.bytes, "signed_by": e.signed_by }),
+                )?);
+            }
+            let by = e.signed_by.map(|n| format!(", signed by {n}")).unwrap_or_default();
+            Ok(output::text(&format!("wrote {} ({} pages, {} bytes{by})", path.display(), e.pages, e.bytes))?)
         }
         AgreementCmd::Diff { id, from, to, format } => {
             let r = s.diff_agreement(id, from, to)?;

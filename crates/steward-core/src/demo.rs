@@ -115,6 +115,43 @@ impl Steward {
     }
 }
 
+/// The demo's signatories: (person, party short name). Their identities are marked as demo.
+const DEMO_SIGNATORIES: &[(&str, &str, &str)] = &[
+    ("Samuel Okafor", "research.contracts@northmoor.ac.uk", "The University of Northmoor"),
+    ("Prof. Aiko Tanabe", "tanabe.aiko@kaminokawa-tech.ac.jp", "Kaminokawa Institute of Science and Technology"),
+    ("Jonas Weidlich", "j.weidlich@ferrant-cryo.de", "Ferrant Cryogenics GmbH"),
+];
+
+impl Steward {
+    /// Every demo agreement as a PDF signed by each of its parties' demo signatories (creating
+    /// the demo identities in the credential store the first time): `(file name, bytes)`.
+    pub fn demo_signed_pdfs(&mut self) -> Result<Vec<(String, Vec<u8>)>> {
+        let demo = self.install_demo()?;
+        let mut ids = Vec::new();
+        for (name, email, org) in DEMO_SIGNATORIES {
+            let existing = self.identities()?.into_iter().find(|i| i.origin == "demo" && i.email == *email);
+            let id = match existing {
+                Some(i) => i.id,
+                None => self.create_identity(name, email, Some(org), "p256", true)?.id,
+            };
+            ids.push((id, *org));
+        }
+        let mut out = Vec::new();
+        for agreement in demo.agreement_ids {
+            let doc = self.render_agreement(agreement, None)?;
+            let a = self.agreement(agreement)?;
+            let mut pdf = self.export_agreement(agreement, None, None)?.pdf;
+            for party in &doc.parties {
+                if let Some((id, _)) = ids.iter().find(|(_, org)| *org == party.legal_name) {
+                    pdf = self.sign_pdf(&pdf, *id, Some("Demo signature"))?;
+                }
+            }
+            out.push((format!("{}-{}.pdf", agreement, a.agreement.kind), pdf));
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{FixedClock, Steward};

@@ -59,6 +59,12 @@ pub enum Error {
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 
+    #[error("the credential store is locked or unavailable: {0}")]
+    Credentials(String),
+
+    #[error("{0}")]
+    Signature(String),
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -77,6 +83,10 @@ pub enum ErrorKind {
     NewerSchema,
     Storage,
     Io,
+    /// The OS credential store is locked, missing or refused.
+    Credentials,
+    /// Signing or verifying could not be done (a damaged signature, an unusable key).
+    Signature,
 }
 
 impl Error {
@@ -88,6 +98,8 @@ impl Error {
             Error::NewerSchema { .. } => ErrorKind::NewerSchema,
             Error::Open { .. } | Error::Database(_) => ErrorKind::Storage,
             Error::Io { .. } => ErrorKind::Io,
+            Error::Credentials(_) => ErrorKind::Credentials,
+            Error::Signature(_) => ErrorKind::Signature,
         }
     }
 

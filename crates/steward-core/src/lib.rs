@@ -6,6 +6,8 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod identities;
+pub mod secrets;
 pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -49,6 +51,7 @@ pub struct Steward {
     ids: Arc<dyn Ids>,
     actor: String,
     library: std::sync::OnceLock<steward_clauses::Library>,
+    pub(crate) secrets: Arc<dyn secrets::SecretStore>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -71,7 +74,14 @@ impl Steward {
     fn with_store(store: Store, clock: Arc<dyn Clock>) -> Result<Self> {
         let actor =
             std::env::var("STEWARD_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "local user".into());
-        let mut s = Self { store, clock, ids: Arc::new(RandomIds), actor, library: std::sync::OnceLock::new() };
+        let mut s = Self {
+            store,
+            clock,
+            ids: Arc::new(RandomIds),
+            actor,
+            library: std::sync::OnceLock::new(),
+            secrets: Arc::new(secrets::KeyringStore::platform()),
+        };
         s.ensure_shipped_library()?;
         Ok(s)
     }
@@ -79,6 +89,12 @@ impl Steward {
     /// Uses `ids` for new unique ids (tests pass [`SequentialIds`]).
     pub fn with_ids(mut self, ids: Arc<dyn Ids>) -> Self {
         self.ids = ids;
+        self
+    }
+
+    /// Keeps private keys in `store` (tests pass the mock).
+    pub fn with_secrets(mut self, store: Arc<dyn secrets::SecretStore>) -> Self {
+        self.secrets = store;
         self
     }
 

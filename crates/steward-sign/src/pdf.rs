@@ -30,6 +30,24 @@ fn pdf_date(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("D:%Y%m%d%H%M%S+00'00'").to_string()
 }
 
+/// `D:20270115080000+00'00'` as `2027-01-15T08:00:00Z` (other forms are returned as they are).
+fn pdf_date_to_rfc3339(d: &str) -> String {
+    let digits: String = d.trim_start_matches("D:").chars().take(14).collect();
+    if digits.len() == 14 && digits.chars().all(|c| c.is_ascii_digit()) && (d.contains("+00'00'") || d.ends_with('Z')) {
+        format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &digits[0..4],
+            &digits[4..6],
+            &digits[6..8],
+            &digits[8..10],
+            &digits[10..12],
+            &digits[12..14]
+        )
+    } else {
+        d.to_string()
+    }
+}
+
 fn lp(e: lopdf::Error) -> SignError {
     SignError::Pdf(e.to_string())
 }
@@ -387,7 +405,7 @@ fn changes_after(signed: &Document, last: &Document) -> Vec<String> {
                 {
                     continue;
                 }
-                (Some(_), Object::Stream(_)) => out.push(describe_stream(last, *id, &page_no)),
+                (_, Object::Stream(_)) => out.push(describe_stream(last, *id, &page_no)),
                 (None, _) if is_embedded_file(obj) => out.push("embedded draft".into()),
                 (None, _) => out.push(format!("object {} {} added", id.0, id.1)),
                 (Some(_), _) => out.push(format!("object {} {} changed", id.0, id.1)),
@@ -592,7 +610,11 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
             organisation: who.as_ref().and_then(|w| w.organisation.clone()),
             email: who.as_ref().map(|w| w.email.clone()).filter(|e| !e.is_empty()),
             fingerprint: keys::fingerprint(&check.certificate),
-            signing_time: sig.get(b"M").and_then(Object::as_str).ok().map(|m| String::from_utf8_lossy(m).into_owned()),
+            signing_time: sig
+                .get(b"M")
+                .and_then(Object::as_str)
+                .ok()
+                .map(|m| pdf_date_to_rfc3339(&String::from_utf8_lossy(m))),
             integrity,
             problem: (!check.signing_certificate_bound)
                 .then(|| "no ESS signing-certificate-v2 attribute binds the certificate".into()),

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "library_agreements",
         sql: include_str!("../../migrations/0002_library_agreements.sql"),
     },
+    Migration { version: 3, name: "identities", sql: include_str!("../../migrations/0003_identities.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -212,6 +213,7 @@ mod tests {
         let pinned = [
             (1, "4c22a3e5678335b192ca0817db039e510b88d7efe2725aa0c20fc84ae4268364"),
             (2, "1bcef2d391bcb8548ca1fb44a3729e72feea0bc4e4cf402b04c60e78a7643a1f"),
+            (3, "50964d9301c1d003056049ffad3fa73a0709b662f44226626b5bbf7119f4c6d9"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
