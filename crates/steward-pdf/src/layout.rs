@@ -440,9 +440,21 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
     // Emit pages, now that the total is known.
     let total = l.pages.len();
     let mut pdf = PdfDocument::new(&doc.title);
-    let ids: Vec<FontId> = fonts.faces.iter().map(|f| pdf.add_font(f)).collect();
-    let handle = |f: Face| PdfFontHandle::External(ids[f as usize].clone());
     let mut m = Metrics { fonts, cache: HashMap::new() };
+    // Embed only the faces the pages use (most agreements need no CJK face).
+    let mut used = [true, true, true, false];
+    for page in &l.pages {
+        for line in &page.lines {
+            for (face, _) in m.runs(line.face, &line.text) {
+                used[face as usize] = true;
+            }
+        }
+    }
+    let ids: Vec<Option<FontId>> = fonts.faces.iter().zip(used).map(|(f, u)| u.then(|| pdf.add_font(f))).collect();
+    let regular = ids[0].clone();
+    let handle = |f: Face| {
+        PdfFontHandle::External(ids[f as usize].clone().or_else(|| regular.clone()).unwrap_or(FontId(String::new())))
+    };
     let mut pages = Vec::with_capacity(total);
     for (pi, page) in l.pages.iter_mut().enumerate() {
         // Header and footer.

@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 const CONTENTS_BYTES: usize = 16 * 1024;
 const PLACEHOLDER: i64 = 9_999_999_999;
 const APPEARANCE_FONT: &[u8] = include_bytes!("../../steward-pdf/fonts/LiberationSerif-Regular.ttf");
+/// The same font, deflated at build time (see build.rs), as it is written into the PDF.
+const APPEARANCE_FONT_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/appearance-font.deflate"));
 
 /// Who signs, and where the visible signature goes.
 #[derive(Debug, Clone)]
@@ -92,8 +94,11 @@ fn appearance_font(inc: &mut IncrementalDocument) -> Result<ObjectId, SignError>
             Object::Integer((f32::from(w) * 1000.0 / upm).round() as i64)
         })
         .collect();
-    let mut file = Stream::new(dictionary! { "Length1" => APPEARANCE_FONT.len() as i64 }, APPEARANCE_FONT.to_vec());
-    let _ = file.compress();
+    let mut file = Stream::new(
+        dictionary! { "Length1" => APPEARANCE_FONT.len() as i64, "Filter" => "FlateDecode" },
+        APPEARANCE_FONT_DEFLATED.to_vec(),
+    );
+    file.allows_compression = false;
     let file_id = inc.new_document.add_object(file);
     let desc = inc.new_document.add_object(dictionary! {
         "Type" => "FontDescriptor", "FontName" => "LiberationSerif", "Flags" => 34,

@@ -1,0 +1,69 @@
+//! Export (typeset + embed the draft), sign, and verify a twice-signed file, in process. The
+//! whole-process figures (with the real credential store) come from scripts/bench.sh.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+#[path = "../tests/common.rs"]
+mod common;
+
+fn bench(c: &mut Criterion) {
+    let doc = common::demo_document_with("collaboration", false);
+    let opts = steward_pdf::ExportOptions {
+        status: "Revision 1".into(),
+        doc_id: "3f9a2b7c".into(),
+        draft_mark: false,
+        author: "Steward".into(),
+        subject: "Research Collaboration Agreement".into(),
+        created: 1_800_000_000,
+    };
+    let (k1, c1) = common::identity("Helen Achterberg", "The University of Sampletown", steward_sign::KeyKind::P256);
+    let (k2, c2) = common::identity("Jonas Weidlich", "Sample Industries GmbH", steward_sign::KeyKind::P256);
+    let draft = vec![b'x'; 40_000];
+    let export = || {
+        let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
+        let pdf =
+            steward_pdf::embed_file(&out.pdf, "steward-draft.json", "application/json", &draft, "D:20270115000000Z")
+                .expect("embeds");
+        let b = &out.signature_boxes[0];
+        steward_sign::sign(
+            &pdf,
+            &k1,
+            &c1,
+            &common::request("Helen Achterberg", "The University of Sampletown", Some((b.page, b.rect))),
+        )
+        .expect("signs")
+    };
+    let once = export();
+    let twice = steward_sign::sign(&once, &k2, &c2, &common::request("Jonas Weidlich", "Sample Industries GmbH", None))
+        .expect("countersigns");
+    eprintln!("collaboration agreement: signed once {} bytes, twice {} bytes", once.len(), twice.len());
+    let mut g = c.benchmark_group("pdf");
+    g.sample_size(20);
+    g.bench_function("typeset + embed draft + sign (collaboration, 18 pages)", |b| b.iter(|| black_box(export())));
+    g.bench_function("phase: typeset", |b| b.iter(|| black_box(steward_pdf::typeset(&doc, &opts).expect("typesets"))));
+    let typeset = steward_pdf::typeset(&doc, &opts).expect("typesets");
+    g.bench_function("phase: embed draft", |b| {
+        b.iter(|| {
+            black_box(
+                steward_pdf::embed_file(&typeset.pdf, "d.json", "application/json", &draft, "D:20270115000000Z")
+                    .expect("embeds"),
+            )
+        })
+    });
+    let embedded = steward_pdf::embed_file(&typeset.pdf, "d.json", "application/json", &draft, "D:20270115000000Z")
+        .expect("embeds");
+    g.bench_function("phase: first signature", |b| {
+        b.iter(|| black_box(steward_sign::sign(&embedded, &k1, &c1, &common::request("H", "U", None)).expect("signs")))
+    });
+    g.bench_function("countersign", |b| {
+        b.iter(|| black_box(steward_sign::sign(&once, &k2, &c2, &common::request("J", "S", None)).expect("signs")))
+    });
+    g.bench_function("verify a twice-signed file", |b| {
+        b.iter(|| black_box(steward_sign::verify(&twice).expect("verifies")))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
