@@ -32,12 +32,18 @@ enum Face {
 }
 
 struct Fonts {
-    faces: [ParsedFont; 4],
+    latin: [ParsedFont; 3],
 }
 
 impl Fonts {
     fn get(&self, f: Face) -> &ParsedFont {
-        &self.faces[f as usize]
+        match f {
+            Face::Regular => &self.latin[0],
+            Face::Bold => &self.latin[1],
+            Face::Italic => &self.latin[2],
+            // Parsed on first use: most agreements never need it, and it is 4 MB.
+            Face::Cjk => cjk().unwrap_or(&self.latin[0]),
+        }
     }
 }
 
@@ -47,16 +53,25 @@ fn fonts() -> Result<&'static Fonts, PdfError> {
         .get_or_init(|| {
             let mut w = Vec::new();
             Some(Fonts {
-                faces: [
+                latin: [
                     ParsedFont::from_bytes(REGULAR, 0, &mut w)?,
                     ParsedFont::from_bytes(BOLD, 0, &mut w)?,
                     ParsedFont::from_bytes(ITALIC, 0, &mut w)?,
-                    ParsedFont::from_bytes(CJK, 0, &mut w)?,
                 ],
             })
         })
         .as_ref()
-        .ok_or(PdfError::Font("Liberation Serif / Droid Sans Fallback"))
+        .ok_or(PdfError::Font("Liberation Serif"))
+}
+
+fn cjk() -> Option<&'static ParsedFont> {
+    static CJK_FONT: OnceLock<Option<ParsedFont>> = OnceLock::new();
+    CJK_FONT.get_or_init(|| ParsedFont::from_bytes(CJK, 0, &mut Vec::new())).as_ref()
+}
+
+/// Whether any character needs a face other than Liberation Serif's.
+fn needs_cjk(latin: &ParsedFont, text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace() && latin.lookup_glyph_index(c as u32).is_none_or(|g| g == 0))
 }
 
 /// Measures and splits text into runs of one face, falling back to the CJK face per glyph.
@@ -443,14 +458,19 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
     let mut m = Metrics { fonts, cache: HashMap::new() };
     // Embed only the faces the pages use (most agreements need no CJK face).
     let mut used = [true, true, true, false];
-    for page in &l.pages {
+    let any_cjk = l.pages.iter().any(|p| p.lines.iter().any(|line| needs_cjk(fonts.get(Face::Regular), &line.text)));
+    for page in l.pages.iter().filter(|_| any_cjk) {
         for line in &page.lines {
             for (face, _) in m.runs(line.face, &line.text) {
                 used[face as usize] = true;
             }
         }
     }
-    let ids: Vec<Option<FontId>> = fonts.faces.iter().zip(used).map(|(f, u)| u.then(|| pdf.add_font(f))).collect();
+    let ids: Vec<Option<FontId>> = [Face::Regular, Face::Bold, Face::Italic, Face::Cjk]
+        .iter()
+        .zip(used)
+        .map(|(f, u)| u.then(|| pdf.add_font(fonts.get(*f))))
+        .collect();
     let regular = ids[0].clone();
     let handle = |f: Face| {
         PdfFontHandle::External(ids[f as usize].clone().or_else(|| regular.clone()).unwrap_or(FontId(String::new())))

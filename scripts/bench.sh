@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of the release `steward` binary, against the real Secret Service
+# (a private gnome-keyring on a private session bus). Prints hyperfine's figures; record them in
+# docs/PERFORMANCE.md. In-process benchmarks: cargo bench -p steward-clauses -p steward-sign.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+dpkg -s hyperfine >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hyperfine >/dev/null; }
+cargo build --release -q -p steward-cli
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export STEWARD_DB="$work/steward.db" XDG_DATA_HOME="$work/xdg"
+bin="$PWD/target/release/steward"
+keyctl session - dbus-run-session -- sh -c "
+  printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cd '$work'
+  '$bin' demo >/dev/null
+  '$bin' identity new --name 'Samuel Okafor' --email s@northmoor.ac.uk --org 'The University of Northmoor' >/dev/null
+  '$bin' identity new --name 'Jonas Weidlich' --email j@ferrant-cryo.de --org 'Ferrant Cryogenics GmbH' >/dev/null
+  '$bin' agreement export 4 --out once.pdf --sign 1
+  '$bin' sign once.pdf --identity 2 --out twice.pdf >/dev/null
+  pdfinfo twice.pdf | grep -E '^(Pages|File size)'
+  hyperfine --warmup 3 --runs 30 -N \
+    '$bin agreement export 4 --out unsigned.pdf' \
+    '$bin agreement export 4 --out signed.pdf --sign 1' \
+    '$bin verify twice.pdf' \
+    '$bin agreement render 4 --format text --out collab.txt'
+"
