@@ -102,21 +102,9 @@ pub struct Declared {
 
 fn slot_decl(name: &str, label: &str, default: Option<&str>) -> VarDecl {
     VarDecl {
-        name: name.to_string(),
-        ty: VarType::Party,
-        label: label.to_string(),
         help: "A party of the collaboration.".into(),
         default: default.map(|d| Json::String(d.to_string())),
-        required: true,
-        min: None,
-        max: None,
-        max_length: None,
-        values: None,
-        labels: None,
-        currencies: None,
-        item: None,
-        min_items: None,
-        max_items: None,
+        ..VarDecl::new(name, VarType::Party, label)
     }
 }
 

@@ -87,6 +87,29 @@ pub struct VarDecl {
     pub max_items: Option<usize>,
 }
 
+impl VarDecl {
+    /// A required variable with no default or constraints.
+    pub fn new(name: &str, ty: VarType, label: &str) -> Self {
+        VarDecl {
+            name: name.to_string(),
+            ty,
+            label: label.to_string(),
+            help: String::new(),
+            default: None,
+            required: true,
+            min: None,
+            max: None,
+            max_length: None,
+            values: None,
+            labels: None,
+            currencies: None,
+            item: None,
+            min_items: None,
+            max_items: None,
+        }
+    }
+}
+
 /// A party the draft may refer to: a member of the collaboration, as it was when the revision was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartyInfo {
@@ -607,23 +630,7 @@ mod tests {
     use super::*;
 
     fn decl(ty: VarType) -> VarDecl {
-        VarDecl {
-            name: "x".into(),
-            ty,
-            label: "X".into(),
-            help: String::new(),
-            default: None,
-            required: true,
-            min: None,
-            max: None,
-            max_length: None,
-            values: None,
-            labels: None,
-            currencies: None,
-            item: None,
-            min_items: None,
-            max_items: None,
-        }
+        VarDecl::new("x", ty, "X")
     }
 
     fn norm(d: &VarDecl, v: Json) -> Result<Json, String> {

@@ -403,10 +403,13 @@ impl Steward {
         Ok(out)
     }
 
+    fn template_summary(&self, id: &str) -> Result<TemplateSummary> {
+        self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))
+    }
+
     /// One template: all versions, and the content and review history of one (default: newest).
     pub fn template(&self, id: &str, version: Option<i64>) -> Result<TemplateDetail> {
-        let summary =
-            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))?;
+        let summary = self.template_summary(id)?;
         let row = match version {
             Some(v) => summary
                 .versions
@@ -430,8 +433,7 @@ impl Steward {
         to: Status,
         note: Option<&str>,
     ) -> Result<TemplateRow> {
-        let summary =
-            self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))?;
+        let summary = self.template_summary(id)?;
         let allowed = to.allowed_from();
         let row = match version {
             Some(v) => summary
@@ -532,6 +534,14 @@ impl Steward {
         flags
     }
 
+    /// Validates and completes a draft, and renders it once: nothing is stored that cannot render.
+    fn prepare_draft(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>)> {
+        let lib = self.library()?;
+        let (spec, recommendation) = assemble::prepare(lib, input).map_err(problems)?;
+        assemble::render(lib, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        Ok((spec, recommendation))
+    }
+
     fn save_revision(&mut self, agreement: Id, spec: &DraftSpec, note: Option<&str>) -> Result<i64> {
         let canonical = spec.canonical();
         let spec_hash = steward_clauses::canonical::sha256_hex(canonical.as_bytes());
@@ -559,8 +569,7 @@ impl Steward {
         let parties = self.party_infos(collab)?;
         let flags = self.flags(&parties);
         let input = DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags };
-        let (spec, recommendation) = assemble::prepare(self.library()?, &input).map_err(problems)?;
-        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let (spec, recommendation) = self.prepare_draft(&input)?;
         let uid = self.new_uid();
         let now = self.now();
         let (id, revision) = self.atomically(|s| {
@@ -615,8 +624,7 @@ impl Steward {
             parties,
             flags,
         };
-        let (spec, recommendation) = assemble::prepare(self.library()?, &input).map_err(problems)?;
-        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let (spec, recommendation) = self.prepare_draft(&input)?;
         let revision = self.atomically(|s| s.save_revision(id, &spec, note))?;
         Ok(Saved { agreement_id: id, revision, recommendation })
     }
@@ -653,8 +661,7 @@ impl Steward {
             parties,
             flags,
         };
-        let (spec, _) = assemble::prepare(self.library()?, &input).map_err(problems)?;
-        assemble::render(self.library()?, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let (spec, _) = self.prepare_draft(&input)?;
         let note = format!("moved to newer versions of {}", moved.keys().cloned().collect::<Vec<_>>().join(", "));
         let revision = self.atomically(|s| s.save_revision(id, &spec, Some(&note)))?;
         Ok(Upgrade { agreement_id: id, revision: Some(revision), moved })

@@ -608,3 +608,87 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
     }
     Ok(Exported { pdf: bytes, pages: total, signature_boxes: boxes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout<'static> {
+        let fonts = fonts().expect("fonts");
+        let mut l =
+            Layout { m: Metrics { fonts, cache: HashMap::new() }, pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
+        l.new_page();
+        l
+    }
+
+    fn words(n: usize) -> String {
+        (0..n).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" ")
+    }
+
+    fn lines_of(l: &mut Layout<'_>, text: &str) -> usize {
+        l.break_lines(text, Face::Regular, BODY, RIGHT - (LEFT + 36.0)).len()
+    }
+
+    /// Leaves room for `n` body lines on the current page (after the paragraph gap).
+    fn room_for(l: &mut Layout<'_>, n: f32) {
+        l.y = BOTTOM + 5.0 + LEADING * n + 1.0;
+        l.pages[0].lines.push(Placed {
+            x: LEFT,
+            y: l.y,
+            text: "above".into(),
+            face: Face::Regular,
+            size: BODY,
+            gap: 0.0,
+            grey: false,
+        });
+    }
+
+    fn count(l: &Layout<'_>, page: usize) -> usize {
+        l.pages[page].lines.iter().filter(|p| p.text.starts_with("word")).count()
+    }
+
+    #[test]
+    fn no_orphan_a_paragraph_never_starts_with_one_line_at_the_foot() {
+        let mut l = layout();
+        let text = words(120);
+        assert!(lines_of(&mut l, &text) >= 5);
+        room_for(&mut l, 1.0);
+        l.para(Para::body(None, LEFT, LEFT + 36.0, &text), 0);
+        assert_eq!(count(&l, 0), 0, "nothing of it on the first page");
+        assert_eq!(l.pages.len(), 2);
+    }
+
+    #[test]
+    fn no_widow_a_split_paragraph_carries_at_least_two_lines_over() {
+        let mut l = layout();
+        let text = (10..300).map(words).find(|t| lines_of(&mut l, t) == 5).expect("some length makes five lines");
+        room_for(&mut l, 4.0);
+        l.para(Para::body(None, LEFT, LEFT + 36.0, &text), 0);
+        assert_eq!((count(&l, 0), count(&l, 1)), (3, 2), "3 + 2, never 4 + 1");
+    }
+
+    #[test]
+    fn a_heading_keeps_with_the_next_lines() {
+        let mut l = layout();
+        room_for(&mut l, 2.0);
+        let mut h = Para::body(None, LEFT, LEFT, "word HEADING");
+        (h.face, h.keep_with_next) = (Face::Bold, true);
+        l.para(h, 2);
+        assert_eq!(count(&l, 0), 0, "the heading moved to the next page with its text");
+        assert_eq!(count(&l, 1), 1);
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let mut l = layout();
+        l.para(Para::body(None, LEFT, LEFT + 36.0, &words(60)), 0);
+        let lines: Vec<&Placed> = l.pages[0].lines.iter().filter(|p| p.text.starts_with("word")).collect();
+        let width = RIGHT - (LEFT + 36.0);
+        for p in &lines[..lines.len() - 1] {
+            let natural = l.m.width(p.face, &p.text, p.size);
+            let filled = natural + p.gap * p.text.matches(' ').count() as f32;
+            assert!((filled - width).abs() < 0.5, "{filled} vs {width}");
+        }
+        assert_eq!(lines.last().map(|p| p.gap), Some(0.0), "the last line is not stretched");
+    }
+}
