@@ -102,6 +102,20 @@ fn wrap(out: &mut String, first_prefix: &str, text: &str) {
 }
 
 impl Document {
+    /// A party's entry in the parties list: `LEGAL NAME, description ("Short");`, with `; and`
+    /// before the last and a full stop after it.
+    pub fn party_line(&self, p: &DocParty) -> String {
+        let n = self.parties.len();
+        let end = if p.number + 1 == n {
+            "; and"
+        } else if p.number == n {
+            "."
+        } else {
+            ";"
+        };
+        format!("{}, {} (\u{201c}{}\u{201d}){end}", p.legal_name.to_uppercase(), p.description, p.short_name)
+    }
+
     /// Plain text: numbered, wrapped at 88 columns with hanging numbers.
     pub fn to_text(&self) -> String {
         let mut t = String::new();
@@ -111,20 +125,8 @@ impl Document {
             t.push_str(&format!("This agreement is dated {d}.\n\n"));
         }
         t.push_str("PARTIES\n\n");
-        let n = self.parties.len();
-        for (i, p) in self.parties.iter().enumerate() {
-            let end = if i + 2 == n {
-                "; and"
-            } else if i + 1 == n {
-                "."
-            } else {
-                ";"
-            };
-            wrap(
-                &mut t,
-                &format!("({})  ", p.number),
-                &format!("{}, {} (\u{201c}{}\u{201d}){end}", p.legal_name.to_uppercase(), p.description, p.short_name),
-            );
+        for p in &self.parties {
+            wrap(&mut t, &format!("({})  ", p.number), &self.party_line(p));
             t.push('\n');
         }
         if !self.recitals.is_empty() {

@@ -368,18 +368,8 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
         l.para(h, 2);
     };
     heading(&mut l, "PARTIES", 6.0);
-    let n = doc.parties.len();
-    for (i, p) in doc.parties.iter().enumerate() {
-        let end = if i + 2 == n {
-            "; and"
-        } else if i + 1 == n {
-            "."
-        } else {
-            ";"
-        };
-        let text =
-            format!("{}, {} (\u{201c}{}\u{201d}){end}", p.legal_name.to_uppercase(), p.description, p.short_name);
-        l.para(Para::body(Some(format!("({})", p.number)), LEFT, LEFT + 30.0, &text), 0);
+    for p in &doc.parties {
+        l.para(Para::body(Some(format!("({})", p.number)), LEFT, LEFT + 30.0, &doc.party_line(p)), 0);
     }
     if !doc.recitals.is_empty() {
         heading(&mut l, "BACKGROUND", 12.0);
