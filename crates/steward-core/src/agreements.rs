@@ -70,6 +70,16 @@ pub struct ImportedVersion {
     pub status: String,
 }
 
+impl TemplateSummary {
+    /// Version `v` of this template.
+    pub fn version(&self, v: i64) -> Result<&TemplateRow> {
+        self.versions
+            .iter()
+            .find(|r| r.version == v)
+            .ok_or_else(|| Error::not_found("version", format!("{v} of {}", self.id)))
+    }
+}
+
 /// A template with all its versions, newest last.
 #[derive(Debug, Clone, Serialize)]
 pub struct TemplateSummary {
@@ -323,6 +333,8 @@ impl Steward {
         }
         let now = self.now();
         let shipped = origin == "shipped";
+        // Ids that already have an approved version (each id appears once in a checked set).
+        let approved = self.approved()?;
         let report = self.atomically(|s| {
             let mut report = ImportReport::default();
             for (file, t) in &checked.templates {
@@ -341,10 +353,7 @@ impl Steward {
                         ));
                     }
                 }
-                let has_approved = s
-                    .stored_templates()?
-                    .iter()
-                    .any(|(r, _)| r.template_type == ty && r.template_id == id && r.status == "approved");
+                let has_approved = approved.contains_key(&(ty.to_string(), id.to_string()));
                 // The shipped library is pre-approved where the user has not approved a version of
                 // their own; anything else waits for a reviewer.
                 let status = if shipped && !has_approved { "approved" } else { "draft" };
@@ -411,11 +420,7 @@ impl Steward {
     pub fn template(&self, id: &str, version: Option<i64>) -> Result<TemplateDetail> {
         let summary = self.template_summary(id)?;
         let row = match version {
-            Some(v) => summary
-                .versions
-                .iter()
-                .find(|r| r.version == v)
-                .ok_or_else(|| Error::not_found("version", format!("{v} of {id}")))?,
+            Some(v) => summary.version(v)?,
             None => summary.versions.last().ok_or_else(|| Error::not_found("template", id))?,
         }
         .clone();
@@ -436,11 +441,7 @@ impl Steward {
         let summary = self.template_summary(id)?;
         let allowed = to.allowed_from();
         let row = match version {
-            Some(v) => summary
-                .versions
-                .iter()
-                .find(|r| r.version == v)
-                .ok_or_else(|| Error::not_found("version", format!("{v} of {id}")))?,
+            Some(v) => summary.version(v)?,
             None => summary.versions.iter().rev().find(|r| allowed.contains(&r.status.as_str())).ok_or_else(|| {
                 Error::Conflict(format!("{id} has no {} version to mark {}", allowed.join(" or "), to.as_str()))
             })?,

@@ -350,6 +350,12 @@ mod tests {
         assert!(s.export_agreement(demo.agreement_ids[0], None, Some(who.id)).is_ok());
     }
 
+    /// The PDF writer and the signature checker name the embedded draft the same way.
+    #[test]
+    fn writer_and_verifier_agree_on_the_draft_file_name() {
+        assert_eq!(steward_pdf::DRAFT_FILE_NAME, steward_sign::DRAFT_FILE_NAME);
+    }
+
     #[test]
     fn identities_validate_and_import_pkcs12() {
         let dir = tempfile::tempdir().expect("tmp");
