@@ -99,6 +99,11 @@ impl Library {
         self.kinds.get(hash)
     }
 
+    /// Whether the version `hash` (clause or kind) is compiled in.
+    pub fn contains(&self, hash: &str) -> bool {
+        self.clauses.contains_key(hash) || self.kinds.contains_key(hash)
+    }
+
     pub fn clause_count(&self) -> usize {
         self.clauses.len()
     }

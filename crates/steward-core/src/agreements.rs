@@ -284,21 +284,25 @@ impl Steward {
             .collect()
     }
 
-    /// The library of every stored version, compiled (cached until the library changes).
-    pub fn library(&self) -> Result<&Library> {
-        if let Some(lib) = self.library.get() {
-            return Ok(lib);
+    /// The compiled library holding at least the versions `hashes` names (compiled once each, on
+    /// first use: a render compiles the three dozen versions its draft pins, not the whole store).
+    fn library_with<'a>(&self, hashes: impl IntoIterator<Item = &'a str>) -> Result<std::cell::Ref<'_, Library>> {
+        {
+            let mut lib = self.library.borrow_mut();
+            for hash in hashes {
+                if lib.contains(hash) {
+                    continue;
+                }
+                let row =
+                    self.store().template_version(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
+                let t = Template::from_canonical(&row.canonical).map_err(|e| {
+                    Error::Conflict(format!("stored template {} v{} is damaged: {e}", row.template_id, row.version))
+                })?;
+                lib.add(&format!("{} v{}", row.template_id, row.version), t)
+                    .map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
+            }
         }
-        let mut lib = Library::new();
-        for (row, t) in self.stored_templates()? {
-            lib.add(&format!("{} v{}", row.template_id, row.version), t)
-                .map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
-        }
-        Ok(self.library.get_or_init(|| lib))
-    }
-
-    fn forget_library(&mut self) {
-        self.library = std::sync::OnceLock::new();
+        Ok(self.library.borrow())
     }
 
     /// The newest version of each template id, of any status (the base a folder is checked against).
@@ -384,7 +388,6 @@ impl Steward {
             }
             Ok(report)
         })?;
-        self.forget_library();
         Ok(report)
     }
 
@@ -483,7 +486,7 @@ impl Steward {
                 format!("'{kind}' is not an agreement kind with an approved version (kinds: {})", kinds.join(", ")),
             )
         })?;
-        let lib = self.library()?;
+        let lib = self.library_with([krow.hash.as_str()])?;
         let k = lib.kind(&krow.hash).ok_or_else(|| Error::not_found("kind version", &krow.hash))?;
         let mut pins = BTreeMap::new();
         let mut missing = Vec::new();
@@ -537,9 +540,11 @@ impl Steward {
 
     /// Validates and completes a draft, and renders it once: nothing is stored that cannot render.
     fn prepare_draft(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>)> {
-        let lib = self.library()?;
-        let (spec, recommendation) = assemble::prepare(lib, input).map_err(problems)?;
-        assemble::render(lib, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        let lib = self.library_with(
+            std::iter::once(input.kind_version.as_str()).chain(input.pins.values().map(String::as_str)),
+        )?;
+        let (spec, recommendation) = assemble::prepare(&lib, input).map_err(problems)?;
+        assemble::render(&lib, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
         Ok((spec, recommendation))
     }
 
@@ -680,8 +685,11 @@ impl Steward {
         let revisions = self.store().revisions(id)?;
         let (_, spec) = self.spec_of(id, None)?;
         // The recommendation as it stands for the latest values.
-        let recommendation =
-            self.library()?.kind(&spec.kind_version).and_then(|k| k.recommendation.as_ref()).and_then(|r| {
+        let recommendation = self
+            .library_with([spec.kind_version.as_str()])?
+            .kind(&spec.kind_version)
+            .and_then(|k| k.recommendation.as_ref())
+            .and_then(|r| {
                 let rule = r.rules.iter().find(|rule| {
                     steward_clauses::cond::Cond::parse(&rule.when)
                         .map(|c| c.eval(&spec.values, &spec.flags))
@@ -708,8 +716,10 @@ impl Steward {
     pub fn render_agreement(&self, id: Id, revision: Option<i64>) -> Result<Document> {
         self.store().agreement_row_by_id(id)?;
         let (_, spec) = self.spec_of(id, revision)?;
-        assemble::render(self.library()?, &spec)
-            .map_err(|e| Error::Conflict(format!("revision cannot be rendered: {e}")))
+        let lib = self.library_with(
+            std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
+        )?;
+        assemble::render(&lib, &spec).map_err(|e| Error::Conflict(format!("revision cannot be rendered: {e}")))
     }
 
     /// The redline between two revisions of an agreement.

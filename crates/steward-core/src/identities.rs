@@ -132,11 +132,11 @@ impl Steward {
         self.save_identity(key, leaf, "imported")
     }
 
-    fn clock_today(&self) -> chrono::NaiveDate {
+    pub(crate) fn clock_today(&self) -> chrono::NaiveDate {
         self.now().date_naive()
     }
 
-    fn signing_key(&self, identity: &Identity) -> Result<SecretKey> {
+    pub(crate) fn signing_key(&self, identity: &Identity) -> Result<SecretKey> {
         Ok(SecretKey::from_pkcs8(self.secrets.get(&identity.key_ref)?))
     }
 
@@ -169,18 +169,47 @@ impl Steward {
 
     /// Typesets a revision as PDF with its draft embedded; signed by `sign` if given.
     pub fn export_agreement(&self, agreement: Id, revision: Option<i64>, sign: Option<Id>) -> Result<ExportedPdf> {
+        let signer = sign.map(|id| self.identity(id)).transpose()?;
+        // The credential store answers over IPC: fetch the key while the pages are typeset.
+        let secrets = self.secrets.clone();
+        std::thread::scope(|scope| {
+            let key = signer.as_ref().map(|who| {
+                let secrets = secrets.clone();
+                let key_ref = who.key_ref.clone();
+                scope.spawn(move || secrets.get(&key_ref).map(SecretKey::from_pkcs8))
+            });
+            let (pdf, pages, boxes) = self.typeset_with_draft(agreement, revision, sign.is_some())?;
+            let (pdf, signed_by) = match (signer, key) {
+                (Some(who), Some(key)) => {
+                    let key = key.join().map_err(|_| Error::Credentials("reading the key failed".into()))??;
+                    let pdf = self.sign_with(&pdf, &boxes, 0, &who, &key, Some("Agreed for signature"))?;
+                    (pdf, Some(who.name))
+                }
+                _ => (pdf, None),
+            };
+            Ok(ExportedPdf { pages, bytes: pdf.len(), pdf, signed_by })
+        })
+    }
+
+    /// The typeset revision with its draft embedded, its page count and its signature boxes.
+    fn typeset_with_draft(
+        &self,
+        agreement: Id,
+        revision: Option<i64>,
+        for_signature: bool,
+    ) -> Result<(Vec<u8>, usize, Vec<steward_pdf::SignatureBox>)> {
         let doc = self.render_agreement(agreement, revision)?;
         let detail = self.agreement(agreement)?;
         let rev = revision.unwrap_or(detail.revisions.last().map_or(1, |r| r.number));
         let row = detail.revisions.iter().find(|r| r.number == rev).ok_or_else(|| Error::not_found("revision", rev))?;
         let opts = steward_pdf::ExportOptions {
-            status: if sign.is_some() {
+            status: if for_signature {
                 format!("Revision {rev} \u{00b7} for signature")
             } else {
                 format!("Draft \u{00b7} revision {rev}")
             },
             doc_id: row.spec_hash[..12].to_string(),
-            draft_mark: sign.is_none(),
+            draft_mark: !for_signature,
             author: self.actor().to_string(),
             subject: format!("{} ({})", detail.agreement.title, detail.agreement.kind),
             created: self.now().timestamp(),
@@ -188,7 +217,7 @@ impl Steward {
         let out = steward_pdf::typeset(&doc, &opts).map_err(|e| Error::Signature(e.to_string()))?;
         let draft = self.draft_document(agreement, Some(rev), &out.signature_boxes)?;
         let date = self.now().format("D:%Y%m%d%H%M%S+00'00'").to_string();
-        let mut pdf = steward_pdf::embed_file(
+        let pdf = steward_pdf::embed_file(
             &out.pdf,
             steward_pdf::DRAFT_FILE_NAME,
             "application/json",
@@ -196,12 +225,7 @@ impl Steward {
             &date,
         )
         .map_err(|e| Error::Signature(e.to_string()))?;
-        let mut signed_by = None;
-        if let Some(identity) = sign {
-            pdf = self.sign_pdf(&pdf, identity, Some("Agreed for signature"))?;
-            signed_by = Some(self.identity(identity)?.name);
-        }
-        Ok(ExportedPdf { pages: out.pages, bytes: pdf.len(), pdf, signed_by })
+        Ok((pdf, out.pages, out.signature_boxes))
     }
 
     /// Adds a signature by `identity` as an incremental update, in that signatory's box: the box
@@ -225,14 +249,27 @@ impl Steward {
             .and_then(|v| v.get("signature_boxes").cloned())
             .and_then(|b| serde_json::from_value(b).ok())
             .unwrap_or_default();
-        let taken = report.signatures.len();
+        let key = self.signing_key(&who)?;
+        self.sign_with(pdf, &boxes, report.signatures.len(), &who, &key, reason)
+    }
+
+    /// Signs `pdf` (checked, with `taken` signatures already) with `key`, in the box of the
+    /// signatory's organisation or else the next free one.
+    fn sign_with(
+        &self,
+        pdf: &[u8],
+        boxes: &[steward_pdf::SignatureBox],
+        taken: usize,
+        who: &Identity,
+        key: &SecretKey,
+        reason: Option<&str>,
+    ) -> Result<Vec<u8>> {
         let org = who.organisation.clone().unwrap_or_default().to_lowercase();
         let place = boxes
             .iter()
             .find(|b| !org.is_empty() && b.party.to_lowercase() == org)
             .or_else(|| boxes.get(taken))
             .map(|b| (b.page, b.rect));
-        let key = self.signing_key(&who)?;
         let req = SignRequest {
             name: who.name.clone(),
             organisation: who.organisation.clone(),
@@ -241,7 +278,7 @@ impl Steward {
             place,
             reason: reason.map(str::to_string),
         };
-        steward_sign::sign(pdf, &key, &who.certificate, &req).map_err(|e| match e {
+        steward_sign::sign(pdf, key, &who.certificate, &req).map_err(|e| match e {
             steward_sign::SignError::Input(m) => Error::invalid("PDF", m),
             other => Error::Signature(other.to_string()),
         })

@@ -3,10 +3,12 @@
 
 pub mod agreements;
 pub mod clock;
+pub mod decisions;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod identities;
+pub mod ledger;
 pub mod secrets;
 pub mod store;
 
@@ -50,7 +52,9 @@ pub struct Steward {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn Ids>,
     actor: String,
-    library: std::sync::OnceLock<steward_clauses::Library>,
+    /// Stored versions compiled so far: each is compiled when first needed (versions are immutable
+    /// and named by hash, so the cache never goes stale).
+    library: std::cell::RefCell<steward_clauses::Library>,
     pub(crate) secrets: Arc<dyn secrets::SecretStore>,
 }
 
@@ -79,7 +83,7 @@ impl Steward {
             clock,
             ids: Arc::new(RandomIds),
             actor,
-            library: std::sync::OnceLock::new(),
+            library: std::cell::RefCell::new(steward_clauses::Library::new()),
             secrets: Arc::new(secrets::KeyringStore::platform()),
         };
         s.ensure_shipped_library()?;

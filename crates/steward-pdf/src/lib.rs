@@ -18,6 +18,51 @@ pub enum PdfError {
     Write(String),
 }
 
+/// Deflates every stream that has no filter yet (those worth it), spread over the available cores.
+pub fn compress(pdf: &[u8]) -> Result<Vec<u8>, PdfError> {
+    use std::io::Write;
+    let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| PdfError::Write(format!("reloading: {e}")))?;
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| o.as_stream_mut().ok())
+        .filter(|s| s.allows_compression && s.dict.get(b"Filter").is_err() && s.content.len() > 64)
+        .collect();
+    // Largest first, dealt round-robin, so the cores finish together.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut shares: Vec<Vec<&mut lopdf::Stream>> = (0..cores).map(|_| Vec::new()).collect();
+    for (i, s) in streams.into_iter().enumerate() {
+        shares[i % cores].push(s);
+    }
+    let deflate = |share: Vec<&mut lopdf::Stream>| -> std::io::Result<()> {
+        for s in share {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            z.write_all(&s.content)?;
+            let packed = z.finish()?;
+            if packed.len() + 19 < s.content.len() {
+                s.dict.set("Filter", "FlateDecode");
+                s.set_content(packed);
+            }
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let mut shares = shares.into_iter();
+        let mine = shares.next().unwrap_or_default();
+        let others: Vec<_> = shares.map(|share| scope.spawn(move || deflate(share))).collect();
+        let mut result = deflate(mine);
+        for handle in others {
+            result = result.and(handle.join().unwrap_or_else(|_| Err(std::io::Error::other("deflate thread failed"))));
+        }
+        result
+    })
+    .map_err(|e| PdfError::Write(format!("compressing: {e}")))?;
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(|e| PdfError::Write(e.to_string()))?;
+    Ok(out)
+}
+
 /// Adds `data` as an embedded file named `name` (with an associated-file relationship of Data).
 pub fn embed_file(pdf: &[u8], name: &str, mime: &str, data: &[u8], created: &str) -> Result<Vec<u8>, PdfError> {
     use lopdf::{Object, Stream, StringFormat, dictionary};

@@ -7,6 +7,7 @@
 pub mod cms_sig;
 pub mod keys;
 pub mod pdf;
+pub mod raw;
 
 pub use keys::{KeyKind, SecretKey, Subject};
 pub use pdf::{Integrity, SignRequest, SignatureReport, VerifyReport, sign, verify};

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0002_library_agreements.sql"),
     },
     Migration { version: 3, name: "identities", sql: include_str!("../../migrations/0003_identities.sql") },
+    Migration { version: 4, name: "ledger_decisions", sql: include_str!("../../migrations/0004_ledger_decisions.sql") },
 ];
 
 /// The schema version this binary writes and understands.

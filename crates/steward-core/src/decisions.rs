@@ -1,0 +1,412 @@
+//! The decision log of a collaboration: append-only, hash-chained, each entry signed by its author's
+//! identity. The core has no API to change or remove an entry (and the database refuses both);
+//! verification recomputes the chain and every signature and names the first broken entry. An
+//! export carries the authors' certificates, so it verifies without this database.
+
+use crate::error::{Error, FieldError, Invalid, Result};
+use crate::{Id, Steward};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use steward_ledger::log::{self, Break, Entry, GENESIS, Head, Sealed, SignatureCheck};
+use steward_sign::raw::{PublicKey, Signer};
+
+/// A decision to record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewDecision {
+    pub title: String,
+    pub decision: Option<String>,
+    pub rationale: Option<String>,
+    pub participants: Vec<String>,
+    /// The day it was taken (default: today).
+    pub date: Option<String>,
+    /// `agreement:ID`, `clause:TEMPLATE-ID`, `party:ID`, `ledger:ID`, `decision:SEQ`.
+    pub links: Vec<String>,
+    /// The entry (seq) this one amends.
+    pub supersedes: Option<u64>,
+}
+
+/// A recorded decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: Id,
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub hash: String,
+    /// Entries that supersede this one.
+    pub superseded_by: Vec<u64>,
+}
+
+/// The outcome of verifying a log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogVerification {
+    pub log: String,
+    pub entries: u64,
+    pub intact: bool,
+    pub first_break: Option<Break>,
+    /// Each author seen, with the certificate fingerprint their entries are checked against.
+    pub authors: Vec<String>,
+}
+
+/// An author's certificate as an export carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorCertificate {
+    pub name: String,
+    pub fingerprint: String,
+    /// The X.509 certificate, DER, hex.
+    pub certificate: String,
+}
+
+/// The exported log: every entry with its hash and signature, and the authors' certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogExport {
+    pub format: String,
+    pub version: u32,
+    pub log: String,
+    pub collaboration: String,
+    pub head: Head,
+    pub authors: Vec<AuthorCertificate>,
+    pub entries: Vec<Sealed>,
+    pub canonical_encoding: String,
+}
+
+pub const LOG_FORMAT: &str = "steward-decision-log";
+const ENCODING: &str = "Each entry's hash is SHA-256 (hex) over its canonical encoding: a JSON object of the entry's fields (author, author_fingerprint, date, decision, format, links, log, participants, prev, rationale, recorded_at, seq, supersedes, title) with keys in that (sorted) order, no whitespace, strings escaped as JSON requires. `prev` is the hash of the entry before (64 zeros for the first). The signature is over the same bytes: ECDSA P-256 (DER) or RSA PKCS#1 v1.5, with SHA-256, by the key of the certificate whose SHA-256 is author_fingerprint.";
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn sealed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Id, Sealed)> {
+    let json = |i: usize| -> rusqlite::Result<Vec<String>> {
+        let text: String = r.get(i)?;
+        serde_json::from_str(&text)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    };
+    Ok((
+        r.get(0)?,
+        Sealed {
+            entry: Entry {
+                log: r.get(1)?,
+                seq: r.get::<_, i64>(2)? as u64,
+                title: r.get(3)?,
+                decision: r.get(4)?,
+                rationale: r.get(5)?,
+                participants: json(6)?,
+                date: r.get(7)?,
+                links: json(8)?,
+                supersedes: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                author: r.get(10)?,
+                author_fingerprint: r.get(11)?,
+                recorded_at: r.get(12)?,
+                prev: r.get(13)?,
+            },
+            hash: r.get(14)?,
+            signature: r.get(15)?,
+        },
+    ))
+}
+
+impl Steward {
+    /// The log's uid and head, created with the first entry.
+    fn log_head(&self, collab: Id) -> Result<Option<(String, Head)>> {
+        Ok(self
+            .store()
+            .conn
+            .query_row("SELECT uid, entries, last_hash FROM decision_log WHERE collaboration_id = ?1", [collab], |r| {
+                Ok((r.get(0)?, Head { entries: r.get::<_, i64>(1)? as u64, last_hash: r.get(2)? }))
+            })
+            .optional()?)
+    }
+
+    /// Entries as stored, in the order they were appended (row order), whatever their content.
+    fn sealed_entries(&self, collab: Id) -> Result<Vec<(Id, Sealed)>> {
+        let mut stmt = self.store().conn.prepare_cached(
+            "SELECT d.id, coalesce(l.uid, ''), d.seq, d.title, d.decision, d.rationale, d.participants, d.decided_on,
+                    d.links, d.supersedes, d.author_name, d.author_fingerprint, d.recorded_at, d.prev_hash, d.hash,
+                    d.signature
+             FROM decision d LEFT JOIN decision_log l ON l.collaboration_id = d.collaboration_id
+             WHERE d.collaboration_id = ?1 ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([collab], sealed_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn check_link(&self, collab: Id, link: &str, next_seq: u64) -> std::result::Result<String, String> {
+        let (kind, id) = link
+            .split_once(':')
+            .map(|(k, i)| (k.trim().to_ascii_lowercase(), i.trim().to_string()))
+            .ok_or_else(|| format!("'{link}' is not KIND:ID (agreement, clause, party, ledger or decision)"))?;
+        let num = || id.parse::<Id>().map_err(|_| format!("'{id}' is not a number"));
+        match kind.as_str() {
+            "agreement" => {
+                let a = self.store().agreement_row_by_id(num()?).map_err(|e| e.to_string())?;
+                if a.collaboration_id != collab {
+                    return Err(format!("agreement {id} belongs to another collaboration"));
+                }
+            }
+            "clause" => {
+                let known = self.templates().map_err(|e| e.to_string())?.iter().any(|t| t.id == id);
+                if !known {
+                    return Err(format!("clause '{id}' is not in the library"));
+                }
+            }
+            "party" => {
+                let n = num()?;
+                let member =
+                    self.collaboration(collab).map_err(|e| e.to_string())?.members.iter().any(|m| m.party.id == n);
+                if !member {
+                    return Err(format!("party {id} is not a party of this collaboration"));
+                }
+            }
+            "ledger" => {
+                let e = self.ledger_entry(num()?).map_err(|e| e.to_string())?;
+                if e.collaboration_id != collab {
+                    return Err(format!("ledger entry {id} belongs to another collaboration"));
+                }
+            }
+            "decision" => {
+                let n = num()?;
+                if n < 1 || n as u64 >= next_seq {
+                    return Err(format!("decision {id} is not an earlier entry of this log"));
+                }
+            }
+            _ => return Err(format!("'{kind}' is not a link kind (agreement, clause, party, ledger or decision)")),
+        }
+        Ok(format!("{kind}:{id}"))
+    }
+
+    /// Appends a decision, signed by `identity` (its key comes from the credential store).
+    pub fn add_decision(&mut self, collab: Id, new: &NewDecision, identity: Id) -> Result<Decision> {
+        use crate::domain::validate;
+        self.store().collaboration(collab)?;
+        let author = self.identity(identity)?;
+        let head = self.log_head(collab)?;
+        let next = head.as_ref().map_or(1, |(_, h)| h.entries + 1);
+        let mut problems: Vec<FieldError> = Vec::new();
+        let mut take = |r: std::result::Result<String, FieldError>| r.map_err(|e| problems.push(e)).ok();
+        let title = take(validate::required_text("title", &new.title, 300));
+        let decision =
+            take(validate::optional_text("decision", new.decision.as_deref(), 10_000).map(Option::unwrap_or_default));
+        let rationale =
+            take(validate::optional_text("rationale", new.rationale.as_deref(), 10_000).map(Option::unwrap_or_default));
+        let mut participants = Vec::new();
+        for (i, p) in new.participants.iter().enumerate() {
+            if let Some(p) = take(validate::required_text(&format!("participant[{}]", i + 1), p, 200)) {
+                participants.push(p);
+            }
+        }
+        let date = match new.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => validate::date("date", d).map_err(|e| problems.push(e)).ok(),
+            None => Some(self.clock_today()),
+        };
+        let mut links = Vec::new();
+        for l in &new.links {
+            match self.check_link(collab, l, next) {
+                Ok(l) => links.push(l),
+                Err(m) => problems.push(FieldError::new("link", m)),
+            }
+        }
+        if let Some(s) = new.supersedes {
+            if s < 1 || s >= next {
+                problems.push(FieldError::new("supersedes", format!("{s} is not an earlier entry of this log")));
+            }
+        }
+        let (Some(title), Some(decision), Some(rationale), Some(date), true) =
+            (title, decision, rationale, date, problems.is_empty())
+        else {
+            return Err(Error::Invalid(Invalid(problems)));
+        };
+        let signer = Signer::new(&self.signing_key(&author)?).map_err(|e| Error::Signature(e.to_string()))?;
+        let (uid, prev) = match &head {
+            Some((uid, h)) => (uid.clone(), h.last_hash.clone()),
+            None => (self.new_uid(), GENESIS.to_string()),
+        };
+        let entry = Entry {
+            log: uid.clone(),
+            seq: next,
+            title,
+            decision,
+            rationale,
+            participants,
+            date: date.to_string(),
+            links,
+            supersedes: new.supersedes,
+            author: author.name.clone(),
+            author_fingerprint: author.fingerprint.clone(),
+            recorded_at: self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            prev,
+        };
+        let sealed = log::seal(entry, |b| signer.sign(b)).map_err(|e| Error::Signature(e.to_string()))?;
+        let id = self.atomically(|s| {
+            let e = &sealed.entry;
+            s.store().conn.execute(
+                "INSERT INTO decision_log (collaboration_id, uid, entries, last_hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (collaboration_id) DO UPDATE SET entries = excluded.entries, last_hash = excluded.last_hash",
+                params![collab, uid, e.seq as i64, sealed.hash],
+            )?;
+            s.store().conn.execute(
+                "INSERT INTO decision (collaboration_id, seq, title, decision, rationale, participants, decided_on, links,
+                     supersedes, author_name, author_fingerprint, recorded_at, prev_hash, hash, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    collab,
+                    e.seq as i64,
+                    e.title,
+                    e.decision,
+                    e.rationale,
+                    serde_json::to_string(&e.participants).unwrap_or_else(|_| "[]".into()),
+                    e.date,
+                    serde_json::to_string(&e.links).unwrap_or_else(|_| "[]".into()),
+                    e.supersedes.map(|s| s as i64),
+                    e.author,
+                    e.author_fingerprint,
+                    e.recorded_at,
+                    e.prev,
+                    sealed.hash,
+                    sealed.signature
+                ],
+            )?;
+            Ok(s.store().conn.last_insert_rowid())
+        })?;
+        Ok(Decision { id, entry: sealed.entry, hash: sealed.hash, superseded_by: Vec::new() })
+    }
+
+    /// The log of a collaboration, oldest first.
+    pub fn decisions(&self, collab: Id) -> Result<Vec<Decision>> {
+        self.store().collaboration(collab)?;
+        let rows = self.sealed_entries(collab)?;
+        let mut superseded: HashMap<u64, Vec<u64>> = HashMap::new();
+        for (_, s) in &rows {
+            if let Some(old) = s.entry.supersedes {
+                superseded.entry(old).or_default().push(s.entry.seq);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(id, s)| Decision {
+                id,
+                superseded_by: superseded.remove(&s.entry.seq).unwrap_or_default(),
+                entry: s.entry,
+                hash: s.hash,
+            })
+            .collect())
+    }
+
+    /// Certificates of every identity this store knows, by fingerprint (archived ones included).
+    fn known_certificates(&self) -> Result<HashMap<String, (String, Vec<u8>)>> {
+        let mut stmt = self.store().conn.prepare("SELECT fingerprint, name, certificate FROM identity")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Recomputes the chain and checks every signature; names the first broken entry.
+    pub fn verify_decisions(&self, collab: Id) -> Result<LogVerification> {
+        self.store().collaboration(collab)?;
+        let head = self.log_head(collab)?;
+        let entries: Vec<Sealed> = self.sealed_entries(collab)?.into_iter().map(|(_, s)| s).collect();
+        let certs = self.known_certificates()?;
+        let (uid, head) = match head {
+            Some((u, h)) => (u, Some(h)),
+            None => (entries.first().map(|e| e.entry.log.clone()).unwrap_or_default(), None),
+        };
+        Ok(verify_entries(&uid, head.as_ref(), &entries, &certs))
+    }
+
+    /// The log as a self-contained JSON document (hashes, signatures, authors' certificates).
+    pub fn export_decisions(&self, collab: Id) -> Result<LogExport> {
+        let c = self.store().collaboration(collab)?;
+        let (uid, head) = self
+            .log_head(collab)?
+            .ok_or_else(|| Error::invalid("collaboration", format!("collaboration {collab} has no decisions yet")))?;
+        let entries: Vec<Sealed> = self.sealed_entries(collab)?.into_iter().map(|(_, s)| s).collect();
+        let certs = self.known_certificates()?;
+        let mut authors: Vec<AuthorCertificate> = Vec::new();
+        for e in &entries {
+            if authors.iter().any(|a| a.fingerprint == e.entry.author_fingerprint) {
+                continue;
+            }
+            if let Some((name, der)) = certs.get(&e.entry.author_fingerprint) {
+                authors.push(AuthorCertificate {
+                    name: name.clone(),
+                    fingerprint: e.entry.author_fingerprint.clone(),
+                    certificate: hex::encode(der),
+                });
+            }
+        }
+        Ok(LogExport {
+            format: LOG_FORMAT.into(),
+            version: 1,
+            log: uid,
+            collaboration: c.title,
+            head,
+            authors,
+            entries,
+            canonical_encoding: ENCODING.into(),
+        })
+    }
+}
+
+/// Verifies `entries` of log `uid` against `head`, with authors' certificates by fingerprint.
+fn verify_entries(
+    uid: &str,
+    head: Option<&Head>,
+    entries: &[Sealed],
+    certs: &HashMap<String, (String, Vec<u8>)>,
+) -> LogVerification {
+    // Each author's key is parsed once; a certificate that does not match its fingerprint counts
+    // as unknown.
+    let keys: HashMap<&str, PublicKey> = certs
+        .iter()
+        .filter(|(fp, (_, der))| steward_sign::keys::fingerprint(der) == **fp)
+        .filter_map(|(fp, (_, der))| PublicKey::from_certificate(der).ok().map(|k| (fp.as_str(), k)))
+        .collect();
+    let first_break = log::verify(entries, uid, head, threads(), |fp, msg, sig| match keys.get(fp) {
+        None => SignatureCheck::UnknownAuthor,
+        Some(k) if k.verify(msg, sig) => SignatureCheck::Valid,
+        Some(_) => SignatureCheck::Invalid,
+    });
+    let mut authors: Vec<String> = Vec::new();
+    for e in entries {
+        let a = format!("{} ({})", e.entry.author, e.entry.author_fingerprint);
+        if !authors.contains(&a) {
+            authors.push(a);
+        }
+    }
+    LogVerification {
+        log: uid.to_string(),
+        entries: entries.len() as u64,
+        intact: first_break.is_none(),
+        first_break,
+        authors,
+    }
+}
+
+/// Verifies an exported log on its own (no database): its chain, its head, and every signature
+/// against the certificates it carries.
+pub fn verify_exported_log(data: &[u8]) -> Result<LogVerification> {
+    let export: LogExport = serde_json::from_slice(data).map_err(|e| {
+        Error::invalid(
+            "log file",
+            format!("not a Steward decision log (line {}, column {}): {e}", e.line(), e.column()),
+        )
+    })?;
+    if export.format != LOG_FORMAT || export.version != 1 {
+        return Err(Error::invalid(
+            "log file",
+            format!(
+                "format {} version {} is not one this Steward reads ({LOG_FORMAT} 1)",
+                export.format, export.version
+            ),
+        ));
+    }
+    let mut certs = HashMap::new();
+    for (i, a) in export.authors.iter().enumerate() {
+        let der = hex::decode(&a.certificate)
+            .map_err(|e| Error::invalid(format!("authors[{i}].certificate"), format!("not hexadecimal: {e}")))?;
+        certs.insert(a.fingerprint.clone(), (a.name.clone(), der));
+    }
+    Ok(verify_entries(&export.log, Some(&export.head), &export.entries, &certs))
+}
