@@ -287,20 +287,21 @@ impl Steward {
     /// The compiled library holding at least the versions `hashes` names (compiled once each, on
     /// first use: a render compiles the three dozen versions its draft pins, not the whole store).
     fn library_with<'a>(&self, hashes: impl IntoIterator<Item = &'a str>) -> Result<std::cell::Ref<'_, Library>> {
-        {
-            let mut lib = self.library.borrow_mut();
-            for hash in hashes {
-                if lib.contains(hash) {
-                    continue;
-                }
+        let missing: Vec<&str> = {
+            let lib = self.library.borrow();
+            hashes.into_iter().filter(|h| !lib.contains(h)).collect()
+        };
+        if !missing.is_empty() {
+            let mut items = Vec::with_capacity(missing.len());
+            for hash in missing {
                 let row =
                     self.store().template_version(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
                 let t = Template::from_canonical(&row.canonical).map_err(|e| {
                     Error::Conflict(format!("stored template {} v{} is damaged: {e}", row.template_id, row.version))
                 })?;
-                lib.add(&format!("{} v{}", row.template_id, row.version), t)
-                    .map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
+                items.push((format!("{} v{}", row.template_id, row.version), t));
             }
+            self.library.borrow_mut().add_all(items).map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
         }
         Ok(self.library.borrow())
     }

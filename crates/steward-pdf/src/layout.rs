@@ -593,7 +593,7 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
     pdf.metadata.info.metadata_date = date;
     let mut warnings = Vec::new();
     // printpdf would deflate every stream at the highest level on one core (two thirds of an
-    // export's time); it writes them plain and `compress` deflates them at the default level on
+    // export's time); it writes them plain and `compress` deflates them at a moderate level on
     // every core, for files a few per cent larger.
     let plain = PdfSaveOptions { optimize: false, ..PdfSaveOptions::default() };
     let bytes = pdf.save(&plain, &mut warnings);
