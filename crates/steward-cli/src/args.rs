@@ -67,6 +67,214 @@ pub enum Command {
     },
     /// Verify every signature of a PDF, and whether anything changed after signing
     Verify { file: PathBuf },
+    /// The contribution ledger: who put in what (append-only; corrections reverse)
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
+    /// Exchange rates for ledger reports, recorded with a date and a source
+    #[command(subcommand)]
+    Rate(RateCmd),
+    /// CRediT contributor roles of the people in a collaboration
+    #[command(subcommand)]
+    Credit(CreditCmd),
+    /// The decision log: append-only, hash-chained, each entry signed
+    #[command(subcommand)]
+    Decision(DecisionCmd),
+}
+
+/// The fields of a ledger entry, as flags.
+#[derive(Debug, Args)]
+pub struct EntryArgs {
+    /// The party: its id, short name or legal name
+    #[arg(long)]
+    pub party: String,
+    /// Optionally a person of that party: id, e-mail or name
+    #[arg(long)]
+    pub person: Option<String>,
+    /// cash, staff_time, background_ip, data, equipment, facilities or materials
+    #[arg(long)]
+    pub category: String,
+    /// Money in major units (1234.56); or give --hours / --fte-months with --rate
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    /// ISO 4217 code (GBP, EUR, JPY, ...)
+    #[arg(long)]
+    pub currency: String,
+    #[arg(long, allow_hyphen_values = true)]
+    pub hours: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub fte_months: Option<String>,
+    /// Money per hour or per FTE-month, in --currency
+    #[arg(long, allow_hyphen_values = true)]
+    pub rate: Option<String>,
+    /// When the contribution was made (YYYY-MM-DD)
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub description: String,
+    /// Evidence: a note
+    #[arg(long, conflicts_with = "evidence_file")]
+    pub evidence: Option<String>,
+    /// Evidence: a file, recorded by its SHA-256 (the file itself is not stored)
+    #[arg(long)]
+    pub evidence_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCmd {
+    /// Record a contribution; prints its id. With --replaces, the old entry is reversed and the
+    /// new one linked to it
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[command(flatten)]
+        entry: EntryArgs,
+        /// Correct this entry: reverse it and record this one in its place
+        #[arg(long)]
+        replaces: Option<i64>,
+    },
+    /// Reverse an entry (an entry with the opposite amount, linked; nothing is deleted)
+    Reverse {
+        #[arg(long)]
+        collab: i64,
+        entry: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List a collaboration's entries, oldest first
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// Totals per party and category in one currency, and each party's share (sums to 100.00)
+    Report {
+        #[arg(long)]
+        collab: i64,
+        /// Report currency [default: the ledger's currency, when it has only one]
+        #[arg(long)]
+        currency: Option<String>,
+        /// Count entries dated on or before this day (YYYY-MM-DD)
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Import entries from CSV: all or nothing; every bad row is reported with its line
+    Import {
+        #[arg(long)]
+        collab: i64,
+        file: PathBuf,
+    },
+    /// Export the ledger as CSV (to a file, or standard output)
+    Export {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Copy the shares and totals as of a date into a collaboration agreement (a new revision)
+    Bind {
+        #[arg(long)]
+        agreement: i64,
+        #[arg(long)]
+        as_of: String,
+        #[arg(long)]
+        currency: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RateCmd {
+    /// Record that 1 FROM was worth RATE TO on DATE
+    Add {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        rate: String,
+        #[arg(long)]
+        date: String,
+        /// Where the rate comes from (e.g. a central bank's reference rate)
+        #[arg(long)]
+        source: String,
+    },
+    /// List recorded rates
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditCmd {
+    /// Record a person's CRediT role and degree (lead, equal or supporting)
+    Set {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        person: i64,
+        /// One of the 14 CRediT roles, e.g. conceptualization or "Writing – review & editing"
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        degree: String,
+    },
+    /// List the roles recorded in a collaboration
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// Copy the contributor statement into a publication agreement (a new revision)
+    Bind {
+        #[arg(long)]
+        agreement: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DecisionCmd {
+    /// Append a decision, signed by an identity's key; prints its number in the log
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        rationale: Option<String>,
+        /// Someone who took part (repeat for each)
+        #[arg(long = "participant")]
+        participants: Vec<String>,
+        /// The day it was taken [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// What it touches: agreement:ID, clause:ID, party:ID, ledger:ID or decision:N (repeat)
+        #[arg(long = "link")]
+        links: Vec<String>,
+        /// The entry (number) this one amends
+        #[arg(long)]
+        supersedes: Option<u64>,
+        /// The signing identity of the author
+        #[arg(long)]
+        identity: i64,
+    },
+    /// List the log, oldest first
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// Recompute the chain and check every signature; names the first broken entry. Exit 0 only
+    /// when intact
+    Verify {
+        #[arg(long, required_unless_present = "file")]
+        collab: Option<i64>,
+        /// Verify an exported log file instead (no database needed)
+        #[arg(long, conflicts_with = "collab")]
+        file: Option<PathBuf>,
+    },
+    /// Export the log as JSON with hashes, signatures and the authors' certificates
+    Export {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod output;
+mod records;
 
 use args::IdentityCmd;
 
@@ -94,9 +95,12 @@ fn clock() -> Result<Arc<dyn Clock>, Failure> {
 }
 
 fn run(cli: Cli) -> Outcome {
+    let out = Out { json: cli.json };
+    if let Command::Decision(args::DecisionCmd::Verify { file: Some(file), .. }) = &cli.command {
+        return records::verify_log_file(file, out);
+    }
     let path = cli.db.clone().unwrap_or_else(steward_core::default_db_path);
     let mut s = Steward::open(&path, clock()?)?;
-    let out = Out { json: cli.json };
     match cli.command {
         Command::Init => {
             let version = s.store().schema_version()?;
@@ -119,11 +123,14 @@ fn run(cli: Cli) -> Outcome {
             }
             if out.json {
                 output::json(
-                    &json!({ "collaboration_id": demo.collaboration_id, "party_ids": demo.party_ids, "agreement_ids": demo.agreement_ids, "created": demo.created, "files": files }),
+                    &json!({ "collaboration_id": demo.collaboration_id, "party_ids": demo.party_ids, "agreement_ids": demo.agreement_ids, "created": demo.created, "decisions": demo.decisions, "decision_log_note": demo.decision_log_note, "files": files }),
                 )?;
             } else {
                 let what = if demo.created { "created" } else { "already present" };
                 let mut t = format!("demo collaboration {} {what}", demo.collaboration_id);
+                if let Some(note) = &demo.decision_log_note {
+                    t.push_str(&format!("\nnote: {note}"));
+                }
                 for f in &files {
                     t.push_str(&format!("\nwrote {}", f.display()));
                 }
@@ -163,6 +170,10 @@ fn run(cli: Cli) -> Outcome {
         Command::Template(cmd) => template(&mut s, cmd, out)?,
         Command::Clause(cmd) => clause(&mut s, cmd, out)?,
         Command::Agreement(cmd) => agreement(&mut s, cmd, out)?,
+        Command::Ledger(cmd) => records::ledger(&mut s, cmd, out)?,
+        Command::Rate(cmd) => records::rate(&mut s, cmd, out)?,
+        Command::Credit(cmd) => records::credit(&mut s, cmd, out)?,
+        Command::Decision(cmd) => records::decision(&mut s, cmd, out)?,
     }
     Ok(())
 }

@@ -279,7 +279,9 @@ impl Steward {
         let e = self.reversible(collab, id)?;
         let currency = Currency::parse("currency", &e.currency).map_err(|p| Error::Conflict(p.to_string()))?;
         let reversal = ValidEntry {
-            date: self.clock_today().max(e.date),
+            // Dated as the entry it reverses, so that it is converted at the same rate and nets
+            // to zero in every report.
+            date: e.date,
             party: e.party.clone(),
             person: None,
             category: e.category,
@@ -487,8 +489,7 @@ impl Steward {
     /// with its line; only a file without problems is stored, in one transaction.
     pub fn import_ledger_csv(&mut self, collab: Id, data: &[u8]) -> Result<LedgerImport> {
         let names = self.ledger_names(collab)?;
-        let rows = csv_io::read(data).map_err(row_problems)?;
-        let mut problems: Vec<RowProblem> = Vec::new();
+        let (rows, mut problems) = csv_io::read(data).map_err(row_problems)?;
         enum Planned {
             Entry(ValidEntry, Id, Option<Id>),
             Reversal { target: Target, line: u64 },
@@ -584,6 +585,7 @@ impl Steward {
             }
         }
         if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
             return Err(row_problems(problems));
         }
         if planned.is_empty() {
@@ -782,6 +784,19 @@ impl Steward {
         Ok(out)
     }
 
+    /// Copies the collaboration's contributor statement into a publication agreement's authorship
+    /// clause, as a new revision.
+    pub fn bind_credit(&mut self, agreement: Id) -> Result<crate::agreements::Saved> {
+        let a = self.store().agreement_row_by_id(agreement)?;
+        let statement = self.credit_statement(a.collaboration_id)?;
+        if statement.is_empty() {
+            return Err(Error::invalid("credit", "no CRediT roles are recorded for this collaboration"));
+        }
+        let mut set = BTreeMap::new();
+        set.insert("contributor_statement".to_string(), Json::Array(statement.into_iter().map(Json::String).collect()));
+        self.update_agreement(agreement, set, BTreeMap::new(), Some("Contributor roles copied from the CRediT records"))
+    }
+
     /// The contributor statement a publication agreement's authorship clause carries: one line per
     /// person, e.g. `Dr Helen Achterberg (Northmoor): Conceptualization (lead); Supervision (equal)`.
     pub fn credit_statement(&self, collab: Id) -> Result<Vec<String>> {
@@ -795,5 +810,256 @@ impl Steward {
             }
         }
         Ok(out.into_iter().map(|(w, roles)| format!("{w}: {}", roles.join("; "))).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, FixedClock, NewCollaboration, NewParty, Role, SequentialIds};
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn steward() -> Steward {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")));
+        Steward::open_in_memory(clock).expect("store").with_ids(Arc::new(SequentialIds::default()))
+    }
+
+    fn demo() -> (Steward, Id) {
+        let mut s = steward();
+        let d = s.install_demo().expect("demo");
+        (s, d.collaboration_id)
+    }
+
+    fn fields(date: &str, party: &str, category: &str, amount: &str, currency: &str) -> EntryFields {
+        EntryFields {
+            date: date.into(),
+            party: party.into(),
+            category: category.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            description: "Contribution".into(),
+            ..EntryFields::default()
+        }
+    }
+
+    /// A fresh collaboration with `n` parties named P0, P1, ...
+    fn collab_with(s: &mut Steward, n: usize) -> Id {
+        let c =
+            s.create_collaboration(&NewCollaboration { title: "Test".into(), ..Default::default() }).expect("collab");
+        for i in 0..n {
+            let p = s
+                .add_party(&NewParty {
+                    legal_name: format!("Party {i} of {c}"),
+                    short_name: Some(format!("P{i}")),
+                    country: "GB".into(),
+                    ..Default::default()
+                })
+                .expect("party");
+            s.add_member(c, p, if i == 0 { Role::Lead } else { Role::Partner }).expect("member");
+        }
+        c
+    }
+
+    #[test]
+    fn the_demo_ledger_reports_three_currencies_in_one_with_shares_summing_to_100() {
+        let (s, c) = demo();
+        let r = s.ledger_report(c, Some("GBP"), None).expect("report");
+        assert_eq!(r.parties.iter().map(|p| p.share_basis_points).sum::<u32>(), 10_000);
+        assert_eq!(r.parties.iter().map(|p| p.total_minor).sum::<i128>(), r.total_minor);
+        assert_eq!(r.rates_used.len(), 4, "{:?}", r.rates_used);
+        // The corrected substrate entry counts once, at its corrected amount (EUR 10,800 at 0.8571).
+        let ferrant = r.parties.iter().find(|p| p.party == "Ferrant").expect("Ferrant");
+        assert_eq!(ferrant.by_category.get(&Category::Materials).map(String::as_str), Some("9256.68"));
+        // Without a choice of currency, a multi-currency ledger asks for one.
+        let e = s.ledger_report(c, None, None).expect_err("ambiguous");
+        assert!(e.to_string().contains("EUR, GBP, JPY"), "{e}");
+    }
+
+    #[test]
+    fn a_report_that_lacks_a_rate_names_it_instead_of_guessing() {
+        let (s, c) = demo();
+        let e = s.ledger_report(c, Some("EUR"), None).expect_err("no JPY→EUR rate");
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        let f = &e.field_errors()[0];
+        assert_eq!(f.field, "rate JPY→EUR");
+        assert!(f.message.contains("2027-02-15"), "{f:?}");
+        // GBP→EUR is the inverse of the recorded EUR→GBP: no error for it.
+        assert!(e.field_errors().iter().all(|f| !f.field.contains("GBP")), "{:?}", e.field_errors());
+    }
+
+    #[test]
+    fn entries_and_rates_cannot_be_changed_or_deleted_even_in_sql() {
+        let (s, _) = demo();
+        for sql in [
+            "UPDATE ledger_entry SET amount_minor = 1 WHERE id = 1",
+            "DELETE FROM ledger_entry WHERE id = 1",
+            "UPDATE exchange_rate SET rate = '1' WHERE id = 1",
+            "DELETE FROM exchange_rate WHERE id = 1",
+        ] {
+            let e = s.store().conn.execute(sql, []).expect_err(sql);
+            assert!(e.to_string().contains("never"), "{sql}: {e}");
+        }
+    }
+
+    #[test]
+    fn bad_entries_are_refused_with_every_problem_named() {
+        let (mut s, c) = demo();
+        let mut f = fields("2027-13-01", "Nobody", "cash", "-5", "EURO");
+        f.hours = "-3".into();
+        let e = s.add_ledger_entry(c, &f, None).expect_err("invalid");
+        let named: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        for field in ["date", "currency", "hours"] {
+            assert!(named.contains(&field), "{field} in {named:?}");
+        }
+        let e = s.add_ledger_entry(c, &fields("2027-01-01", "Nobody", "cash", "5", "EUR"), None).expect_err("party");
+        assert!(e.to_string().contains("Northmoor"), "lists the parties: {e}");
+        let before = s.ledger(c).expect("ledger").len();
+        let e = s.reverse_ledger_entry(c, 12, "again").expect_err("a reversal is not reversed");
+        assert_eq!(e.kind(), ErrorKind::Conflict);
+        let e = s.reverse_ledger_entry(c, 5, "again").expect_err("already reversed");
+        assert!(e.to_string().contains("already reversed"), "{e}");
+        assert_eq!(s.ledger(c).expect("ledger").len(), before, "nothing stored");
+    }
+
+    #[test]
+    fn csv_import_is_all_or_nothing_and_names_every_bad_line() {
+        let (mut s, c) = demo();
+        let before = s.ledger(c).expect("ledger").len();
+        let csv = "date,party,category,amount,currency,hours,rate,description\n\
+                   2027-05-01,Northmoor,cash,100.00,GBP,,,Fine\n\
+                   2027-05-02,Northmoor,cash,100.00,XYZ,,,Unknown currency\n\
+                   2027-05-03,Ferrant,staff_time,,EUR,-4,50,Negative hours\n\
+                   2999-05-03,Ferrant,cash,10,EUR,,,Date out of range\n\
+                   2027-05-04,Nobody,cash,10,EUR,,,Unknown party\n\
+                   2027-05-05,Ferrant,cash,10,EUR\n";
+        let e = s.import_ledger_csv(c, csv.as_bytes()).expect_err("bad rows");
+        let lines: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert!(lines.contains(&"line 3: currency"), "{lines:?}");
+        assert!(lines.contains(&"line 4: hours"), "{lines:?}");
+        assert!(lines.contains(&"line 5: date"), "{lines:?}");
+        assert!(lines.contains(&"line 6: party"), "{lines:?}");
+        assert!(lines.contains(&"line 7: row"), "{lines:?}");
+        assert_eq!(s.ledger(c).expect("ledger").len(), before, "nothing imported");
+    }
+
+    #[test]
+    fn an_exported_ledger_imports_into_another_collaboration_with_the_same_report() {
+        let (mut s, c) = demo();
+        let csv = s.export_ledger_csv(c).expect("export");
+        // A copy of the demo's parties in a second collaboration.
+        let other =
+            s.create_collaboration(&NewCollaboration { title: "Copy".into(), ..Default::default() }).expect("c");
+        for m in s.collaboration(c).expect("detail").members {
+            s.add_member(other, m.party.id, m.role).expect("member");
+        }
+        let done = s.import_ledger_csv(other, &csv).expect("import");
+        assert_eq!((done.added, done.reversals), (13, 1));
+        let a = s.ledger_report(c, Some("GBP"), None).expect("report");
+        let b = s.ledger_report(other, Some("GBP"), None).expect("report");
+        assert_eq!(a.parties, b.parties);
+        assert_eq!(s.export_ledger_csv(other).expect("export").len() > 100, true);
+    }
+
+    #[test]
+    fn binding_copies_the_shares_with_their_date_and_later_entries_leave_the_draft_alone() {
+        let (mut s, c) = demo();
+        let agreement =
+            s.agreements(Some(c)).expect("list").into_iter().find(|a| a.kind == "collaboration").expect("a");
+        let saved =
+            s.bind_ledger(agreement.id, NaiveDate::from_ymd_opt(2027, 4, 30).expect("d"), Some("GBP")).expect("bind");
+        let detail = s.agreement(agreement.id).expect("detail");
+        let shares = detail.values.get("revenue_shares").and_then(Json::as_array).expect("shares");
+        let total: f64 = shares
+            .iter()
+            .filter_map(|v| v.as_str()?.rsplit(": ").next()?.trim_end_matches('%').parse::<f64>().ok())
+            .sum();
+        assert!((total - 100.0).abs() < 1e-9, "{shares:?}");
+        let note = detail.values.get("contributions_note").and_then(Json::as_str).expect("note");
+        assert!(note.contains("2027-04-30") && note.contains("GBP"), "{note}");
+        let text = s.render_agreement(agreement.id, Some(saved.revision)).expect("render").to_text();
+        assert!(text.contains("Ferrant: 66.12%"), "the shares are in the text");
+        s.add_ledger_entry(c, &fields("2027-04-15", "Northmoor", "cash", "900000", "GBP"), None).expect("entry");
+        let again = s.render_agreement(agreement.id, Some(saved.revision)).expect("render").to_text();
+        assert_eq!(text, again, "a bound revision never changes");
+    }
+
+    #[test]
+    fn credit_roles_fill_the_publication_authorship_clause() {
+        let (mut s, c) = demo();
+        let publication =
+            s.agreements(Some(c)).expect("list").into_iter().find(|a| a.kind == "publication").expect("a");
+        let e = s.set_credit_role(c, 1, "juggling", "lead").expect_err("not a role");
+        assert!(e.to_string().contains("conceptualization"), "{e}");
+        // The publication draft pins the authorship version of its day; upgrade to the version
+        // that carries the contributor statement, then bind.
+        s.upgrade_agreement(publication.id).expect("upgrade");
+        let saved = s.bind_credit(publication.id).expect("bind");
+        let text = s.render_agreement(publication.id, Some(saved.revision)).expect("render").to_text();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Dr Helen Achterberg (Northmoor): Conceptualization (lead)"), "{text}");
+        assert!(text.contains("Writing – review & editing (supporting)"), "{text}");
+    }
+
+    thread_local! {
+        static SHARED: std::cell::RefCell<Steward> = std::cell::RefCell::new(steward());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Reversing any entries leaves the report as if they had never been recorded, and shares
+        /// sum to exactly 100.00 for any ledger.
+        #[test]
+        fn reversals_net_to_zero_and_shares_sum_to_100(
+            entries in proptest::collection::vec((0usize..3, 0usize..7, 1i64..5_000_000, 0usize..2, 0i64..400), 1..20),
+            reverse in proptest::collection::vec(any::<bool>(), 20),
+        ) {
+            SHARED.with(|cell| {
+                let mut s = cell.borrow_mut();
+                if s.rates().expect("rates").is_empty() {
+                    s.add_rate("EUR", "GBP", "0.8571", "2027-01-01", "test").expect("rate");
+                }
+                let entry = |i: usize| {
+                    let (party, cat, minor, cur, day) = entries[i];
+                    let date = NaiveDate::from_ymd_opt(2027, 1, 1).expect("d") + chrono::Duration::days(day);
+                    let amount = format!("{}.{:02}", minor / 100, minor % 100);
+                    fields(&date.to_string(), &format!("P{party}"), Category::ALL[cat].as_str(), &amount, ["GBP", "EUR"][cur])
+                };
+                // `c` gets every entry and then reverses some; `kept_only` gets only the others.
+                let c = collab_with(&mut s, 3);
+                let kept_only = collab_with(&mut s, 3);
+                let mut ids = Vec::new();
+                for i in 0..entries.len() {
+                    ids.push(s.add_ledger_entry(c, &entry(i), None).expect("entry").id);
+                }
+                let all = s.ledger_report(c, Some("GBP"), None).expect("report");
+                prop_assert_eq!(all.parties.iter().map(|p| p.share_basis_points).sum::<u32>(), 10_000);
+                for (i, id) in ids.iter().enumerate() {
+                    if reverse[i] {
+                        s.reverse_ledger_entry(c, *id, "test").expect("reverse");
+                    } else {
+                        s.add_ledger_entry(kept_only, &entry(i), None).expect("entry");
+                    }
+                }
+                let after = s.ledger_report(c, Some("GBP"), None).expect("report");
+                let parties_c: Vec<Id> = s.collaboration(c).expect("d").members.iter().map(|m| m.party.id).collect();
+                let parties_kept: Vec<Id> =
+                    s.collaboration(kept_only).expect("d").members.iter().map(|m| m.party.id).collect();
+                if after.total_minor == 0 {
+                    prop_assert!(after.parties.iter().all(|p| p.total_minor == 0 && p.share_basis_points == 0));
+                } else {
+                    let fresh = s.ledger_report(kept_only, Some("GBP"), None).expect("report");
+                    prop_assert_eq!(&after.parties.iter().map(|p| p.share_basis_points).collect::<Vec<_>>(),
+                        &fresh.parties.iter().map(|p| p.share_basis_points).collect::<Vec<_>>());
+                    let totals = |r: &Report, ids: &[Id]| -> Vec<i128> {
+                        ids.iter().map(|id| r.parties.iter().find(|p| p.party_id == *id).map_or(0, |p| p.total_minor)).collect()
+                    };
+                    prop_assert_eq!(totals(&after, &parties_c), totals(&fresh, &parties_kept));
+                    prop_assert_eq!(after.parties.iter().map(|p| p.share_basis_points).sum::<u32>(), 10_000);
+                }
+                Ok(())
+            })?;
+        }
     }
 }

@@ -71,8 +71,10 @@ impl Steward {
         Self::with_store(Store::open(path)?, clock)
     }
 
+    /// A throwaway store in memory (tests, previews). Its keys go to an in-memory credential
+    /// store too: keys of a database that vanishes must not linger in the user's keyring.
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> Result<Self> {
-        Self::with_store(Store::open_in_memory()?, clock)
+        Ok(Self::with_store(Store::open_in_memory()?, clock)?.with_secrets(Arc::new(secrets::KeyringStore::mock())))
     }
 
     fn with_store(store: Store, clock: Arc<dyn Clock>) -> Result<Self> {

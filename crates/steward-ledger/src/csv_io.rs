@@ -52,9 +52,9 @@ impl RowProblem {
     }
 }
 
-/// Reads the rows of a ledger CSV. Structural problems (no header, unknown or missing columns,
-/// ragged rows, bad UTF-8) are reported per line, with every other row still read.
-pub fn read(data: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
+/// Reads the rows of a ledger CSV. A bad header fails the whole file; problems of single rows
+/// (ragged, bad UTF-8) come back beside every row that could be read.
+pub fn read(data: &[u8]) -> Result<(Vec<Row>, Vec<RowProblem>), Vec<RowProblem>> {
     let mut problems = Vec::new();
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(data);
@@ -151,7 +151,7 @@ pub fn read(data: &[u8]) -> Result<Vec<Row>, Vec<RowProblem>> {
             }
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    Ok((rows, problems))
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -210,7 +210,8 @@ mod tests {
     #[test]
     fn rows_are_read_with_their_line_numbers() {
         let data = b"date,party,category,amount,currency,description\n2027-01-31,Northmoor,cash,100.00,GBP,\"Funds, first tranche\"\n\n2027-02-28,Ferrant,equipment,5000,EUR,Cryostat time\n";
-        let rows = read(data).expect("reads");
+        let (rows, problems) = read(data).expect("reads");
+        assert!(problems.is_empty());
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 4]);
         assert_eq!(rows[0].fields.description, "Funds, first tranche");
     }
@@ -220,12 +221,14 @@ mod tests {
         let problems = read(b"date,party,colour\n").expect_err("bad header");
         assert!(problems.iter().any(|p| p.field == "column 'colour'"));
         assert!(problems.iter().any(|p| p.field == "column 'currency'" && p.message == "is missing"));
-        let problems =
+        let (rows, problems) =
             read(b"date,party,category,currency,description,amount\n2027-01-01,A,cash,GBP,x,1\n2027-01-01,A,cash\n2027-01-01,A,cash,GBP,x\n")
-                .expect_err("ragged");
+                .expect("header fine");
+        assert_eq!(rows.len(), 1);
         assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), vec![3, 4]);
         assert!(read(b"").is_err());
-        assert!(read(b"date,party,category,currency,description\n\xff\xfe,x,y,z,w\n").is_err());
+        let (_, problems) = read(b"date,party,category,currency,description\n\xff\xfe,x,y,z,w\n").expect("header fine");
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
@@ -245,7 +248,7 @@ mod tests {
             ..ExportRow::default()
         };
         let bytes = write(std::slice::from_ref(&row)).expect("writes");
-        let back = read(&bytes).expect("reads");
+        let (back, _) = read(&bytes).expect("reads");
         assert_eq!(back[0].fields, row.fields);
         assert_eq!((back[0].id.as_deref(), back[0].reverses.as_deref()), (Some("4"), Some("3")));
     }
