@@ -548,8 +548,16 @@ fn export_sign_countersign_verify_and_tamper() {
         "--key",
         "rsa3072",
     ]);
-    let list = env.json(&["identity", "list", "--json"]);
-    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    // The demo made its signatories' identities (marked demo); these two are ours.
+    let list: Vec<Value> = env
+        .json(&["identity", "list", "--json"])
+        .as_array()
+        .expect("identities")
+        .iter()
+        .filter(|i| i["origin"] != "demo")
+        .cloned()
+        .collect();
+    assert_eq!(list.len(), 2);
     assert_eq!(list[1]["key_kind"], "rsa3072");
     assert!(list[0]["fingerprint"].as_str().is_some_and(|f| f.len() == 95));
 
@@ -682,4 +690,201 @@ fn demo_out_writes_a_signed_pdf_of_every_kind() {
     }
     let ids = env.json(&["identity", "list", "--json"]);
     assert!(ids.as_array().expect("ids").iter().all(|i| i["origin"] == "demo"));
+}
+
+#[test]
+fn ledger_entries_rates_reports_csv_and_binding() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let id = env.id(&[
+        "ledger",
+        "add",
+        "--collab",
+        "1",
+        "--party",
+        "Northmoor",
+        "--category",
+        "staff_time",
+        "--currency",
+        "GBP",
+        "--hours",
+        "12.5",
+        "--rate",
+        "40",
+        "--date",
+        "2027-05-02",
+        "--description",
+        "Technician time",
+    ]);
+    let list = env.json(&["ledger", "list", "--collab", "1", "--json"]);
+    let added = list
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["id"].as_i64() == id.parse::<i64>().ok())
+        .expect("added")
+        .clone();
+    assert_eq!((added["amount"].as_str(), added["measure"].as_str()), (Some("500.00"), Some("hours")));
+    // A report in one currency: every party's total and share, shares summing to 100.00.
+    let r = env.json(&["ledger", "report", "--collab", "1", "--currency", "GBP", "--json"]);
+    let shares: Vec<u64> = r["parties"]
+        .as_array()
+        .expect("parties")
+        .iter()
+        .map(|p| p["share_basis_points"].as_u64().expect("bp"))
+        .collect();
+    assert_eq!(shares.iter().sum::<u64>(), 10_000, "{r}");
+    assert!(r["parties"][0]["share"].as_str().is_some_and(|s| s.contains('.')));
+    assert!(r["parties"][0]["total"].is_string());
+    // A currency with no rates: the report names what it lacks and exits 3.
+    env.cmd(&["ledger", "report", "--collab", "1", "--currency", "CHF"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("rate EUR→CHF").and(predicate::str::contains("steward rate add")));
+    env.id(&[
+        "rate",
+        "add",
+        "--from",
+        "GBP",
+        "--to",
+        "CHF",
+        "--rate",
+        "1.12",
+        "--date",
+        "2026-12-01",
+        "--source",
+        "test",
+    ]);
+    env.cmd(&[
+        "rate",
+        "add",
+        "--from",
+        "GBP",
+        "--to",
+        "CHF",
+        "--rate",
+        "1.13",
+        "--date",
+        "2026-12-01",
+        "--source",
+        "x",
+    ])
+    .assert()
+    .code(5);
+    env.cmd(&["rate", "add", "--from", "GBP", "--to", "CHF", "--rate", "-1", "--date", "2026-13-01", "--source", ""])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("rate")
+                .and(predicate::str::contains("date"))
+                .and(predicate::str::contains("source")),
+        );
+    // CSV: every bad row named with its line, nothing imported.
+    let bad = env.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,party,category,amount,currency,description\n2027-05-01,Ferrant,cash,10,EUR,ok\n2027-05-01,Ferrant,cash,-10,EUR,neg\n2027-05-01,Ferrant,gift,10,EUR,cat\n",
+    )
+    .expect("write");
+    let before = env.json(&["ledger", "list", "--collab", "1", "--json"]).as_array().map(Vec::len);
+    env.cmd(&["ledger", "import", "--collab", "1", bad.to_str().expect("utf-8")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("line 3: amount").and(predicate::str::contains("line 4: category")));
+    assert_eq!(env.json(&["ledger", "list", "--collab", "1", "--json"]).as_array().map(Vec::len), before);
+    // Export, then import the export into a new collaboration with the same parties.
+    let out = env.dir.path().join("ledger.csv");
+    env.ok(&["ledger", "export", "--collab", "1", "--out", out.to_str().expect("utf-8")]);
+    let c2 = env.id(&["collab", "new", "--title", "Copy"]);
+    for p in ["1", "2", "3"] {
+        env.ok(&["collab", "add-party", &c2, "--party", p, "--role", "partner"]);
+    }
+    let done = env.json(&["ledger", "import", "--collab", &c2, out.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(done["reversals"], 1);
+    // Binding copies the shares into the collaboration agreement, with the date.
+    let saved =
+        env.json(&["ledger", "bind", "--agreement", "4", "--as-of", "2027-04-30", "--currency", "GBP", "--json"]);
+    assert_eq!(saved["revision"], 2);
+    let text = env.ok(&["agreement", "render", "4"]);
+    assert!(text.contains("as of 2027-04-30"), "the note carries the date");
+}
+
+#[test]
+fn decision_log_is_signed_verified_exported_and_tampering_is_named() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let demo_log = env.json(&["decision", "list", "--collab", "1", "--json"]);
+    assert_eq!(demo_log.as_array().map(Vec::len), Some(5), "the demo has a signed log");
+    env.ok(&["decision", "verify", "--collab", "1"]);
+    let who = env.id(&["identity", "new", "--name", "Rita Law", "--email", "rita@northmoor.ac.uk"]);
+    let c = env.id(&["collab", "new", "--title", "Logged"]);
+    env.ok(&["collab", "add-party", &c, "--party", "1", "--role", "lead"]);
+    for (i, title) in ["Kick-off plan", "Data management plan", "Budget moved to year 2"].iter().enumerate() {
+        let n = env.ok(&[
+            "decision",
+            "add",
+            "--collab",
+            &c,
+            "--title",
+            title,
+            "--decision",
+            "Agreed as circulated.",
+            "--rationale",
+            "Everyone agreed.",
+            "--participant",
+            "Rita Law",
+            "--participant",
+            "Helen Achterberg",
+            "--link",
+            "party:1",
+            "--identity",
+            &who,
+        ]);
+        assert_eq!(n.trim(), (i + 1).to_string());
+    }
+    env.cmd(&["decision", "add", "--collab", &c, "--title", "x", "--link", "agreement:99", "--identity", &who])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("link"));
+    let v = env.json(&["decision", "verify", "--collab", &c, "--json"]);
+    assert_eq!((v["intact"].as_bool(), v["entries"].as_u64()), (Some(true), Some(3)));
+    let log = env.dir.path().join("log.json");
+    env.ok(&["decision", "export", "--collab", &c, "--out", log.to_str().expect("utf-8")]);
+    // The export verifies without any database.
+    Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["decision", "verify", "--file", log.to_str().expect("utf-8")])
+        .env("STEWARD_DB", env.dir.path().join("nowhere.db"))
+        .assert()
+        .success();
+    assert!(!env.dir.path().join("nowhere.db").exists(), "verifying a file opens no store");
+    // Edit one row's text with the sqlite3 shell, after dropping the triggers.
+    let sql = format!(
+        "DROP TRIGGER decision_no_update; UPDATE decision SET rationale = 'Nobody agreed.' WHERE collaboration_id = {c} AND seq = 2;"
+    );
+    let edited = match tool("sqlite3", &[env.db().to_str().expect("utf-8"), &sql]) {
+        Some(o) => {
+            assert!(o.status.success(), "{}", text(&o));
+            true
+        }
+        None => {
+            sqlite(&env.db(), &sql);
+            false
+        }
+    };
+    let _ = edited;
+    env.cmd(&["decision", "verify", "--collab", &c])
+        .assert()
+        .code(9)
+        .stdout(predicate::str::contains("entry 2").and(predicate::str::contains("content changed")));
+    let v: Value = serde_json::from_slice(
+        &env.cmd(&["decision", "verify", "--collab", &c, "--json"]).assert().code(9).get_output().stdout.clone(),
+    )
+    .expect("json");
+    assert_eq!(
+        (v["first_break"]["entry"].as_u64(), v["first_break"]["kind"].as_str()),
+        (Some(2), Some("content_changed"))
+    );
 }

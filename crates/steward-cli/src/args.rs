@@ -127,7 +127,7 @@ pub enum LedgerCmd {
         #[arg(long)]
         collab: i64,
         #[command(flatten)]
-        entry: EntryArgs,
+        entry: Box<EntryArgs>,
         /// Correct this entry: reverse it and record this one in its place
         #[arg(long)]
         replaces: Option<i64>,
@@ -188,7 +188,7 @@ pub enum RateCmd {
         from: String,
         #[arg(long)]
         to: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         rate: String,
         #[arg(long)]
         date: String,

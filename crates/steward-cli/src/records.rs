@@ -52,7 +52,7 @@ fn write_or_stdout(path: Option<&std::path::Path>, bytes: &[u8]) -> Outcome {
 pub fn ledger(s: &mut Steward, cmd: LedgerCmd, out: Out) -> Outcome {
     match cmd {
         LedgerCmd::Add { collab, entry, replaces } => {
-            let e = s.add_ledger_entry(collab, &fields(entry)?, replaces)?;
+            let e = s.add_ledger_entry(collab, &fields(*entry)?, replaces)?;
             if out.json {
                 return Ok(output::json(&e)?);
             }

@@ -315,6 +315,26 @@ impl Steward {
         Ok(verify_entries(&uid, head.as_ref(), &entries, &certs))
     }
 
+    /// The hash chain alone (hashes, links, order, head), without checking signatures: a quick
+    /// check of a large log. [`Steward::verify_decisions`] does both.
+    pub fn verify_decision_chain(&self, collab: Id) -> Result<LogVerification> {
+        self.store().collaboration(collab)?;
+        let head = self.log_head(collab)?;
+        let entries: Vec<Sealed> = self.sealed_entries(collab)?.into_iter().map(|(_, s)| s).collect();
+        let (uid, head) = match head {
+            Some((u, h)) => (u, Some(h)),
+            None => (entries.first().map(|e| e.entry.log.clone()).unwrap_or_default(), None),
+        };
+        let first_break = log::verify_chain(&entries, &uid, head.as_ref(), threads());
+        Ok(LogVerification {
+            log: uid,
+            entries: entries.len() as u64,
+            intact: first_break.is_none(),
+            first_break,
+            authors: Vec::new(),
+        })
+    }
+
     /// The log as a self-contained JSON document (hashes, signatures, authors' certificates).
     pub fn export_decisions(&self, collab: Id) -> Result<LogExport> {
         let c = self.store().collaboration(collab)?;
@@ -409,4 +429,151 @@ pub fn verify_exported_log(data: &[u8]) -> Result<LogVerification> {
         certs.insert(a.fingerprint.clone(), (a.name.clone(), der));
     }
     Ok(verify_entries(&export.log, Some(&export.head), &export.entries, &certs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FixedClock, NewCollaboration, SequentialIds};
+    use proptest::prelude::*;
+    use steward_ledger::log::BreakKind;
+
+    fn steward() -> Steward {
+        let clock =
+            std::sync::Arc::new(FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("t")));
+        Steward::open_in_memory(clock).expect("store").with_ids(std::sync::Arc::new(SequentialIds::default()))
+    }
+
+    fn decision(n: usize) -> NewDecision {
+        NewDecision {
+            title: format!("Decision {n}"),
+            decision: Some(format!("We decide thing {n}.")),
+            rationale: Some("Because it is right.".into()),
+            participants: vec!["A. Person".into()],
+            date: Some("2027-01-15".into()),
+            ..NewDecision::default()
+        }
+    }
+
+    /// A collaboration with a log of `n` entries by one identity.
+    fn log(s: &mut Steward, n: usize, author: Id) -> Id {
+        let c = s.create_collaboration(&NewCollaboration { title: "Log".into(), ..Default::default() }).expect("c");
+        for i in 1..=n {
+            s.add_decision(c, &decision(i), author).expect("decision");
+        }
+        c
+    }
+
+    const DROP: &str = "DROP TRIGGER decision_no_update; DROP TRIGGER decision_no_delete;";
+
+    #[test]
+    fn the_demo_log_verifies_and_the_database_refuses_changes() {
+        let mut s = steward();
+        let d = s.install_demo().expect("demo");
+        assert_eq!(d.decisions, 5);
+        let v = s.verify_decisions(d.collaboration_id).expect("verify");
+        assert!(v.intact, "{v:?}");
+        assert_eq!(s.decisions(d.collaboration_id).expect("list")[2].superseded_by, vec![4]);
+        for sql in ["UPDATE decision SET title = 'x' WHERE seq = 1", "DELETE FROM decision WHERE seq = 1"] {
+            assert!(s.store().conn.execute(sql, []).is_err(), "{sql}");
+        }
+        // An export verifies on its own, and a changed export does not.
+        let export = serde_json::to_vec(&s.export_decisions(d.collaboration_id).expect("export")).expect("json");
+        assert!(verify_exported_log(&export).expect("verify").intact);
+        let text = String::from_utf8(export).expect("utf-8").replace("30 days", "60 days");
+        let v = verify_exported_log(text.as_bytes()).expect("verify");
+        assert_eq!(v.first_break.map(|b| (b.entry, b.kind)), Some((3, BreakKind::ContentChanged)));
+        assert!(verify_exported_log(b"{\"format\": 1}").is_err());
+    }
+
+    #[test]
+    fn bad_decisions_are_refused_with_every_problem_named() {
+        let mut s = steward();
+        let d = s.install_demo().expect("demo");
+        let who = s.identities().expect("ids")[0].id;
+        let bad = NewDecision {
+            title: " ".into(),
+            date: Some("2027-02-31".into()),
+            links: vec!["agreement:999".into(), "planet:3".into(), "nonsense".into()],
+            supersedes: Some(99),
+            ..NewDecision::default()
+        };
+        let e = s.add_decision(d.collaboration_id, &bad, who).expect_err("invalid");
+        let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["title", "date", "link", "link", "link", "supersedes"], "{e}");
+        assert_eq!(s.decisions(d.collaboration_id).expect("log").len(), 5, "nothing stored");
+    }
+
+    #[test]
+    fn an_author_whose_certificate_is_unknown_is_named() {
+        let mut s = steward();
+        let who = s.create_identity("A. Author", "a@example.org", None, "p256", false).expect("identity").id;
+        let c = log(&mut s, 3, who);
+        s.store().conn.execute("UPDATE identity SET fingerprint = 'gone' WHERE id = ?1", [who]).expect("forget");
+        let v = s.verify_decisions(c).expect("verify");
+        assert_eq!(v.first_break.map(|b| (b.entry, b.kind)), Some((1, BreakKind::UnknownAuthor)));
+    }
+
+    thread_local! {
+        static SHARED: std::cell::RefCell<(Steward, Id)> = std::cell::RefCell::new({
+            let mut s = steward();
+            let who = s.create_identity("A. Author", "a@example.org", None, "p256", false).expect("identity").id;
+            (s, who)
+        });
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// Any single edit, deletion, insertion or swap made directly in the database (triggers
+        /// dropped) is detected, and verify names where it is.
+        #[test]
+        fn any_single_tampering_is_detected_and_located(
+            n in 2usize..9,
+            what in 0u8..5,
+            a in any::<prop::sample::Index>(),
+            b in any::<prop::sample::Index>(),
+        ) {
+            SHARED.with(|cell| {
+                let (s, who) = &mut *cell.borrow_mut();
+                let c = log(s, n, *who);
+                prop_assert!(s.verify_decisions(c).expect("verify").intact);
+                let k = a.index(n) as i64 + 1;
+                let (i, j) = {
+                    let (x, y) = (a.index(n) as i64 + 1, b.index(n) as i64 + 1);
+                    if x == y { (1, n as i64) } else { (x.min(y), x.max(y)) }
+                };
+                let id_of = |seq: i64| -> i64 {
+                    s.store().conn.query_row("SELECT id FROM decision WHERE collaboration_id = ?1 AND seq = ?2", [c, seq], |r| r.get(0)).expect("id")
+                };
+                let cols = "collaboration_id, seq, title, decision, rationale, participants, decided_on, links, supersedes, author_name, author_fingerprint, recorded_at, prev_hash, hash, signature";
+                let (sql, expect): (String, (u64, BreakKind)) = match what {
+                    0 => (format!("{DROP} UPDATE decision SET rationale = rationale || ' Really.' WHERE id = {}", id_of(k)), (k as u64, BreakKind::ContentChanged)),
+                    1 => (format!("{DROP} DELETE FROM decision WHERE id = {}", id_of(k)), (k as u64, BreakKind::EntryMissing)),
+                    // A copy of an entry appended at the end (a replayed, validly signed entry).
+                    2 => (format!("{DROP} DROP INDEX decision_seq; INSERT INTO decision ({cols}) SELECT {cols} FROM decision WHERE id = {}", id_of(k)), (k as u64, BreakKind::EntryInserted)),
+                    // Two rows exchange their contents.
+                    3 => {
+                        let (x, y) = (id_of(i), id_of(j));
+                        let set: Vec<String> = cols.split(", ").map(|col| format!("{col} = (SELECT {col} FROM t WHERE t.id = CASE decision.id WHEN {x} THEN {y} ELSE {x} END)")).collect();
+                        (format!("{DROP} DROP INDEX decision_seq; CREATE TEMP TABLE t AS SELECT * FROM decision WHERE id IN ({x}, {y}); UPDATE decision SET {} WHERE id IN ({x}, {y}); DROP TABLE t;", set.join(", ")), (j as u64, BreakKind::OrderChanged))
+                    }
+                    // An edit with the hash recomputed: only the signature can tell.
+                    _ => {
+                        let mut e = s.sealed_entries(c).expect("entries").into_iter().find(|(_, e)| e.entry.seq == k as u64).expect("entry").1.entry;
+                        e.title.push_str(" (amended)");
+                        (format!("{DROP} UPDATE decision SET title = '{}', hash = '{}' WHERE id = {}", e.title.replace('\'', "''"), e.hash(), id_of(k)), (k as u64, BreakKind::SignatureInvalid))
+                    }
+                };
+                s.store().conn.execute_batch(&format!("SAVEPOINT tamper; {sql}")).expect("tamper");
+                let v = s.verify_decisions(c).expect("verify");
+                s.store().conn.execute_batch("ROLLBACK TO tamper; RELEASE tamper;").expect("restore");
+                let got = v.first_break.as_ref().map(|b| (b.entry, b.kind));
+                prop_assert!(!v.intact);
+                prop_assert_eq!(got, Some(expect), "{:?}", v.first_break);
+                prop_assert!(s.verify_decisions(c).expect("verify").intact, "restored");
+                Ok(())
+            })?;
+        }
+    }
 }

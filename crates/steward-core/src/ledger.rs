@@ -958,7 +958,7 @@ mod tests {
         let a = s.ledger_report(c, Some("GBP"), None).expect("report");
         let b = s.ledger_report(other, Some("GBP"), None).expect("report");
         assert_eq!(a.parties, b.parties);
-        assert_eq!(s.export_ledger_csv(other).expect("export").len() > 100, true);
+        assert_eq!(s.ledger(other).expect("ledger").len(), s.ledger(c).expect("ledger").len());
     }
 
     #[test]

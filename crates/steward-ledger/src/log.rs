@@ -177,6 +177,11 @@ pub struct Head {
 /// Checks the hashes and the chain of `entries` (in stored order) against `log` and `head`:
 /// everything but signatures. Hashes are recomputed on `threads` threads.
 pub fn verify_chain(entries: &[Sealed], log: &str, head: Option<&Head>, threads: usize) -> Option<Break> {
+    verify_links(entries, log, threads).or_else(|| head.and_then(|h| check_head(entries, h)))
+}
+
+/// Hashes and links of the entries themselves (not the head).
+fn verify_links(entries: &[Sealed], log: &str, threads: usize) -> Option<Break> {
     let hashes = parallel_map(entries, threads, |e, buf| {
         e.entry.canonical_into(buf);
         Sha256::digest(&buf[..]).into()
@@ -229,8 +234,15 @@ pub fn verify_chain(entries: &[Sealed], log: &str, head: Option<&Head>, threads:
         }
         prev = &e.hash;
     }
+    None
+}
+
+/// The end of the log against what its keeper recorded: entries missing from the end, entries
+/// appended outside Steward.
+fn check_head(entries: &[Sealed], head: &Head) -> Option<Break> {
     let n = entries.len() as u64;
-    if let Some(head) = head {
+    let prev = entries.last().map_or(GENESIS, |e| e.hash.as_str());
+    {
         if head.entries > n {
             return Some(Break {
                 position: n + 1,
@@ -304,7 +316,8 @@ pub fn verify_signatures(
     })
 }
 
-/// The first break of chain and signatures together (the earlier position; the chain's on a tie).
+/// The first break of chain and signatures together (the earlier position; the chain's on a
+/// tie), then the head.
 pub fn verify(
     entries: &[Sealed],
     log: &str,
@@ -312,12 +325,14 @@ pub fn verify(
     threads: usize,
     check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
 ) -> Option<Break> {
-    let chain = verify_chain(entries, log, head, threads);
+    let chain = verify_links(entries, log, threads);
     let sigs = verify_signatures(entries, threads, check);
-    match (chain, sigs) {
+    let first = match (chain, sigs) {
         (Some(c), Some(s)) => Some(if s.position < c.position { s } else { c }),
         (c, s) => c.or(s),
-    }
+    };
+    // The head is checked last: an entry that was rewritten shows as such, not as a changed end.
+    first.or_else(|| head.and_then(|h| check_head(entries, h)))
 }
 
 /// Maps `f` over `items` on up to `threads` scoped threads (each with its own scratch buffer),
