@@ -143,7 +143,7 @@ impl Steward {
              FROM decision WHERE collaboration_id = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query([collab])?;
-        let mut packed = Packed::default();
+        let mut packed = Packed::with_capacity(head.as_ref().map_or(0, |(_, h)| h.entries as usize));
         while let Some(r) = rows.next()? {
             let text = |i: usize| -> rusqlite::Result<&str> {
                 r.get_ref(i)?
@@ -416,12 +416,7 @@ fn verify_packed(
         Some(k) if k.verify(msg, sig) => SignatureCheck::Valid,
         Some(_) => SignatureCheck::Invalid,
     });
-    let mut authors: Vec<String> = Vec::new();
-    for e in &packed.items {
-        if !authors.iter().any(|a| a.ends_with(&format!("({})", e.author_fingerprint))) {
-            authors.push(format!("{} ({})", e.author, e.author_fingerprint));
-        }
-    }
+    let authors: Vec<String> = packed.authors.iter().map(|(a, f)| format!("{a} ({f})")).collect();
     LogVerification {
         log: uid.to_string(),
         entries: packed.items.len() as u64,
