@@ -60,7 +60,9 @@ mod hex_bytes {
 }
 
 fn push_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // A fold without early exit, so that the check runs over whole vectors of bytes.
+    let needs_escape = s.bytes().fold(false, |acc, b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
         // Nothing to escape (the usual case): the same bytes serde_json would write, faster.
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -174,9 +176,10 @@ pub struct Item {
     pub seq: u64,
     pub start: usize,
     pub end: usize,
-    /// The stored `prev` and `hash` (hex), decoded; `None` if not 64 hex digits.
-    pub prev: Option<[u8; 32]>,
-    pub hash: Option<[u8; 32]>,
+    /// The stored `prev` and `hash` as they are written (lowercase hex); `None` if not 64
+    /// characters long.
+    pub prev: Option<[u8; 64]>,
+    pub hash: Option<[u8; 64]>,
     /// The entry names a different log than the one verified.
     pub foreign_log: bool,
     /// Index into [`Packed::authors`].
@@ -194,10 +197,21 @@ pub struct Packed {
     pub authors: Vec<(String, String)>,
 }
 
-/// Decodes 64 hex digits.
-pub fn hash_bytes(text: &str) -> Option<[u8; 32]> {
-    let mut buf = [0u8; 32];
-    hex::decode_to_slice(text, &mut buf).ok().map(|_| buf)
+/// A hash as written: 64 characters (compared as they are, never decoded).
+pub fn hash_text(text: &str) -> Option<[u8; 64]> {
+    text.as_bytes().try_into().ok()
+}
+
+/// SHA-256 of `bytes` as 64 lowercase hex characters.
+fn sha256_hex(bytes: &[u8]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut out = [0u8; 64];
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
 }
 
 impl Packed {
@@ -225,8 +239,8 @@ impl Packed {
             seq: parts.seq,
             start,
             end: self.bytes.len(),
-            prev: hash_bytes(parts.prev),
-            hash: hash_bytes(hash),
+            prev: hash_text(parts.prev),
+            hash: hash_text(hash),
             foreign_log: parts.log != log,
             author: author as u32,
             signature,
@@ -361,9 +375,8 @@ impl Packed {
 
     fn verify_links(&self, threads: usize) -> Option<Break> {
         let items = &self.items;
-        let hashes: Vec<[u8; 32]> = parallel_map(items, threads, |i| Sha256::digest(self.canonical(i)).into());
-        let genesis = [0u8; 32];
-        let mut prev: Option<[u8; 32]> = Some(genesis);
+        let hashes: Vec<[u8; 64]> = parallel_map(items, threads, |i| sha256_hex(self.canonical(i)));
+        let mut prev: Option<[u8; 64]> = hash_text(GENESIS);
         for (i, (e, h)) in items.iter().zip(&hashes).enumerate() {
             let expected = i as u64 + 1;
             let at = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
@@ -436,8 +449,8 @@ impl Packed {
                 ),
             });
         }
-        let last = self.items.last().map_or(Some([0u8; 32]), |e| e.hash);
-        if last.is_none() || last != hash_bytes(&head.last_hash) {
+        let last = self.items.last().map_or(hash_text(GENESIS), |e| e.hash);
+        if last.is_none() || last != hash_text(&head.last_hash) {
             return Some(Break {
                 position: n,
                 entry: n,
