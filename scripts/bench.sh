@@ -20,9 +20,16 @@ keyctl session - dbus-run-session -- sh -c "
   '$bin' agreement export 4 --out once.pdf --sign 1
   '$bin' sign once.pdf --identity 2 --out twice.pdf >/dev/null
   pdfinfo twice.pdf | grep -E '^(Pages|File size)'
-  hyperfine --warmup 3 --runs 30 -N \
+  hyperfine --warmup 5 --runs 60 -N --export-json '$work/h.json' \
     '$bin agreement export 4 --out unsigned.pdf' \
     '$bin agreement export 4 --out signed.pdf --sign 1' \
     '$bin verify twice.pdf' \
-    '$bin agreement render 4 --format text --out collab.txt'
+    '$bin agreement render 4 --format text --out collab.txt' \
+    '$bin ledger report --collab 1 --currency GBP --json' \
+    '$bin decision verify --collab 1'
 "
+# Medians: this kind of machine is noisy, and a median is what a user feels.
+python3 -c "
+import json
+for r in json.load(open('$work/h.json'))['results']:
+    print('%-60s median %6.1f ms  min %6.1f ms' % (r['command'].split('steward ', 1)[-1], r['median'] * 1000, r['min'] * 1000))"

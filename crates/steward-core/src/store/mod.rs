@@ -220,6 +220,7 @@ mod tests {
             (1, "4c22a3e5678335b192ca0817db039e510b88d7efe2725aa0c20fc84ae4268364"),
             (2, "1bcef2d391bcb8548ca1fb44a3729e72feea0bc4e4cf402b04c60e78a7643a1f"),
             (3, "50964d9301c1d003056049ffad3fa73a0709b662f44226626b5bbf7119f4c6d9"),
+            (4, "49a2f944e2c1d26a9b27252461ddf5b410a974e1fef88b4273c71e154c6af36d"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
