@@ -359,6 +359,143 @@ pub fn verify(
     Packed::from_sealed(entries, log).verify(head, threads, check)
 }
 
+/// One entry as the chain walk sees it: what it claims and the hash recomputed from its content.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkView<'a> {
+    pub seq: u64,
+    pub prev: Option<&'a [u8; 64]>,
+    pub hash: Option<&'a [u8; 64]>,
+    pub computed: &'a [u8; 64],
+    pub foreign_log: bool,
+}
+
+/// An entry reduced to what the chain needs (its content already hashed): for passes over very
+/// large logs that keep no bytes.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub seq: u64,
+    pub prev: Option<[u8; 64]>,
+    pub hash: Option<[u8; 64]>,
+    pub computed: [u8; 64],
+    pub foreign_log: bool,
+}
+
+impl Link {
+    /// Encodes and hashes an entry (`buf` is scratch space).
+    pub fn of(parts: &Parts<'_>, log: &str, hash: &str, buf: &mut Vec<u8>) -> Self {
+        buf.clear();
+        parts.write(buf);
+        Link {
+            seq: parts.seq,
+            prev: hash_text(parts.prev),
+            hash: hash_text(hash),
+            computed: sha256_hex(buf),
+            foreign_log: parts.log != log,
+        }
+    }
+}
+
+/// The chain of already-hashed links, and the head: everything but signatures.
+pub fn verify_links(links: &[Link], head: Option<&Head>) -> Option<Break> {
+    walk(links.len(), |i| LinkView {
+        seq: links[i].seq,
+        prev: links[i].prev.as_ref(),
+        hash: links[i].hash.as_ref(),
+        computed: &links[i].computed,
+        foreign_log: links[i].foreign_log,
+    })
+    .or_else(|| head.and_then(|h| check_head(links.len(), links.last().map(|l| l.hash), h)))
+}
+
+/// Walks entries 1..=n in stored order: place, content, log and link of each.
+fn walk<'a>(n: usize, at: impl Fn(usize) -> LinkView<'a>) -> Option<Break> {
+    let genesis = hash_text(GENESIS);
+    let mut prev: Option<&[u8; 64]> = genesis.as_ref();
+    for i in 0..n {
+        let e = at(i);
+        let expected = i as u64 + 1;
+        let broken = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
+        if e.seq != expected {
+            // Out of place: a copy of an earlier entry, a gap, or a move (only now worth sets).
+            let seen: HashSet<u64> = (0..i).map(|k| at(k).seq).collect();
+            let seqs: HashSet<u64> = (0..n).map(|k| at(k).seq).collect();
+            if seen.contains(&e.seq) {
+                return broken(
+                    BreakKind::EntryInserted,
+                    format!("a second entry {} stands where entry {expected} should be", e.seq),
+                );
+            }
+            if !seqs.contains(&expected) {
+                return Some(Break {
+                    position: expected,
+                    entry: expected,
+                    kind: BreakKind::EntryMissing,
+                    detail: format!("entry {expected} is missing (entry {} follows entry {})", e.seq, expected - 1),
+                });
+            }
+            return broken(BreakKind::OrderChanged, format!("entry {} stands where entry {expected} should be", e.seq));
+        }
+        if e.hash != Some(e.computed) {
+            return broken(
+                BreakKind::ContentChanged,
+                format!("entry {expected}: its content no longer matches its hash"),
+            );
+        }
+        if e.foreign_log {
+            return broken(BreakKind::ContentChanged, format!("entry {expected} belongs to another log"));
+        }
+        if e.prev.is_none() || e.prev != prev {
+            return broken(
+                BreakKind::ChainBroken,
+                format!("entry {expected} does not carry the hash of entry {}", expected - 1),
+            );
+        }
+        prev = e.hash;
+    }
+    None
+}
+
+/// The end of the log against what its keeper recorded: entries missing from the end, entries
+/// appended outside Steward. `last` is the stored hash of the last entry (if any).
+fn check_head(n: usize, last: Option<Option<[u8; 64]>>, head: &Head) -> Option<Break> {
+    let n = n as u64;
+    if head.entries > n {
+        return Some(Break {
+            position: n + 1,
+            entry: n + 1,
+            kind: BreakKind::EntryMissing,
+            detail: format!(
+                "the log recorded {} entries; entries {} to {} are missing",
+                head.entries,
+                n + 1,
+                head.entries
+            ),
+        });
+    }
+    if head.entries < n {
+        let first = head.entries + 1;
+        return Some(Break {
+            position: first,
+            entry: first,
+            kind: BreakKind::EntryInserted,
+            detail: format!(
+                "the log recorded {} entries; entry {first} and after were not appended through Steward",
+                head.entries
+            ),
+        });
+    }
+    let last = last.unwrap_or_else(|| hash_text(GENESIS));
+    if last.is_none() || last != hash_text(&head.last_hash) {
+        return Some(Break {
+            position: n,
+            entry: n,
+            kind: BreakKind::ContentChanged,
+            detail: format!("entry {n} is not the last entry the log recorded"),
+        });
+    }
+    None
+}
+
 /// What a signature check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureCheck {
@@ -376,89 +513,17 @@ impl Packed {
     fn verify_links(&self, threads: usize) -> Option<Break> {
         let items = &self.items;
         let hashes: Vec<[u8; 64]> = parallel_map(items, threads, |i| sha256_hex(self.canonical(i)));
-        let mut prev: Option<[u8; 64]> = hash_text(GENESIS);
-        for (i, (e, h)) in items.iter().zip(&hashes).enumerate() {
-            let expected = i as u64 + 1;
-            let at = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
-            if e.seq != expected {
-                // Out of place: a copy of an earlier entry, a gap, or a move (only now worth sets).
-                let seen: HashSet<u64> = items[..i].iter().map(|e| e.seq).collect();
-                let seqs: HashSet<u64> = items.iter().map(|e| e.seq).collect();
-                if seen.contains(&e.seq) {
-                    return at(
-                        BreakKind::EntryInserted,
-                        format!("a second entry {} stands where entry {expected} should be", e.seq),
-                    );
-                }
-                if !seqs.contains(&expected) {
-                    return Some(Break {
-                        position: expected,
-                        entry: expected,
-                        kind: BreakKind::EntryMissing,
-                        detail: format!("entry {expected} is missing (entry {} follows entry {})", e.seq, expected - 1),
-                    });
-                }
-                return at(BreakKind::OrderChanged, format!("entry {} stands where entry {expected} should be", e.seq));
-            }
-            if e.hash.as_ref() != Some(h) {
-                return at(
-                    BreakKind::ContentChanged,
-                    format!("entry {expected}: its content no longer matches its hash"),
-                );
-            }
-            if e.foreign_log {
-                return at(BreakKind::ContentChanged, format!("entry {expected} belongs to another log"));
-            }
-            if e.prev.is_none() || e.prev != prev {
-                return at(
-                    BreakKind::ChainBroken,
-                    format!("entry {expected} does not carry the hash of entry {}", expected - 1),
-                );
-            }
-            prev = e.hash;
-        }
-        None
+        walk(items.len(), |i| LinkView {
+            seq: items[i].seq,
+            prev: items[i].prev.as_ref(),
+            hash: items[i].hash.as_ref(),
+            computed: &hashes[i],
+            foreign_log: items[i].foreign_log,
+        })
     }
 
-    /// The end of the log against what its keeper recorded: entries missing from the end, entries
-    /// appended outside Steward.
     fn check_head(&self, head: &Head) -> Option<Break> {
-        let n = self.items.len() as u64;
-        if head.entries > n {
-            return Some(Break {
-                position: n + 1,
-                entry: n + 1,
-                kind: BreakKind::EntryMissing,
-                detail: format!(
-                    "the log recorded {} entries; entries {} to {} are missing",
-                    head.entries,
-                    n + 1,
-                    head.entries
-                ),
-            });
-        }
-        if head.entries < n {
-            let first = head.entries + 1;
-            return Some(Break {
-                position: first,
-                entry: first,
-                kind: BreakKind::EntryInserted,
-                detail: format!(
-                    "the log recorded {} entries; entry {first} and after were not appended through Steward",
-                    head.entries
-                ),
-            });
-        }
-        let last = self.items.last().map_or(hash_text(GENESIS), |e| e.hash);
-        if last.is_none() || last != hash_text(&head.last_hash) {
-            return Some(Break {
-                position: n,
-                entry: n,
-                kind: BreakKind::ContentChanged,
-                detail: format!("entry {n} is not the last entry the log recorded"),
-            });
-        }
-        None
+        check_head(self.items.len(), self.items.last().map(|e| e.hash), head)
     }
 
     /// Checks every entry's signature with `check(fingerprint, canonical, signature)` on

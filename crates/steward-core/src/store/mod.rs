@@ -49,6 +49,15 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// A second, read-only connection to the same file, for a long read on another thread.
+    pub(crate) fn reader(&self) -> Option<Connection> {
+        let path = self.path.as_ref()?;
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).ok()?;
+        conn.pragma_update(None, "mmap_size", 1024i64 * 1024 * 1024).ok()?;
+        Some(conn)
+    }
+
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
         if path.exists() {
