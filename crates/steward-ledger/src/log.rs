@@ -359,66 +359,86 @@ pub fn verify(
     Packed::from_sealed(entries, log).verify(head, threads, check)
 }
 
-/// One entry as the chain walk sees it: what it claims and the hash recomputed from its content.
+/// One entry as the chain walk sees it: its place, and what checking it against its own stored
+/// hash and its predecessor's found.
 #[derive(Debug, Clone, Copy)]
-pub struct LinkView<'a> {
-    pub seq: u64,
-    pub prev: Option<&'a [u8; 64]>,
-    pub hash: Option<&'a [u8; 64]>,
-    pub computed: &'a [u8; 64],
-    pub foreign_log: bool,
-}
-
-/// An entry reduced to what the chain needs (its content already hashed): for passes over very
-/// large logs that keep no bytes.
-#[derive(Debug, Clone)]
 pub struct Link {
     pub seq: u64,
-    pub prev: Option<[u8; 64]>,
-    pub hash: Option<[u8; 64]>,
-    pub computed: [u8; 64],
+    /// The content hashes to the stored hash.
+    pub content_ok: bool,
+    /// The stored `prev` equals the stored hash of the entry before (or the genesis value).
+    pub linked: bool,
     pub foreign_log: bool,
 }
 
-impl Link {
-    /// Encodes and hashes an entry (`buf` is scratch space).
-    pub fn of(parts: &Parts<'_>, log: &str, hash: &str, buf: &mut Vec<u8>) -> Self {
+/// A run of consecutive entries reduced to [`Link`]s, keeping no bytes: for passes over very
+/// large logs, read in slices and joined in order.
+#[derive(Debug, Default)]
+pub struct Links {
+    pub links: Vec<Link>,
+    first_prev: Option<[u8; 64]>,
+    last_hash: Option<[u8; 64]>,
+}
+
+impl Links {
+    pub fn with_capacity(n: usize) -> Self {
+        Links { links: Vec::with_capacity(n), first_prev: None, last_hash: None }
+    }
+
+    /// Encodes and hashes the next entry (`buf` is scratch space).
+    pub fn push(&mut self, parts: &Parts<'_>, log: &str, hash: &str, buf: &mut Vec<u8>) {
         buf.clear();
         parts.write(buf);
-        Link {
+        let (prev, hash) = (hash_text(parts.prev), hash_text(hash));
+        let linked = match self.links.is_empty() {
+            true => {
+                self.first_prev = prev;
+                // Settled when the run is joined to the one before (or starts the log).
+                false
+            }
+            false => prev.is_some() && prev == self.last_hash,
+        };
+        self.links.push(Link {
             seq: parts.seq,
-            prev: hash_text(parts.prev),
-            hash: hash_text(hash),
-            computed: sha256_hex(buf),
+            content_ok: hash.is_some() && hash == Some(sha256_hex(buf)),
+            linked,
             foreign_log: parts.log != log,
+        });
+        self.last_hash = hash;
+    }
+
+    /// Appends the run that follows this one.
+    pub fn join(&mut self, mut next: Links) {
+        if next.links.is_empty() {
+            return;
         }
+        if self.links.is_empty() {
+            *self = next;
+            return;
+        }
+        next.links[0].linked = next.first_prev.is_some() && next.first_prev == self.last_hash;
+        self.links.extend(next.links);
+        self.last_hash = next.last_hash;
+    }
+
+    /// The chain of the whole log (this run from its first entry), and its head.
+    pub fn verify(mut self, head: Option<&Head>) -> Option<Break> {
+        if let Some(first) = self.links.first_mut() {
+            first.linked = self.first_prev.is_some() && self.first_prev == hash_text(GENESIS);
+        }
+        walk(&self.links).or_else(|| head.and_then(|h| check_head(self.links.len(), self.last_hash, h)))
     }
 }
 
-/// The chain of already-hashed links, and the head: everything but signatures.
-pub fn verify_links(links: &[Link], head: Option<&Head>) -> Option<Break> {
-    walk(links.len(), |i| LinkView {
-        seq: links[i].seq,
-        prev: links[i].prev.as_ref(),
-        hash: links[i].hash.as_ref(),
-        computed: &links[i].computed,
-        foreign_log: links[i].foreign_log,
-    })
-    .or_else(|| head.and_then(|h| check_head(links.len(), links.last().map(|l| l.hash), h)))
-}
-
 /// Walks entries 1..=n in stored order: place, content, log and link of each.
-fn walk<'a>(n: usize, at: impl Fn(usize) -> LinkView<'a>) -> Option<Break> {
-    let genesis = hash_text(GENESIS);
-    let mut prev: Option<&[u8; 64]> = genesis.as_ref();
-    for i in 0..n {
-        let e = at(i);
+fn walk(links: &[Link]) -> Option<Break> {
+    for (i, e) in links.iter().enumerate() {
         let expected = i as u64 + 1;
         let broken = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
         if e.seq != expected {
             // Out of place: a copy of an earlier entry, a gap, or a move (only now worth sets).
-            let seen: HashSet<u64> = (0..i).map(|k| at(k).seq).collect();
-            let seqs: HashSet<u64> = (0..n).map(|k| at(k).seq).collect();
+            let seen: HashSet<u64> = links[..i].iter().map(|l| l.seq).collect();
+            let seqs: HashSet<u64> = links.iter().map(|l| l.seq).collect();
             if seen.contains(&e.seq) {
                 return broken(
                     BreakKind::EntryInserted,
@@ -435,7 +455,7 @@ fn walk<'a>(n: usize, at: impl Fn(usize) -> LinkView<'a>) -> Option<Break> {
             }
             return broken(BreakKind::OrderChanged, format!("entry {} stands where entry {expected} should be", e.seq));
         }
-        if e.hash != Some(e.computed) {
+        if !e.content_ok {
             return broken(
                 BreakKind::ContentChanged,
                 format!("entry {expected}: its content no longer matches its hash"),
@@ -444,20 +464,19 @@ fn walk<'a>(n: usize, at: impl Fn(usize) -> LinkView<'a>) -> Option<Break> {
         if e.foreign_log {
             return broken(BreakKind::ContentChanged, format!("entry {expected} belongs to another log"));
         }
-        if e.prev.is_none() || e.prev != prev {
+        if !e.linked {
             return broken(
                 BreakKind::ChainBroken,
                 format!("entry {expected} does not carry the hash of entry {}", expected - 1),
             );
         }
-        prev = e.hash;
     }
     None
 }
 
 /// The end of the log against what its keeper recorded: entries missing from the end, entries
 /// appended outside Steward. `last` is the stored hash of the last entry (if any).
-fn check_head(n: usize, last: Option<Option<[u8; 64]>>, head: &Head) -> Option<Break> {
+fn check_head(n: usize, last: Option<[u8; 64]>, head: &Head) -> Option<Break> {
     let n = n as u64;
     if head.entries > n {
         return Some(Break {
@@ -484,7 +503,7 @@ fn check_head(n: usize, last: Option<Option<[u8; 64]>>, head: &Head) -> Option<B
             ),
         });
     }
-    let last = last.unwrap_or_else(|| hash_text(GENESIS));
+    let last = if n == 0 { hash_text(GENESIS) } else { last };
     if last.is_none() || last != hash_text(&head.last_hash) {
         return Some(Break {
             position: n,
@@ -513,17 +532,22 @@ impl Packed {
     fn verify_links(&self, threads: usize) -> Option<Break> {
         let items = &self.items;
         let hashes: Vec<[u8; 64]> = parallel_map(items, threads, |i| sha256_hex(self.canonical(i)));
-        walk(items.len(), |i| LinkView {
-            seq: items[i].seq,
-            prev: items[i].prev.as_ref(),
-            hash: items[i].hash.as_ref(),
-            computed: &hashes[i],
-            foreign_log: items[i].foreign_log,
-        })
+        let genesis = hash_text(GENESIS);
+        let links: Vec<Link> = items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Link {
+                seq: e.seq,
+                content_ok: e.hash == Some(hashes[i]),
+                linked: e.prev.is_some() && e.prev == if i == 0 { genesis } else { items[i - 1].hash },
+                foreign_log: e.foreign_log,
+            })
+            .collect();
+        walk(&links)
     }
 
     fn check_head(&self, head: &Head) -> Option<Break> {
-        check_head(self.items.len(), self.items.last().map(|e| e.hash), head)
+        check_head(self.items.len(), self.items.last().and_then(|e| e.hash), head)
     }
 
     /// Checks every entry's signature with `check(fingerprint, canonical, signature)` on
