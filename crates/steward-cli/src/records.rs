@@ -318,7 +318,7 @@ pub fn decision(s: &mut Steward, cmd: DecisionCmd, out: Out) -> Outcome {
                         d.entry.date.clone(),
                         d.entry.title.clone(),
                         d.entry.author.clone(),
-                        d.hash[..12].to_string(),
+                        d.hash.get(..12).unwrap_or(&d.hash).to_string(),
                         note,
                     ]
                 })

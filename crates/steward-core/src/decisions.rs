@@ -79,10 +79,20 @@ fn threads() -> usize {
 }
 
 fn sealed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Id, Sealed)> {
+    // The lists are kept in their canonical JSON form; any other form is damage, never repaired
+    // silently (an export must not turn a changed row back into an intact one).
     let json = |i: usize| -> rusqlite::Result<Vec<String>> {
         let text: String = r.get(i)?;
-        serde_json::from_str(&text)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+        let list: Vec<String> = serde_json::from_str(&text)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?;
+        if log::json_list(&list) != text {
+            return Err(rusqlite::Error::InvalidColumnType(
+                i,
+                "a list not in canonical form".into(),
+                rusqlite::types::Type::Text,
+            ));
+        }
+        Ok(list)
     };
     Ok((
         r.get(0)?,
@@ -143,7 +153,8 @@ impl Steward {
              FROM decision WHERE collaboration_id = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query([collab])?;
-        let mut packed = Packed::with_capacity(head.as_ref().map_or(0, |(_, h)| h.entries as usize));
+        // The head is only a hint (and could be tampered with): never reserve more than a little.
+        let mut packed = Packed::with_capacity(head.as_ref().map_or(0, |(_, h)| (h.entries as usize).min(1 << 20)));
         while let Some(r) = rows.next()? {
             let text = |i: usize| -> rusqlite::Result<&str> {
                 r.get_ref(i)?
@@ -725,7 +736,7 @@ mod tests {
                     3 => {
                         let (x, y) = (id_of(i), id_of(j));
                         let set: Vec<String> = cols.split(", ").map(|col| format!("{col} = (SELECT {col} FROM t WHERE t.id = CASE decision.id WHEN {x} THEN {y} ELSE {x} END)")).collect();
-                        (format!("{DROP} DROP INDEX decision_seq; CREATE TEMP TABLE t AS SELECT * FROM decision WHERE id IN ({x}, {y}); UPDATE decision SET {} WHERE id IN ({x}, {y}); DROP TABLE t;", set.join(", ")), (j as u64, BreakKind::OrderChanged))
+                        (format!("{DROP} DROP INDEX decision_seq; CREATE TEMP TABLE t AS SELECT * FROM decision WHERE id IN ({x}, {y}); UPDATE decision SET {} WHERE id IN ({x}, {y}); DROP TABLE t;", set.join(", ")), (i as u64, BreakKind::OrderChanged))
                     }
                     // An edit with the hash recomputed: only the signature can tell.
                     _ => {

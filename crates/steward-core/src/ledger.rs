@@ -163,17 +163,16 @@ impl Names {
 
     fn person(&self, text: &str, party: Id) -> std::result::Result<Id, Problem> {
         let t = text.trim();
-        let p = self
-            .people
-            .iter()
-            .find(|(id, _, name, email)| {
-                t.parse::<Id>().ok() == Some(*id) || email.eq_ignore_ascii_case(t) || name.eq_ignore_ascii_case(t)
-            })
-            .ok_or_else(|| Problem::new("person", format!("'{t}' is not a person of this collaboration")))?;
-        if p.1 != party {
-            return Err(Problem::new("person", format!("{} does not belong to that party", p.2)));
+        let named = |(id, _, name, email): &&(Id, Id, String, String)| {
+            t.parse::<Id>().ok() == Some(*id) || email.eq_ignore_ascii_case(t) || name.eq_ignore_ascii_case(t)
+        };
+        if let Some(p) = self.people.iter().filter(named).find(|p| p.1 == party) {
+            return Ok(p.0);
         }
-        Ok(p.0)
+        match self.people.iter().find(named) {
+            Some(p) => Err(Problem::new("person", format!("{} does not belong to that party", p.2))),
+            None => Err(Problem::new("person", format!("'{t}' is not a person of this collaboration"))),
+        }
     }
 }
 
@@ -501,9 +500,10 @@ impl Steward {
         }
         let mut planned: Vec<Planned> = Vec::with_capacity(rows.len());
         let mut file_ids: HashMap<String, usize> = HashMap::new();
-        let mut reversed: Vec<String> = Vec::new();
+        let mut reversed: std::collections::HashSet<String> = std::collections::HashSet::new();
         for row in &rows {
             let line = row.line;
+            let planned_before = planned.len();
             if let Some(target) = &row.reverses {
                 // A reversal: the negated amount of an entry earlier in this file or already stored.
                 let t = match file_ids.get(target) {
@@ -526,18 +526,17 @@ impl Steward {
                         }
                     },
                 };
-                if reversed.contains(target) {
+                if !reversed.insert(target.clone()) {
                     problems.push(RowProblem::new(
                         line,
                         Problem::new("reverses", format!("entry {target} is reversed twice")),
                     ));
                 }
-                reversed.push(target.clone());
                 if let Some(t) = t {
                     let (amount, currency) = match t {
-                        Target::InFile(i) => match &planned[i] {
-                            Planned::Entry(v, ..) => (v.amount_minor, v.currency.to_string()),
-                            Planned::Reversal { .. } => (0, String::new()),
+                        Target::InFile(i) => match planned.get(i) {
+                            Some(Planned::Entry(v, ..)) => (v.amount_minor, v.currency.to_string()),
+                            _ => (0, String::new()),
                         },
                         Target::Stored(id) => {
                             let e = self.ledger_entry(id)?;
@@ -577,8 +576,9 @@ impl Steward {
                     Err(ps) => problems.extend(ps.into_iter().map(|p| RowProblem::new(line, p))),
                 }
             }
-            if let Some(id) = &row.id {
-                if file_ids.insert(id.clone(), planned.len().saturating_sub(1)).is_some() {
+            // Only a row that was planned can be referred to by a later reversal.
+            if let (Some(id), true) = (&row.id, planned.len() > planned_before) {
+                if file_ids.insert(id.clone(), planned.len() - 1).is_some() {
                     problems
                         .push(RowProblem::new(line, Problem::new("id", format!("'{id}' appears twice in the file"))));
                 }
@@ -941,6 +941,31 @@ mod tests {
         assert!(lines.contains(&"line 6: party"), "{lines:?}");
         assert!(lines.contains(&"line 7: row"), "{lines:?}");
         assert_eq!(s.ledger(c).expect("ledger").len(), before, "nothing imported");
+    }
+
+    #[test]
+    fn a_reversal_of_a_bad_row_is_reported_not_a_crash() {
+        let (mut s, c) = demo();
+        let csv = "id,date,party,category,amount,currency,description,reverses\n\
+                   a,2027-01-01,Nobody,cash,10,GBP,x,\n\
+                   b,2027-01-01,Ferrant,cash,-10,GBP,x,a\n\
+                   c,2027-01-01,Ferrant,cash,10,EUR,ok,\n\
+                   d,2027-01-01,Ferrant,cash,-10,EUR,undo,c\n\
+                   e,2027-01-01,Ferrant,cash,-10,EUR,again,c\n";
+        let e = s.import_ledger_csv(c, csv.as_bytes()).expect_err("bad rows");
+        let lines: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(lines, vec!["line 2: party", "line 3: reverses", "line 6: reverses"], "{e}");
+    }
+
+    #[test]
+    fn a_person_is_found_within_the_entry_party() {
+        let (mut s, c) = demo();
+        let mut f = fields("2027-05-01", "Northmoor", "staff_time", "100", "GBP");
+        f.person = "tanabe.aiko@kaminokawa-tech.ac.jp".into();
+        let e = s.add_ledger_entry(c, &f, None).expect_err("wrong party");
+        assert!(e.to_string().contains("does not belong to that party"), "{e}");
+        f.person = "h.achterberg@northmoor.ac.uk".into();
+        assert!(s.add_ledger_entry(c, &f, None).expect("entry").person.is_some());
     }
 
     #[test]

@@ -102,9 +102,10 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Problem> {
 }
 
 /// The amount of `quantity_centi` hundredths of a unit at `rate_minor` per unit, rounded half away
-/// from zero to a minor unit.
-pub fn amount_from_time(quantity_centi: i64, rate_minor: i64) -> i64 {
-    div_round(i128::from(quantity_centi) * i128::from(rate_minor), 100) as i64
+/// from zero to a minor unit; `None` beyond [`MAX_MINOR`].
+pub fn amount_from_time(quantity_centi: i64, rate_minor: i64) -> Option<i64> {
+    let amount = div_round(i128::from(quantity_centi) * i128::from(rate_minor), 100);
+    i64::try_from(amount).ok().filter(|a| a.abs() <= MAX_MINOR)
 }
 
 impl EntryFields {
@@ -184,13 +185,10 @@ impl EntryFields {
                     })
                 };
                 if let (Some(q), Some(r)) = (quantity, rate) {
-                    let amount = amount_from_time(q, r);
-                    if amount > MAX_MINOR {
-                        problems.push(Problem::new("rate", "the amount it yields is too large"));
-                    } else if amount == 0 {
-                        problems.push(Problem::new("rate", "the amount it yields rounds to zero"));
-                    } else {
-                        measured = Some((amount, measure, Some(q), Some(r)));
+                    match amount_from_time(q, r) {
+                        None => problems.push(Problem::new("rate", "the amount it yields is too large")),
+                        Some(0) => problems.push(Problem::new("rate", "the amount it yields rounds to zero")),
+                        Some(amount) => measured = Some((amount, measure, Some(q), Some(r))),
                     }
                 }
             }
@@ -280,7 +278,12 @@ mod tests {
             (Measure::Hours, Some(3750), Some(4820), 180_750)
         );
         assert_eq!(e.category, Category::StaffTime);
-        assert_eq!(amount_from_time(150, 333), 500); // 1.5 × 3.33 = 4.995 → 5.00
+        assert_eq!(amount_from_time(150, 333), Some(500)); // 1.5 × 3.33 = 4.995 → 5.00
+        // Products beyond the largest amount are refused, not wrapped.
+        assert_eq!(amount_from_time(100_000_000, 18_446_744_073_710), None);
+        let mut huge = fields();
+        (huge.hours, huge.rate) = ("1000000".into(), "100000000000".into());
+        assert!(huge.validate().expect_err("too large").iter().any(|p| p.message.contains("too large")));
     }
 
     #[test]

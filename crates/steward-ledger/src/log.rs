@@ -435,6 +435,16 @@ fn walk(links: &[Link]) -> Option<Break> {
     for (i, e) in links.iter().enumerate() {
         let expected = i as u64 + 1;
         let broken = |kind, detail: String| Some(Break { position: expected, entry: e.seq, kind, detail });
+        // Content first: an entry whose own number was edited is a changed entry, not a move.
+        if !e.content_ok {
+            return broken(
+                BreakKind::ContentChanged,
+                format!("entry {}: its content no longer matches its hash", e.seq),
+            );
+        }
+        if e.foreign_log {
+            return broken(BreakKind::ContentChanged, format!("entry {} belongs to another log", e.seq));
+        }
         if e.seq != expected {
             // Out of place: a copy of an earlier entry, a gap, or a move (only now worth sets).
             let seen: HashSet<u64> = links[..i].iter().map(|l| l.seq).collect();
@@ -453,16 +463,13 @@ fn walk(links: &[Link]) -> Option<Break> {
                     detail: format!("entry {expected} is missing (entry {} follows entry {})", e.seq, expected - 1),
                 });
             }
-            return broken(BreakKind::OrderChanged, format!("entry {} stands where entry {expected} should be", e.seq));
-        }
-        if !e.content_ok {
-            return broken(
-                BreakKind::ContentChanged,
-                format!("entry {expected}: its content no longer matches its hash"),
-            );
-        }
-        if e.foreign_log {
-            return broken(BreakKind::ContentChanged, format!("entry {expected} belongs to another log"));
+            // Entry `expected` is elsewhere: name it, the one out of place.
+            return Some(Break {
+                position: expected,
+                entry: expected,
+                kind: BreakKind::OrderChanged,
+                detail: format!("entry {expected} is out of place (entry {} stands where it should be)", e.seq),
+            });
         }
         if !e.linked {
             return broken(
@@ -717,6 +724,12 @@ mod tests {
         swapped.swap(1, 4);
         let b = verify(&swapped, "L", Some(&head(&c)), 2, toy_check).expect("broken");
         assert_eq!((b.position, b.kind), (2, BreakKind::OrderChanged));
+
+        // An entry whose own number was edited is a changed entry, not a move.
+        let mut renumbered = c.clone();
+        renumbered[2].entry.seq = 9;
+        let b = verify(&renumbered, "L", Some(&head(&c)), 2, toy_check).expect("broken");
+        assert_eq!((b.position, b.kind), (3, BreakKind::ContentChanged));
 
         let mut copied = c.clone();
         copied.push(c[1].clone());
