@@ -424,6 +424,12 @@ impl Steward {
             )?;
             let mut rows = stmt.query(params![collab, until])?;
             while let Some(r) = rows.next()? {
+                entries += r.get::<_, i64>(5)? as u64;
+                let minor: i64 = r.get(4)?;
+                if minor == 0 {
+                    // Entries that cancel out (an entry and its reversal) need no rate.
+                    continue;
+                }
                 let code: String = r.get(2)?;
                 let cur = match known.get(&code) {
                     Some(c) => *c,
@@ -446,9 +452,8 @@ impl Steward {
                     currency: cur,
                     date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
                         .map_err(|_| Error::Conflict(format!("stored entry has a bad date {date}")))?,
-                    minor: i128::from(r.get::<_, i64>(4)?),
+                    minor: i128::from(minor),
                 });
-                entries += r.get::<_, i64>(5)? as u64;
             }
         }
         let currency = match currency {

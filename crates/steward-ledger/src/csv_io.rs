@@ -100,7 +100,10 @@ pub fn read(data: &[u8]) -> Result<(Vec<Row>, Vec<RowProblem>), Vec<RowProblem>>
             byte += 1;
         }
         if byte >= counted_to {
-            lines_before += data[counted_to..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            // A line ends at LF, CRLF, or a CR alone (old spreadsheet exports).
+            lines_before += (counted_to..byte)
+                .filter(|&k| data[k] == b'\n' || (data[k] == b'\r' && data.get(k + 1) != Some(&b'\n')))
+                .count() as u64;
             counted_to = byte;
         }
         lines_before + 1
@@ -214,6 +217,23 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 4]);
         assert_eq!(rows[0].fields.description, "Funds, first tranche");
+    }
+
+    #[test]
+    fn lines_are_counted_for_any_line_ending() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let data = [
+                "date,party,category,amount,currency,description",
+                "2027-01-31,A,cash,1,GBP,x",
+                "",
+                "2027-02-28,B,cash,2,EUR,y",
+                "",
+            ]
+            .join(nl);
+            let (rows, problems) = read(data.as_bytes()).expect("reads");
+            assert!(problems.is_empty());
+            assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 4], "line ending {nl:?}");
+        }
     }
 
     #[test]
