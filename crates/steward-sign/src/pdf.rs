@@ -351,7 +351,15 @@ fn revision_ends(pdf: &[u8]) -> Vec<usize> {
 }
 
 /// The embedded file `name` of a document, if any.
+/// The largest embedded draft Steward unpacks: a partner's file cannot make it inflate more.
+pub const MAX_EMBEDDED_FILE: usize = 64 << 20;
+
+/// The content of the embedded file `name`, unpacked (at most [`MAX_EMBEDDED_FILE`] bytes).
 pub fn embedded_file(doc: &Document, name: &str) -> Option<Vec<u8>> {
+    embedded_file_within(doc, name, MAX_EMBEDDED_FILE)
+}
+
+fn embedded_file_within(doc: &Document, name: &str, limit: usize) -> Option<Vec<u8>> {
     let cat = doc.catalog().ok()?;
     let names = deref(doc, cat.get(b"Names").ok()?)?.as_dict().ok()?.clone();
     let ef = deref(doc, names.get(b"EmbeddedFiles").ok()?)?.as_dict().ok()?.clone();
@@ -362,7 +370,12 @@ pub fn embedded_file(doc: &Document, name: &str) -> Option<Vec<u8>> {
             let fs = deref(doc, v)?.as_dict().ok()?.clone();
             let efd = deref(doc, fs.get(b"EF").ok()?)?.as_dict().ok()?.clone();
             let stream = deref(doc, efd.get(b"F").ok()?)?.as_stream().ok()?.clone();
-            return stream.decompressed_content().ok().or(Some(stream.content));
+            // A filtered stream that cannot be unpacked within the limit has no usable content.
+            return if stream.dict.get(b"Filter").is_ok() {
+                stream.decompressed_content_with_limit(limit).ok()
+            } else {
+                Some(stream.content)
+            };
         }
     }
     None
@@ -637,4 +650,28 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
         });
     let revisions = pdf.windows(5).filter(|w| w == b"%%EOF").count().max(1);
     Ok(VerifyReport { file_length: pdf.len(), revisions, signatures: reports, ok, draft: draft_now })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{Stream, dictionary};
+
+    /// A small file whose embedded file inflates far beyond the limit is not unpacked.
+    #[test]
+    fn an_embedded_file_that_inflates_too_far_is_refused() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&vec![0u8; 2 << 20]).expect("deflate");
+        let packed = z.finish().expect("deflate");
+        let mut doc = Document::with_version("1.7");
+        let ef =
+            doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile", "Filter" => "FlateDecode" }, packed));
+        let fs = doc.add_object(dictionary! { "Type" => "Filespec", "EF" => dictionary! { "F" => ef } });
+        let names = dictionary! { "EmbeddedFiles" => dictionary! { "Names" => vec![Object::string_literal("d.json"), fs.into()] } };
+        let cat = doc.add_object(dictionary! { "Type" => "Catalog", "Names" => names });
+        doc.trailer.set("Root", cat);
+        assert_eq!(embedded_file_within(&doc, "d.json", 1 << 20), None);
+        assert_eq!(embedded_file_within(&doc, "d.json", 4 << 20).map(|d| d.len()), Some(2 << 20));
+    }
 }
