@@ -3,7 +3,6 @@
 use crate::args::{CreditCmd, DecisionCmd, EntryArgs, LedgerCmd, RateCmd};
 use crate::{Failure, Out, Outcome, io_error, output};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use steward_core::Steward;
 use steward_core::decisions::{LogVerification, NewDecision};
 use steward_core::ledger::LedgerEntry;
@@ -16,8 +15,7 @@ fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
 fn fields(e: EntryArgs) -> Result<EntryFields, Failure> {
     let evidence = match (&e.evidence, &e.evidence_file) {
         (_, Some(path)) => {
-            let bytes = std::fs::read(path).map_err(|err| io_error(path, err))?;
-            format!("sha256:{}", hex::encode(Sha256::digest(&bytes)))
+            steward_ledger::entry::file_evidence(&std::fs::read(path).map_err(|err| io_error(path, err))?)
         }
         (Some(note), None) => note.clone(),
         (None, None) => String::new(),
@@ -148,8 +146,7 @@ fn entries_table(entries: &[LedgerEntry]) -> String {
 }
 
 fn report_text(r: &Report) -> String {
-    let mut cats: Vec<steward_ledger::Category> = r.by_category.keys().copied().collect();
-    cats.sort();
+    let cats: Vec<steward_ledger::Category> = r.by_category.keys().copied().collect();
     let mut headers: Vec<String> = vec!["PARTY".into()];
     headers.extend(cats.iter().map(|c| c.as_str().to_uppercase()));
     headers.extend(["TOTAL".to_string(), "SHARE".to_string()]);

@@ -144,40 +144,18 @@ impl Steward {
 
     /// The log as verification reads it: canonical bytes straight from the rows, in the order
     /// they were appended (no entry objects: a million entries are read in well under a second).
-    fn packed_log(&self, collab: Id, with_signatures: bool) -> Result<(String, Option<Head>, Packed)> {
+    fn packed_log(&self, collab: Id) -> Result<(String, Option<Head>, Packed)> {
         let head = self.log_head(collab)?;
         let uid = head.as_ref().map(|(u, _)| u.clone()).unwrap_or_default();
-        let mut stmt = self.store().conn.prepare_cached(
-            "SELECT seq, title, decision, rationale, participants, decided_on, links, supersedes, author_name,
-                    author_fingerprint, recorded_at, prev_hash, hash, signature
-             FROM decision WHERE collaboration_id = ?1 ORDER BY id",
-        )?;
+        let mut stmt = self.store().conn.prepare_cached(&format!(
+            "SELECT {PARTS_COLUMNS}, signature FROM decision WHERE collaboration_id = ?1 ORDER BY id"
+        ))?;
         let mut rows = stmt.query([collab])?;
         // The head is only a hint (and could be tampered with): never reserve more than a little.
         let mut packed = Packed::with_capacity(head.as_ref().map_or(0, |(_, h)| (h.entries as usize).min(1 << 20)));
         while let Some(r) = rows.next()? {
-            let text = |i: usize| -> rusqlite::Result<&str> {
-                r.get_ref(i)?
-                    .as_str()
-                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-            };
-            let parts = Parts {
-                log: &uid,
-                seq: r.get::<_, i64>(0)? as u64,
-                title: text(1)?,
-                decision: text(2)?,
-                rationale: text(3)?,
-                participants_json: text(4)?,
-                date: text(5)?,
-                links_json: text(6)?,
-                supersedes: r.get::<_, Option<i64>>(7)?.map(|s| s as u64),
-                author: text(8)?,
-                author_fingerprint: text(9)?,
-                recorded_at: text(10)?,
-                prev: text(11)?,
-            };
-            let signature = if with_signatures { r.get::<_, Vec<u8>>(13)? } else { Vec::new() };
-            packed.push(&parts, &uid, text(12)?, signature);
+            let (parts, hash) = row_parts(r, &uid)?;
+            packed.push(&parts, &uid, hash, r.get::<_, Vec<u8>>(13)?);
         }
         Ok((uid, head.map(|(_, h)| h), packed))
     }
@@ -354,7 +332,7 @@ impl Steward {
     /// Recomputes the chain and checks every signature; names the first broken entry.
     pub fn verify_decisions(&self, collab: Id) -> Result<LogVerification> {
         self.store().collaboration(collab)?;
-        let (uid, head, packed) = self.packed_log(collab, true)?;
+        let (uid, head, packed) = self.packed_log(collab)?;
         let certs = self.known_certificates()?;
         Ok(verify_packed(&uid, head.as_ref(), &packed, &certs))
     }
@@ -506,38 +484,46 @@ pub fn verify_exported_log(data: &[u8]) -> Result<LogVerification> {
 /// The entries of `collab` with ids in `from..=to`, in order, each encoded and hashed as read.
 /// (A range scan of the table itself: one pass in rowid order, no index lookups.)
 fn read_links(conn: &rusqlite::Connection, collab: Id, uid: &str, from: i64, to: i64) -> rusqlite::Result<log::Links> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, title, decision, rationale, participants, decided_on, links, supersedes, author_name,
-                author_fingerprint, recorded_at, prev_hash, hash
-         FROM decision NOT INDEXED WHERE id BETWEEN ?2 AND ?3 AND collaboration_id = ?1 ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PARTS_COLUMNS} FROM decision NOT INDEXED WHERE id BETWEEN ?2 AND ?3 AND collaboration_id = ?1 ORDER BY id"
+    ))?;
     let mut rows = stmt.query(params![collab, from, to])?;
     let mut out = log::Links::with_capacity(((to - from + 1).max(0) as usize).min(1 << 24));
     let mut buf = Vec::with_capacity(1024);
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<&str> {
-            r.get_ref(i)?
-                .as_str()
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-        };
-        let parts = Parts {
-            log: uid,
-            seq: r.get::<_, i64>(0)? as u64,
-            title: text(1)?,
-            decision: text(2)?,
-            rationale: text(3)?,
-            participants_json: text(4)?,
-            date: text(5)?,
-            links_json: text(6)?,
-            supersedes: r.get::<_, Option<i64>>(7)?.map(|s| s as u64),
-            author: text(8)?,
-            author_fingerprint: text(9)?,
-            recorded_at: text(10)?,
-            prev: text(11)?,
-        };
-        out.push(&parts, uid, text(12)?, &mut buf);
+        let (parts, hash) = row_parts(r, uid)?;
+        out.push(&parts, uid, hash, &mut buf);
     }
     Ok(out)
+}
+
+/// The columns [`row_parts`] reads, in its order (the stored hash last).
+const PARTS_COLUMNS: &str = "seq, title, decision, rationale, participants, decided_on, links, supersedes, \
+     author_name, author_fingerprint, recorded_at, prev_hash, hash";
+
+/// A stored decision row as it is encoded (borrowed from the row), and its stored hash.
+fn row_parts<'r>(r: &'r rusqlite::Row<'_>, uid: &'r str) -> rusqlite::Result<(Parts<'r>, &'r str)> {
+    let text = |i: usize| -> rusqlite::Result<&'r str> {
+        r.get_ref(i)?
+            .as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    };
+    let parts = Parts {
+        log: uid,
+        seq: r.get::<_, i64>(0)? as u64,
+        title: text(1)?,
+        decision: text(2)?,
+        rationale: text(3)?,
+        participants_json: text(4)?,
+        date: text(5)?,
+        links_json: text(6)?,
+        supersedes: r.get::<_, Option<i64>>(7)?.map(|s| s as u64),
+        author: text(8)?,
+        author_fingerprint: text(9)?,
+        recorded_at: text(10)?,
+        prev: text(11)?,
+    };
+    Ok((parts, text(12)?))
 }
 
 #[cfg(test)]

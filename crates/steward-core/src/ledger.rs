@@ -698,12 +698,9 @@ impl Steward {
             .filter(|p| p.total_minor > 0)
             .map(|p| {
                 let parts: Vec<String> = p
-                    .by_category
+                    .by_category_minor
                     .iter()
-                    .map(|(c, v)| {
-                        let minor = cur.parse_amount("amount", v).map(i128::from).unwrap_or_default();
-                        format!("{} valued at {}", c.as_str().replace('_', " "), cur.format(minor))
-                    })
+                    .map(|(c, minor)| format!("{} valued at {}", c.as_str().replace('_', " "), cur.format(*minor)))
                     .collect();
                 Json::String(format!("{}: {} (in all {})", p.party, parts.join("; "), cur.format(p.total_minor)))
             })

@@ -86,6 +86,12 @@ pub struct ValidEntry {
     pub evidence_sha256: Option<String>,
 }
 
+/// The evidence field that names a file by its content (the file itself is not kept).
+pub fn file_evidence(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("sha256:{}", hex::encode(sha2::Sha256::digest(bytes)))
+}
+
 /// Earliest and latest dates an entry may carry.
 pub const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
 pub const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2199, 12, 31).expect("valid date");
@@ -303,6 +309,14 @@ mod tests {
         for f in ["date", "party", "category", "currency", "description", "hours", "rate", "evidence"] {
             assert!(fields.contains(&f), "{f} missing from {problems:?}");
         }
+    }
+
+    #[test]
+    fn a_file_is_named_by_its_sha256() {
+        let evidence = file_evidence(b"abc");
+        assert_eq!(evidence, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let f = EntryFields { evidence, ..fields() };
+        assert!(f.validate().expect("valid").evidence_sha256.is_some());
     }
 
     #[test]

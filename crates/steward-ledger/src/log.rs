@@ -136,26 +136,30 @@ pub fn json_list(items: &[String]) -> String {
 }
 
 impl Entry {
-    /// The canonical bytes (replacing `out`'s content).
-    pub fn canonical_into(&self, out: &mut Vec<u8>) {
-        out.clear();
-        let (participants, links) = (json_list(&self.participants), json_list(&self.links));
+    /// The entry as it is encoded, given its two lists already as JSON ([`json_list`]).
+    pub fn parts<'a>(&'a self, participants_json: &'a str, links_json: &'a str) -> Parts<'a> {
         Parts {
             log: &self.log,
             seq: self.seq,
             title: &self.title,
             decision: &self.decision,
             rationale: &self.rationale,
-            participants_json: &participants,
+            participants_json,
             date: &self.date,
-            links_json: &links,
+            links_json,
             supersedes: self.supersedes,
             author: &self.author,
             author_fingerprint: &self.author_fingerprint,
             recorded_at: &self.recorded_at,
             prev: &self.prev,
         }
-        .write(out);
+    }
+
+    /// The canonical bytes (replacing `out`'s content).
+    pub fn canonical_into(&self, out: &mut Vec<u8>) {
+        out.clear();
+        let (participants, links) = (json_list(&self.participants), json_list(&self.links));
+        self.parts(&participants, &links).write(out);
     }
 
     pub fn canonical(&self) -> Vec<u8> {
@@ -256,21 +260,7 @@ impl Packed {
         let mut p = Packed::with_capacity(entries.len());
         for e in entries {
             let (participants, links) = (json_list(&e.entry.participants), json_list(&e.entry.links));
-            let parts = Parts {
-                log: &e.entry.log,
-                seq: e.entry.seq,
-                title: &e.entry.title,
-                decision: &e.entry.decision,
-                rationale: &e.entry.rationale,
-                participants_json: &participants,
-                date: &e.entry.date,
-                links_json: &links,
-                supersedes: e.entry.supersedes,
-                author: &e.entry.author,
-                author_fingerprint: &e.entry.author_fingerprint,
-                recorded_at: &e.entry.recorded_at,
-                prev: &e.entry.prev,
-            };
+            let parts = e.entry.parts(&participants, &links);
             p.push(&parts, log, &e.hash, e.signature.clone());
         }
         p
@@ -337,15 +327,6 @@ pub struct Head {
 /// everything but signatures. Hashes are recomputed on `threads` threads.
 pub fn verify_chain(entries: &[Sealed], log: &str, head: Option<&Head>, threads: usize) -> Option<Break> {
     Packed::from_sealed(entries, log).verify_chain(head, threads)
-}
-
-/// Checks every entry's signature (see [`Packed::verify_signatures`]).
-pub fn verify_signatures(
-    entries: &[Sealed],
-    threads: usize,
-    check: impl Fn(&str, &[u8], &[u8]) -> SignatureCheck + Sync,
-) -> Option<Break> {
-    Packed::from_sealed(entries, "").verify_signatures(threads, check)
 }
 
 /// The first break of chain and signatures together (see [`Packed::verify`]).

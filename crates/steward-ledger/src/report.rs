@@ -28,6 +28,9 @@ pub struct PartyTotal {
     pub total_minor: i128,
     /// The same, as a decimal in major units (`310000.00`).
     pub total: String,
+    /// Per category, in minor units of the report currency.
+    pub by_category_minor: BTreeMap<Category, i128>,
+    /// The same, as decimals in major units.
     pub by_category: BTreeMap<Category, String>,
     /// Share in basis points (hundredths of a per cent): all of them sum to 10000.
     pub share_basis_points: u32,
@@ -187,6 +190,7 @@ pub fn report(
             party: name.clone(),
             total_minor: *total,
             total: fmt(*total),
+            by_category_minor: per_party.get(id).cloned().unwrap_or_default(),
             by_category: per_party.get(id).map(|c| c.iter().map(|(k, v)| (*k, fmt(*v))).collect()).unwrap_or_default(),
             share_basis_points: *share,
             share: format!("{}.{:02}", share / 100, share % 100),
