@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything a revision of an agreement is: stored canonically, rendered identically forever.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DraftSpec {
     pub kind: String,
     pub kind_version: String,
@@ -39,6 +40,7 @@ impl DraftSpec {
 
 /// One problem with one variable of a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     pub variable: String,
     /// The clause (or `kind:<id>`) that declares the variable.
@@ -54,6 +56,7 @@ impl std::fmt::Display for Problem {
 
 /// The recommendation a kind's rules made, shown to the drafter, who may overrule it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recommended {
     pub variable: String,
     pub value: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
@@ -17,12 +18,14 @@ pub enum ChangeKind {
 
 /// A run of words: kept, deleted or inserted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WordRun {
     pub op: &'static str,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClauseDiff {
     pub clause_id: String,
     pub title: String,
@@ -37,6 +40,7 @@ pub struct ClauseDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Redline {
     pub clauses: Vec<ClauseDiff>,
 }
@@ -69,7 +73,8 @@ fn front(d: &Document) -> String {
     s
 }
 
-fn words(old: &str, new: &str) -> Vec<WordRun> {
+/// Word-by-word runs from `old` to `new` (kept, deleted, inserted).
+pub fn words(old: &str, new: &str) -> Vec<WordRun> {
     let diff = TextDiff::from_words(old, new);
     let mut runs: Vec<WordRun> = Vec::new();
     for change in diff.iter_all_changes() {

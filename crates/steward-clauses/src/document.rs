@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Document {
     /// The agreement kind's id (`nda-mutual`, ...).
     pub kind: String,
@@ -18,6 +19,7 @@ pub struct Document {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocParty {
     pub number: usize,
     pub legal_name: String,
@@ -27,12 +29,14 @@ pub struct DocParty {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Recital {
     pub letter: String,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Section {
     pub clause_id: String,
     /// `7` for a clause, `Schedule 2` for a schedule.
@@ -74,6 +78,7 @@ impl Section {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Block {
     /// `7.2`, `7.2.1`, or none for a plain paragraph.
     pub number: Option<String>,
@@ -84,6 +89,7 @@ pub struct Block {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SignatureBlock {
     pub party_legal_name: String,
     pub party_short_name: String,

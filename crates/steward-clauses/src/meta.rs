@@ -8,6 +8,7 @@ use serde_json::{Value as Json, json};
 
 /// A problem in a template file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateError {
     pub file: String,
     pub line: Option<usize>,
@@ -30,6 +31,7 @@ impl TemplateError {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Define {
     pub term: String,
@@ -37,6 +39,7 @@ pub struct Define {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Fallback {
     pub id: String,
@@ -47,6 +50,7 @@ pub struct Fallback {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct ClauseMeta {
     pub id: String,
@@ -70,6 +74,7 @@ pub struct ClauseMeta {
 
 /// A clause template: metadata and body, as one immutable version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClauseTemplate {
     pub meta: ClauseMeta,
     pub body: String,
@@ -79,6 +84,7 @@ pub struct ClauseTemplate {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PartyMode {
     /// The parties are the kind's party slots.
@@ -88,6 +94,7 @@ pub enum PartyMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PartySlot {
     pub name: String,
@@ -98,6 +105,7 @@ pub struct PartySlot {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub when: String,
@@ -106,6 +114,7 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Recommendation {
     pub variable: String,
@@ -113,6 +122,7 @@ pub struct Recommendation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct KindTemplate {
     pub id: String,

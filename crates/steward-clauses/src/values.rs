@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum VarType {
     Text,
@@ -55,6 +56,7 @@ fn yes() -> bool {
 
 /// A typed variable as a template declares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct VarDecl {
     pub name: String,
@@ -112,6 +114,7 @@ impl VarDecl {
 
 /// A party the draft may refer to: a member of the collaboration, as it was when the revision was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartyInfo {
     pub id: i64,
     pub legal_name: String,

@@ -25,7 +25,8 @@ pub type Fallbacks = BTreeMap<String, String>;
 pub const SHIPPED_BY: &str = "Steward shipped library";
 
 /// Review status of a template version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -56,12 +57,14 @@ impl Status {
 
 /// What an import did with each template.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub added: Vec<ImportedVersion>,
     pub unchanged: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportedVersion {
     pub template_type: String,
     pub id: String,
@@ -82,6 +85,7 @@ impl TemplateSummary {
 
 /// A template with all its versions, newest last.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateSummary {
     pub template_type: String,
     pub id: String,
@@ -92,6 +96,7 @@ pub struct TemplateSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateDetail {
     #[serde(flatten)]
     pub summary: TemplateSummary,
@@ -102,6 +107,7 @@ pub struct TemplateDetail {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AgreementDetail {
     #[serde(flatten)]
     pub agreement: AgreementRow,
@@ -115,6 +121,7 @@ pub struct AgreementDetail {
 
 /// What a new or updated draft came to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Saved {
     pub agreement_id: Id,
     pub revision: i64,
@@ -123,6 +130,7 @@ pub struct Saved {
 
 /// A draft moved to newer clause versions.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Upgrade {
     pub agreement_id: Id,
     pub revision: Option<i64>,
@@ -541,12 +549,16 @@ impl Steward {
 
     /// Validates and completes a draft, and renders it once: nothing is stored that cannot render.
     fn prepare_draft(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>)> {
+        self.prepare_and_render(input).map(|(spec, recommendation, _)| (spec, recommendation))
+    }
+
+    fn prepare_and_render(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>, Document)> {
         let lib = self.library_with(
             std::iter::once(input.kind_version.as_str()).chain(input.pins.values().map(String::as_str)),
         )?;
         let (spec, recommendation) = assemble::prepare(&lib, input).map_err(problems)?;
-        assemble::render(&lib, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
-        Ok((spec, recommendation))
+        let doc = assemble::render(&lib, &spec).map_err(|e| Error::invalid(e.clause.clone(), e.message))?;
+        Ok((spec, recommendation, doc))
     }
 
     fn save_revision(&mut self, agreement: Id, spec: &DraftSpec, note: Option<&str>) -> Result<i64> {
@@ -572,10 +584,7 @@ impl Steward {
         if c.collaboration.archived {
             return Err(Error::Conflict(format!("collaboration {collab} is archived")));
         }
-        let (kind_version, pins) = self.current_pins(kind)?;
-        let parties = self.party_infos(collab)?;
-        let flags = self.flags(&parties);
-        let input = DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags };
+        let input = self.new_draft_input(collab, kind, set, fallbacks, title)?;
         let (spec, recommendation) = self.prepare_draft(&input)?;
         let uid = self.new_uid();
         let now = self.now();
@@ -609,6 +618,32 @@ impl Steward {
         fallbacks: BTreeMap<String, String>,
         note: Option<&str>,
     ) -> Result<Saved> {
+        let input = self.update_input(id, set, fallbacks)?;
+        let (spec, recommendation) = self.prepare_draft(&input)?;
+        let revision = self.atomically(|s| s.save_revision(id, &spec, note))?;
+        Ok(Saved { agreement_id: id, revision, recommendation })
+    }
+
+    fn new_draft_input(
+        &self,
+        collab: Id,
+        kind: &str,
+        set: BTreeMap<String, Json>,
+        fallbacks: BTreeMap<String, String>,
+        title: Option<String>,
+    ) -> Result<DraftInput> {
+        let (kind_version, pins) = self.current_pins(kind)?;
+        let parties = self.party_infos(collab)?;
+        let flags = self.flags(&parties);
+        Ok(DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags })
+    }
+
+    fn update_input(
+        &self,
+        id: Id,
+        set: BTreeMap<String, Json>,
+        fallbacks: BTreeMap<String, String>,
+    ) -> Result<DraftInput> {
         let a = self.store().agreement_row_by_id(id)?;
         let (_, prev) = self.spec_of(id, None)?;
         let parties = self.party_infos(a.collaboration_id)?;
@@ -631,9 +666,7 @@ impl Steward {
             parties,
             flags,
         };
-        let (spec, recommendation) = self.prepare_draft(&input)?;
-        let revision = self.atomically(|s| s.save_revision(id, &spec, note))?;
-        Ok(Saved { agreement_id: id, revision, recommendation })
+        Ok(input)
     }
 
     /// Moves a draft to the newest approved versions of its kind and clauses, as a new revision.
@@ -747,6 +780,199 @@ impl Steward {
     }
 }
 
+/// What the agreement builder asks for a kind: its questions, then every variable grouped by the
+/// clause that declares it, with the clause's reviewer guidance and fallback wordings.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DraftForm {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub kind_version: i64,
+    pub party_slots: Vec<steward_clauses::meta::PartySlot>,
+    pub questions: Vec<steward_clauses::values::VarDecl>,
+    /// Variables the kind itself declares.
+    pub variables: Vec<steward_clauses::values::VarDecl>,
+    pub clauses: Vec<FormClause>,
+    /// The rules behind the recommendation, each with its reason.
+    pub recommendation: Option<steward_clauses::meta::Recommendation>,
+}
+
+/// A clause as the builder shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FormClause {
+    pub id: String,
+    pub title: String,
+    pub version: i64,
+    pub guidance: String,
+    /// The condition under which the clause is part of the agreement (always, when absent).
+    pub include_when: Option<String>,
+    /// Variables first declared by this clause (a variable shared by clauses is asked once).
+    pub variables: Vec<steward_clauses::values::VarDecl>,
+    pub fallbacks: Vec<FormFallback>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FormFallback {
+    pub id: String,
+    pub label: String,
+    pub guidance: String,
+}
+
+/// A draft rendered without being saved (the builder's live preview).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Preview {
+    pub document: Document,
+    pub recommendation: Option<Recommended>,
+}
+
+/// A template version found by a full-text search of the library.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SearchHit {
+    pub template_type: String,
+    pub id: String,
+    pub version: i64,
+    pub title: String,
+    pub status: String,
+    /// Matching words in context, the matches between `[` and `]`.
+    pub snippet: String,
+}
+
+/// Turns what a user typed into an FTS5 query: each word a quoted prefix term, all required, so no
+/// input is a syntax error.
+fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Steward {
+    /// The form the builder shows for a new draft of `kind` (the newest approved versions).
+    pub fn agreement_form(&self, kind: &str) -> Result<DraftForm> {
+        let (kind_hash, pins) = self.current_pins(kind)?;
+        let lib = self.library_with(std::iter::once(kind_hash.as_str()).chain(pins.values().map(String::as_str)))?;
+        let k = lib.kind(&kind_hash).ok_or_else(|| Error::not_found("kind version", &kind_hash))?;
+        let version_of =
+            |hash: &str| self.store().template_version(hash).ok().flatten().map(|r| r.version).unwrap_or(0);
+        let mut seen: BTreeSet<String> = k.questions.iter().chain(&k.variables).map(|v| v.name.clone()).collect();
+        let mut clauses = Vec::new();
+        for id in k.sections.iter().chain(&k.schedules) {
+            let Some(hash) = pins.get(id) else { continue };
+            let Some(c) = lib.clause(hash) else { continue };
+            clauses.push(FormClause {
+                id: id.clone(),
+                title: c.meta.title.clone(),
+                version: version_of(hash),
+                guidance: c.meta.guidance.trim().to_string(),
+                include_when: c.meta.include_when.clone(),
+                variables: c.meta.variables.iter().filter(|v| seen.insert(v.name.clone())).cloned().collect(),
+                fallbacks: c
+                    .meta
+                    .fallbacks
+                    .iter()
+                    .map(|f| FormFallback { id: f.id.clone(), label: f.label.clone(), guidance: f.guidance.clone() })
+                    .collect(),
+            });
+        }
+        Ok(DraftForm {
+            kind: k.id.clone(),
+            title: k.title.clone(),
+            description: k.description.trim().to_string(),
+            kind_version: version_of(&kind_hash),
+            party_slots: k.party_slots.clone(),
+            questions: k.questions.clone(),
+            variables: k.variables.clone(),
+            clauses,
+            recommendation: k.recommendation.clone(),
+        })
+    }
+
+    /// Renders a draft without saving it: a new one of `kind` for `collab`, or, with `agreement`,
+    /// that agreement's latest revision with these changes. Invalid values fail as they would on
+    /// save, each naming its variable.
+    pub fn preview_agreement(
+        &self,
+        collab: Id,
+        kind: &str,
+        set: BTreeMap<String, Json>,
+        fallbacks: BTreeMap<String, String>,
+        agreement: Option<Id>,
+    ) -> Result<Preview> {
+        let input = match agreement {
+            Some(id) => self.update_input(id, set, fallbacks)?,
+            None => self.new_draft_input(collab, kind, set, fallbacks, None)?,
+        };
+        let (_, recommendation, document) = self.prepare_and_render(&input)?;
+        Ok(Preview { document, recommendation })
+    }
+
+    /// Full-text search of the library (titles, bodies, reviewer guidance, fallback wordings; word
+    /// prefixes, every word required), newest matching version of each template, best first.
+    pub fn search_templates(&self, query: &str) -> Result<Vec<SearchHit>> {
+        let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+        let mut stmt = self.store().conn.prepare_cached(
+            "SELECT v.template_type, v.template_id, v.version, v.title, v.status,
+                    snippet(template_search, -1, '[', ']', '…', 14)
+             FROM template_search JOIN template_version AS v ON v.rowid = template_search.rowid
+             WHERE template_search MATCH ?1
+             ORDER BY rank LIMIT 200",
+        )?;
+        let rows = stmt.query_map([q], |r| {
+            Ok(SearchHit {
+                template_type: r.get(0)?,
+                id: r.get(1)?,
+                version: r.get(2)?,
+                title: r.get(3)?,
+                status: r.get(4)?,
+                snippet: r.get(5)?,
+            })
+        })?;
+        let mut out: Vec<SearchHit> = Vec::new();
+        for hit in rows {
+            let hit = hit?;
+            match out.iter_mut().find(|h| h.id == hit.id && h.template_type == hit.template_type) {
+                Some(h) if h.version < hit.version => *h = hit,
+                Some(_) => {}
+                None => out.push(hit),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Word-by-word differences between two versions of a template (its canonical text: wording,
+    /// guidance, variables, fallbacks).
+    pub fn template_diff(&self, id: &str, from: i64, to: i64) -> Result<Vec<steward_clauses::diff::WordRun>> {
+        let summary = self.template_summary(id)?;
+        let text = |v: i64| -> Result<String> {
+            let row = summary.version(v)?;
+            let t = Template::from_canonical(&row.canonical)
+                .map_err(|e| Error::Conflict(format!("stored template {id} v{v} is damaged: {e}")))?;
+            Ok(match t {
+                Template::Clause(c) => {
+                    let mut s = format!("{}\n\n{}", c.meta.title, c.body.trim());
+                    if !c.meta.guidance.trim().is_empty() {
+                        s.push_str(&format!("\n\nGuidance: {}", c.meta.guidance.trim()));
+                    }
+                    for f in &c.meta.fallbacks {
+                        s.push_str(&format!("\n\nFallback {}: {}", f.label, f.body.trim()));
+                    }
+                    s
+                }
+                Template::Kind(k) => serde_json::to_string_pretty(&k).unwrap_or_default(),
+            })
+        };
+        Ok(steward_clauses::diff::words(&text(from)?, &text(to)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,5 +1059,71 @@ mod tests {
         fn vars_file_parsing_never_panics(text in "\\PC{0,200}") {
             let _ = parse_vars_file("v.json", &text);
         }
+    }
+
+    #[test]
+    fn the_builder_form_groups_variables_by_clause_with_guidance() {
+        let (s, _) = demo();
+        let form = s.agreement_form("nda-mutual").expect("form");
+        assert_eq!(form.kind, "nda-mutual");
+        assert_eq!(form.party_slots.len(), 2);
+        assert!(form.questions.iter().any(|q| q.name == "marking_required"));
+        assert!(form.clauses.iter().any(|c| !c.guidance.is_empty()), "reviewer guidance travels with the clauses");
+        let mut names: Vec<&str> =
+            form.clauses.iter().flat_map(|c| c.variables.iter().map(|v| v.name.as_str())).collect();
+        let total = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), total, "a variable is asked once");
+        let collab = s.agreement_form("collaboration").expect("form");
+        assert!(collab.recommendation.is_some_and(|r| !r.rules.is_empty()));
+        let e = s.agreement_form("no-such-kind").expect_err("unknown kind");
+        assert_eq!(e.kind(), crate::ErrorKind::Invalid);
+    }
+
+    #[test]
+    fn a_preview_renders_without_saving_and_names_bad_values() {
+        let (s, d) = demo();
+        let before = s.agreements(Some(d.collaboration_id)).expect("list").len();
+        let values: Values =
+            serde_json::from_str(shipped::demo_values("nda-mutual").expect("demo values")).expect("json");
+        let p = s
+            .preview_agreement(d.collaboration_id, "nda-mutual", values.clone(), BTreeMap::new(), None)
+            .expect("preview");
+        assert!(!p.document.sections.is_empty());
+        assert_eq!(s.agreements(Some(d.collaboration_id)).expect("list").len(), before, "nothing saved");
+        let mut bad = values;
+        bad.insert("effective_date".into(), Json::from("31 February"));
+        let e = s.preview_agreement(d.collaboration_id, "nda-mutual", bad, BTreeMap::new(), None).expect_err("bad");
+        assert!(e.field_errors().iter().any(|f| f.field == "effective_date"), "{e}");
+        // An existing agreement previews with its own pins and values.
+        let p = s
+            .preview_agreement(d.collaboration_id, "", BTreeMap::new(), BTreeMap::new(), Some(d.agreement_ids[0]))
+            .expect("existing");
+        assert_eq!(p.document.to_text(), s.render_agreement(d.agreement_ids[0], None).expect("render").to_text());
+    }
+
+    #[test]
+    fn the_library_is_searched_by_full_text_and_versions_are_compared() {
+        let (mut s, _) = demo();
+        let hits = s.search_templates("confidential informat").expect("search");
+        assert!(hits.iter().any(|h| h.id == "nda.confidential-information"), "{hits:?}");
+        assert!(hits.iter().all(|h| h.snippet.contains('[')), "matches are marked");
+        // Any input is a valid query: FTS5 syntax is never passed through.
+        for q in ["\"unbalanced", "AND OR NOT", "*", "a:b", "(", ""] {
+            s.search_templates(q).expect(q);
+        }
+        assert!(s.search_templates("zzzzqqq").expect("none").is_empty());
+        // A new version is found too, and compared word by word with the old one.
+        let text = format!(
+            "{}\nThe parties may agree this Purpose as amended in writing.\n",
+            include_str!("../../../templates/clauses/nda/purpose.hbs").trim_end()
+        );
+        let file = check::SourceFile { name: "nda/purpose.hbs".into(), text };
+        s.import_templates(&[file]).expect("import");
+        let diff = s.template_diff("nda.purpose", 1, 2).expect("diff");
+        assert!(diff.iter().any(|r| r.op == "insert" && r.text.contains("amended")), "{diff:?}");
+        assert!(s.search_templates("amended").expect("search").iter().any(|h| h.id == "nda.purpose" && h.version == 2));
+        assert!(s.template_diff("nda.purpose", 1, 9).is_err());
     }
 }

@@ -13,6 +13,7 @@ use steward_sign::raw::{PublicKey, Signer};
 
 /// A decision to record.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct NewDecision {
     pub title: String,
@@ -29,6 +30,7 @@ pub struct NewDecision {
 
 /// A recorded decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Decision {
     pub id: Id,
     #[serde(flatten)]
@@ -40,6 +42,7 @@ pub struct Decision {
 
 /// The outcome of verifying a log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LogVerification {
     pub log: String,
     pub entries: u64,
@@ -51,6 +54,7 @@ pub struct LogVerification {
 
 /// An author's certificate as an export carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorCertificate {
     pub name: String,
     pub fingerprint: String,
@@ -60,6 +64,7 @@ pub struct AuthorCertificate {
 
 /// The exported log: every entry with its hash and signature, and the authors' certificates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LogExport {
     pub format: String,
     pub version: u32,

@@ -8,6 +8,7 @@ const FIRST_RUN_KEY: &str = "first_run.done";
 
 /// What the demo created, for hosts to point at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Demo {
     pub collaboration_id: Id,
     pub party_ids: Vec<Id>,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 /// One problem with one field of user input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// The field, as the user named it (`country`, `end_date`, `people[2].email`, ...).
     pub field: String,
@@ -27,6 +28,7 @@ impl fmt::Display for FieldError {
 
 /// Every problem found in one piece of input, reported together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Invalid(pub Vec<FieldError>);
 
 impl fmt::Display for Invalid {
@@ -75,6 +77,7 @@ pub enum Error {
 
 /// What kind of failure, for hosts to branch on (UI colours, CLI exit codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     Invalid,

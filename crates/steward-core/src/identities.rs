@@ -8,6 +8,7 @@ use serde::Serialize;
 use steward_sign::{KeyKind, SecretKey, SignRequest, Subject, VerifyReport, keys};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Identity {
     pub id: Id,
     pub name: String,
@@ -25,6 +26,7 @@ pub struct Identity {
 
 /// A PDF Steward made, and what is in it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExportedPdf {
     #[serde(skip)]
     pub pdf: Vec<u8>,

@@ -10,13 +10,14 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
-use steward_ledger::credit::{Degree, Role as CreditRole};
+use steward_ledger::credit::{CreditRole, Degree};
 use steward_ledger::csv_io::{self, ExportRow, RowProblem};
 use steward_ledger::report::{self, Group, ReportError};
 use steward_ledger::{Category, Currency, EntryFields, Measure, Problem, Rate, RateTable, Report, ValidEntry};
 
 /// One stored ledger entry, as lists and exports show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LedgerEntry {
     pub id: Id,
     pub collaboration_id: Id,
@@ -48,6 +49,7 @@ pub struct LedgerEntry {
 
 /// A recorded exchange rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExchangeRate {
     pub id: Id,
     pub from: String,
@@ -61,6 +63,7 @@ pub struct ExchangeRate {
 
 /// What a CSV import added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LedgerImport {
     pub added: usize,
     pub reversals: usize,
@@ -70,6 +73,7 @@ pub struct LedgerImport {
 
 /// A person's CRediT role in a collaboration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreditEntry {
     pub person_id: Id,
     pub person: String,

@@ -2,7 +2,7 @@
 
 crate::entry::text_enum!(
     /// A CRediT role.
-    Role {
+    CreditRole {
         Conceptualization = "conceptualization",
         DataCuration = "data_curation",
         FormalAnalysis = "formal_analysis",
@@ -25,31 +25,31 @@ crate::entry::text_enum!(
     Degree { Lead = "lead", Equal = "equal", Supporting = "supporting" }
 );
 
-impl Role {
+impl CreditRole {
     /// The role's name as CRediT spells it.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Conceptualization => "Conceptualization",
-            Role::DataCuration => "Data curation",
-            Role::FormalAnalysis => "Formal analysis",
-            Role::FundingAcquisition => "Funding acquisition",
-            Role::Investigation => "Investigation",
-            Role::Methodology => "Methodology",
-            Role::ProjectAdministration => "Project administration",
-            Role::Resources => "Resources",
-            Role::Software => "Software",
-            Role::Supervision => "Supervision",
-            Role::Validation => "Validation",
-            Role::Visualization => "Visualization",
-            Role::WritingOriginalDraft => "Writing – original draft",
-            Role::WritingReviewEditing => "Writing – review & editing",
+            CreditRole::Conceptualization => "Conceptualization",
+            CreditRole::DataCuration => "Data curation",
+            CreditRole::FormalAnalysis => "Formal analysis",
+            CreditRole::FundingAcquisition => "Funding acquisition",
+            CreditRole::Investigation => "Investigation",
+            CreditRole::Methodology => "Methodology",
+            CreditRole::ProjectAdministration => "Project administration",
+            CreditRole::Resources => "Resources",
+            CreditRole::Software => "Software",
+            CreditRole::Supervision => "Supervision",
+            CreditRole::Validation => "Validation",
+            CreditRole::Visualization => "Visualization",
+            CreditRole::WritingOriginalDraft => "Writing – original draft",
+            CreditRole::WritingReviewEditing => "Writing – review & editing",
         }
     }
 
     /// Parses the slug or the CRediT label (`Writing – review & editing`).
     pub fn parse_any(field: &str, text: &str) -> Result<Self, crate::Problem> {
         let t = text.trim();
-        if let Some(r) = Role::ALL.iter().find(|r| r.label().eq_ignore_ascii_case(t)) {
+        if let Some(r) = CreditRole::ALL.iter().find(|r| r.label().eq_ignore_ascii_case(t)) {
             return Ok(*r);
         }
         let slug: String = t
@@ -60,7 +60,7 @@ impl Role {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '_' || *c == '-')
             .collect();
-        Role::parse(field, &slug)
+        CreditRole::parse(field, &slug)
     }
 }
 
@@ -70,13 +70,16 @@ mod tests {
 
     #[test]
     fn fourteen_roles_parse_by_slug_and_label() {
-        assert_eq!(Role::ALL.len(), 14);
-        for r in Role::ALL {
-            assert_eq!(Role::parse_any("role", r.label()).expect("label"), *r);
-            assert_eq!(Role::parse_any("role", r.as_str()).expect("slug"), *r);
+        assert_eq!(CreditRole::ALL.len(), 14);
+        for r in CreditRole::ALL {
+            assert_eq!(CreditRole::parse_any("role", r.label()).expect("label"), *r);
+            assert_eq!(CreditRole::parse_any("role", r.as_str()).expect("slug"), *r);
         }
-        assert_eq!(Role::parse_any("role", "writing - review & editing").expect("loose"), Role::WritingReviewEditing);
-        assert!(Role::parse_any("role", "coffee").is_err());
+        assert_eq!(
+            CreditRole::parse_any("role", "writing - review & editing").expect("loose"),
+            CreditRole::WritingReviewEditing
+        );
+        assert!(CreditRole::parse_any("role", "coffee").is_err());
         assert!(Degree::parse("degree", "co-lead").is_err());
     }
 }

@@ -39,6 +39,7 @@ pub struct Row {
 
 /// A problem with a line of the file (line 1 is the header).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("line {line}: {field}: {message}")]
 pub struct RowProblem {
     pub line: u64,

@@ -19,6 +19,7 @@ pub use report::{Group, PartyTotal, Report, largest_remainder};
 
 /// One problem with one input: the field (or CSV line and column) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{field}: {message}")]
 pub struct Problem {
     pub field: String,

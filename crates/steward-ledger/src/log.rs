@@ -14,6 +14,7 @@ pub const FORMAT: &str = "steward-decision/1";
 
 /// One decision as it is hashed and signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Entry {
     /// The log's uid (one log per collaboration).
     pub log: String,
@@ -40,6 +41,7 @@ pub struct Entry {
 
 /// An entry with its hash and its author's signature over the canonical bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Sealed {
     #[serde(flatten)]
     pub entry: Entry,
@@ -273,6 +275,7 @@ impl Packed {
 
 /// How an entry is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BreakKind {
     /// The entry's content no longer matches its hash, or it belongs to another log.
@@ -307,6 +310,7 @@ impl BreakKind {
 
 /// The first thing wrong with a log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Break {
     /// 1-based position in the log as stored.
     pub position: u64,
@@ -318,6 +322,7 @@ pub struct Break {
 
 /// What a log's keeper recorded about its end: how many entries, and the last one's hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Head {
     pub entries: u64,
     pub last_hash: String,

@@ -33,6 +33,7 @@ impl Rate {
 
 /// A rate a report used, and for which amounts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RateUsed {
     pub from: String,
     pub to: String,

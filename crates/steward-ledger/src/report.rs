@@ -21,6 +21,7 @@ pub struct Group {
 
 /// One party's line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartyTotal {
     pub party_id: i64,
     pub party: String,
@@ -39,6 +40,7 @@ pub struct PartyTotal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     pub currency: String,
     pub as_of: Option<NaiveDate>,
@@ -85,6 +87,7 @@ pub fn largest_remainder(totals: &[i128], scale: u32) -> Vec<u32> {
 
 /// What a report lacks: a rate for a pair on these dates.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MissingRate {
     pub from: String,
     pub to: String,

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 /// The kinds of key Steward makes. (Ed25519 is avoided: common PDF verifiers reject it.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum KeyKind {
     P256,

@@ -294,6 +294,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// How one signature stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Integrity {
     Valid,
@@ -303,6 +304,7 @@ pub enum Integrity {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SignatureReport {
     pub field: String,
     pub signer: String,
@@ -324,6 +326,7 @@ pub struct SignatureReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VerifyReport {
     pub file_length: usize,
     pub revisions: usize,

@@ -1,21 +1,43 @@
-import { invoke } from "@tauri-apps/api/core";
-import type { CollaborationSummary, IpcError } from "./types";
+// The one way the window calls Steward: the generated commands, with every failure normalised to
+// an IpcError (branch on `kind`, show `message`, put `fields` next to their inputs).
+import { Channel } from "@tauri-apps/api/core";
+import { commands, type IpcError, type Progress } from "./bindings";
 
-function isIpcError(e: unknown): e is IpcError {
+export { commands };
+export type { IpcError, Progress };
+
+export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "kind" in e && "message" in e;
 }
 
-/** Calls a core command; anything thrown is normalised to an IpcError. */
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Normalises anything thrown by a command into an IpcError. */
+export function toIpcError(e: unknown): IpcError {
+  if (isIpcError(e)) return { kind: e.kind, message: e.message, fields: e.fields ?? [] };
+  return { kind: "io", message: e instanceof Error ? e.message : String(e), fields: [] };
+}
+
+/** Awaits a command; failures are rethrown as IpcError. */
+export async function call<T>(p: Promise<T>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await p;
   } catch (e) {
-    if (isIpcError(e)) throw e;
-    throw { kind: "io", message: String(e), fields: [] } satisfies IpcError;
+    throw toIpcError(e);
   }
 }
 
+/** A progress channel for long work: `onStep` sees each step as it is reported. */
+export function progressChannel(onStep: (p: Progress) => void): Channel<Progress> {
+  const ch = new Channel<Progress>();
+  ch.onmessage = onStep;
+  return ch;
+}
+
+/** The problem reported for one form field, if any. */
+export function fieldError(err: IpcError | null, field: string): string | null {
+  return err?.fields.find((f) => f.field === field)?.message ?? null;
+}
+
+/** Backwards-compatible wrapper used by the first screens. */
 export const api = {
-  listCollaborations: (includeArchived = false) =>
-    call<CollaborationSummary[]>("list_collaborations", { includeArchived }),
+  listCollaborations: (includeArchived = false) => call(commands.listCollaborations(includeArchived)),
 };

@@ -12,6 +12,7 @@ macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -66,6 +67,7 @@ text_enum!(
 pub type Id = i64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Collaboration {
     pub id: Id,
     pub title: String,
@@ -81,6 +83,7 @@ pub struct Collaboration {
 
 /// A party's place in one collaboration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Member {
     pub role: Role,
     pub party: Party,
@@ -88,6 +91,7 @@ pub struct Member {
 
 /// A collaboration with the parties taking part and their people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CollaborationDetail {
     #[serde(flatten)]
     pub collaboration: Collaboration,
@@ -97,6 +101,7 @@ pub struct CollaborationDetail {
 
 /// One row of the collaborations list: enough for an overview screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CollaborationSummary {
     #[serde(flatten)]
     pub collaboration: Collaboration,
@@ -106,6 +111,7 @@ pub struct CollaborationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Party {
     pub id: Id,
     pub legal_name: String,
@@ -125,6 +131,7 @@ impl Party {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Person {
     pub id: Id,
     pub name: String,
@@ -137,6 +144,7 @@ pub struct Person {
 // ---- input -------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct NewCollaboration {
     pub title: String,
@@ -149,6 +157,7 @@ pub struct NewCollaboration {
 
 /// Changes to a collaboration: `None` keeps a field, `Some("")` clears an optional one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct CollaborationPatch {
     pub title: Option<String>,
@@ -160,6 +169,7 @@ pub struct CollaborationPatch {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct NewParty {
     pub legal_name: String,
@@ -171,6 +181,7 @@ pub struct NewParty {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct NewPerson {
     pub name: String,

@@ -13,6 +13,7 @@ fn ts(t: DateTime<Utc>) -> String {
 
 /// One stored template version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateRow {
     pub hash: String,
     pub template_type: String,
@@ -47,6 +48,7 @@ fn tv_row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
 
 /// One stored revision of an agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevisionRow {
     pub agreement_id: Id,
     pub number: i64,
@@ -61,6 +63,7 @@ pub struct RevisionRow {
 
 /// A review step of a template version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReviewRow {
     pub from_status: String,
     pub to_status: String,
@@ -71,6 +74,7 @@ pub struct ReviewRow {
 
 /// An agreement's own record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AgreementRow {
     pub id: Id,
     pub uid: String,

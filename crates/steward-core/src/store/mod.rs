@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 3, name: "identities", sql: include_str!("../../migrations/0003_identities.sql") },
     Migration { version: 4, name: "ledger_decisions", sql: include_str!("../../migrations/0004_ledger_decisions.sql") },
+    Migration { version: 5, name: "library_search", sql: include_str!("../../migrations/0005_library_search.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -230,6 +231,7 @@ mod tests {
             (2, "1bcef2d391bcb8548ca1fb44a3729e72feea0bc4e4cf402b04c60e78a7643a1f"),
             (3, "50964d9301c1d003056049ffad3fa73a0709b662f44226626b5bbf7119f4c6d9"),
             (4, "49a2f944e2c1d26a9b27252461ddf5b410a974e1fef88b4273c71e154c6af36d"),
+            (5, "d30aba836dd679c79a08e7ae37466b2ecc6bb8f4fa9970d0eb7c2cfc03e95ad1"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];

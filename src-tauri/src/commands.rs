@@ -1,0 +1,617 @@
+//! The commands the window may call. Each is one call into steward-core; long work (export,
+//! signing, verification, imports, log verification) runs off the window's thread and reports its
+//! steps over a channel.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use steward_clauses::diff::{Redline, WordRun};
+use steward_clauses::document::Document;
+use steward_core::agreements::{
+    AgreementDetail, AgreementRow, DraftForm, Preview, Saved, SearchHit, TemplateDetail, TemplateSummary, Upgrade,
+};
+use steward_core::decisions::{Decision, LogVerification, NewDecision};
+use steward_core::identities::{ExportedPdf, Identity};
+use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
+use steward_core::{
+    Collaboration, CollaborationDetail, CollaborationPatch, CollaborationSummary, ErrorKind, FieldError, Id,
+    NewCollaboration, NewParty, NewPerson, Party, Person, Role, Steward, SystemClock,
+};
+use steward_ledger::entry::EntryFields;
+use steward_ledger::report::Report;
+use steward_sign::VerifyReport;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+
+/// The one error type that crosses IPC: a machine-readable kind to branch on, a message for
+/// people, and per-field problems for forms.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct IpcError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<steward_core::Error> for IpcError {
+    fn from(e: steward_core::Error) -> Self {
+        Self { kind: e.kind(), message: e.to_string(), fields: e.field_errors().to_vec() }
+    }
+}
+
+impl IpcError {
+    fn io(message: String) -> Self {
+        Self { kind: ErrorKind::Io, message, fields: Vec::new() }
+    }
+}
+
+type Out<T> = Result<T, IpcError>;
+
+/// A step of long work, for a progress bar: `step` of `steps`, and what is being done.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Progress {
+    pub step: u32,
+    pub steps: u32,
+    pub label: String,
+}
+
+fn report(channel: &Channel<Progress>, step: u32, steps: u32, label: &str) {
+    // A closed window is no reason to stop the work: a send that fails is ignored.
+    let _ = channel.send(Progress { step, steps, label: label.to_string() });
+}
+
+/// The open store, or why it could not be opened (shown in the window instead of a crash), and
+/// whether this launch installed the demo.
+pub struct App(pub Result<Mutex<Steward>, IpcError>, pub bool);
+
+impl App {
+    pub fn open() -> Self {
+        let open = || -> steward_core::Result<(Mutex<Steward>, bool)> {
+            let path = steward_core::db_path_from_env();
+            let mut steward = Steward::open(&path, Arc::new(SystemClock))?;
+            let fresh = steward.first_run()?;
+            Ok((Mutex::new(steward), fresh))
+        };
+        match open() {
+            Ok((s, fresh)) => App(Ok(s), fresh),
+            Err(e) => App(Err(IpcError::from(e)), false),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Steward) -> steward_core::Result<T>) -> Out<T> {
+        let steward = self.0.as_ref().map_err(Clone::clone)?;
+        let mut guard = steward.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard).map_err(IpcError::from)
+    }
+}
+
+/// Runs long work on a blocking thread so the window stays responsive.
+async fn off_thread<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Steward) -> Out<T> + Send + 'static,
+) -> Out<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<App>();
+        let steward = state.0.as_ref().map_err(Clone::clone)?;
+        let mut guard = steward.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    })
+    .await
+    .map_err(|e| IpcError::io(format!("the work stopped unexpectedly: {e}")))?
+}
+
+fn read_file(path: &str) -> Out<Vec<u8>> {
+    std::fs::read(path).map_err(|e| IpcError::io(format!("{path}: cannot be read: {e}")))
+}
+
+fn write_file(path: &str, bytes: &[u8]) -> Out<()> {
+    let target = Path::new(path);
+    // Written beside the target, then renamed: a failed save never leaves half a file.
+    let tmp = target.with_extension("steward-partial");
+    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, target)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        IpcError::io(format!("{path}: cannot be written: {e}"))
+    })
+}
+
+// ---- collaborations, parties, people --------------------------------------------------------
+
+/// What the window opens on.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Startup {
+    /// This launch found an empty store and installed the shipped library and the demo.
+    pub opened_demo: bool,
+    /// The collaboration to show first (the demo on a fresh store).
+    pub collaboration: Option<Id>,
+}
+
+#[tauri::command]
+#[specta::specta]
+fn startup(app: State<'_, App>) -> Out<Startup> {
+    let opened_demo = app.1;
+    app.with(|s| {
+        Ok(Startup { opened_demo, collaboration: s.collaborations(false)?.first().map(|c| c.collaboration.id) })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+fn list_collaborations(app: State<'_, App>, include_archived: bool) -> Out<Vec<CollaborationSummary>> {
+    app.with(|s| s.collaborations(include_archived))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn collaboration(app: State<'_, App>, id: Id) -> Out<CollaborationDetail> {
+    app.with(|s| s.collaboration(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn create_collaboration(app: State<'_, App>, collaboration: NewCollaboration) -> Out<Id> {
+    app.with(|s| s.create_collaboration(&collaboration))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn update_collaboration(app: State<'_, App>, id: Id, patch: CollaborationPatch) -> Out<Collaboration> {
+    app.with(|s| s.update_collaboration(id, &patch))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn archive_collaboration(app: State<'_, App>, id: Id) -> Out<()> {
+    app.with(|s| s.archive_collaboration(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn restore_collaboration(app: State<'_, App>, id: Id) -> Out<()> {
+    app.with(|s| s.restore_collaboration(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn parties(app: State<'_, App>, include_archived: bool) -> Out<Vec<Party>> {
+    app.with(|s| s.parties(include_archived))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_party(app: State<'_, App>, party: NewParty) -> Out<Id> {
+    app.with(|s| s.add_party(&party))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_member(app: State<'_, App>, collab: Id, party: Id, role: Role) -> Out<()> {
+    app.with(|s| s.add_member(collab, party, role))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn set_member_role(app: State<'_, App>, collab: Id, party: Id, role: Role) -> Out<()> {
+    app.with(|s| s.set_member_role(collab, party, role))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn remove_member(app: State<'_, App>, collab: Id, party: Id) -> Out<()> {
+    app.with(|s| s.remove_member(collab, party))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_person(app: State<'_, App>, person: NewPerson) -> Out<Id> {
+    app.with(|s| s.add_person(&person))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn people(app: State<'_, App>, party: Option<Id>, collab: Option<Id>) -> Out<Vec<Person>> {
+    app.with(|s| s.people(party, collab, false))
+}
+
+// ---- clause library ---------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn templates(app: State<'_, App>) -> Out<Vec<TemplateSummary>> {
+    app.with(|s| s.templates())
+}
+
+#[tauri::command]
+#[specta::specta]
+fn template(app: State<'_, App>, id: String, version: Option<i64>) -> Out<TemplateDetail> {
+    app.with(|s| s.template(&id, version))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn search_templates(app: State<'_, App>, query: String) -> Out<Vec<SearchHit>> {
+    app.with(|s| s.search_templates(&query))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn template_diff(app: State<'_, App>, id: String, from: i64, to: i64) -> Out<Vec<WordRun>> {
+    app.with(|s| s.template_diff(&id, from, to))
+}
+
+/// Moves a template version to `to` (approved, rejected, deprecated), with the reviewer's note.
+#[tauri::command]
+#[specta::specta]
+fn review_template(
+    app: State<'_, App>,
+    id: String,
+    version: i64,
+    to: steward_core::agreements::Status,
+    note: Option<String>,
+) -> Out<steward_core::agreements::TemplateRow> {
+    app.with(|s| s.review_template(&id, Some(version), to, note.as_deref()))
+}
+
+// ---- agreements -------------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn agreement_form(app: State<'_, App>, kind: String) -> Out<DraftForm> {
+    app.with(|s| s.agreement_form(&kind))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn preview_agreement(
+    app: State<'_, App>,
+    collab: Id,
+    kind: String,
+    values: BTreeMap<String, Json>,
+    fallbacks: BTreeMap<String, String>,
+    agreement: Option<Id>,
+) -> Out<Preview> {
+    app.with(|s| s.preview_agreement(collab, &kind, values, fallbacks, agreement))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn create_agreement(
+    app: State<'_, App>,
+    collab: Id,
+    kind: String,
+    values: BTreeMap<String, Json>,
+    fallbacks: BTreeMap<String, String>,
+    title: Option<String>,
+) -> Out<Saved> {
+    app.with(|s| s.create_agreement(collab, &kind, values, fallbacks, title))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn update_agreement(
+    app: State<'_, App>,
+    id: Id,
+    values: BTreeMap<String, Json>,
+    fallbacks: BTreeMap<String, String>,
+    note: Option<String>,
+) -> Out<Saved> {
+    app.with(|s| s.update_agreement(id, values, fallbacks, note.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn upgrade_agreement(app: State<'_, App>, id: Id) -> Out<Upgrade> {
+    app.with(|s| s.upgrade_agreement(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn agreements(app: State<'_, App>, collab: Option<Id>) -> Out<Vec<AgreementRow>> {
+    app.with(|s| s.agreements(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn agreement(app: State<'_, App>, id: Id) -> Out<AgreementDetail> {
+    app.with(|s| s.agreement(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn render_agreement(app: State<'_, App>, id: Id, revision: Option<i64>) -> Out<Document> {
+    app.with(|s| s.render_agreement(id, revision))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn diff_agreement(app: State<'_, App>, id: Id, from: i64, to: i64) -> Out<Redline> {
+    app.with(|s| s.diff_agreement(id, from, to))
+}
+
+// ---- identities, export, signing, verification ----------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn identities(app: State<'_, App>) -> Out<Vec<Identity>> {
+    app.with(|s| s.identities())
+}
+
+#[tauri::command]
+#[specta::specta]
+fn create_identity(
+    app: State<'_, App>,
+    name: String,
+    email: String,
+    organisation: Option<String>,
+    key: String,
+) -> Out<Identity> {
+    app.with(|s| s.create_identity(&name, &email, organisation.as_deref(), &key, false))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn import_identity(app: State<'_, App>, path: String, password: String) -> Out<Identity> {
+    let p12 = read_file(&path)?;
+    app.with(|s| s.import_identity(&p12, &password))
+}
+
+/// Exports an agreement revision as PDF to `path`, signed with `identity` when given.
+#[tauri::command]
+#[specta::specta]
+async fn export_agreement(
+    app: AppHandle,
+    agreement: Id,
+    revision: Option<i64>,
+    identity: Option<Id>,
+    path: String,
+    progress: Channel<Progress>,
+) -> Out<ExportedPdf> {
+    off_thread(app, move |s| {
+        let steps = 2;
+        report(&progress, 0, steps, if identity.is_some() { "Typesetting and signing" } else { "Typesetting" });
+        let out = s.export_agreement(agreement, revision, identity)?;
+        report(&progress, 1, steps, "Saving the file");
+        write_file(&path, &out.pdf)?;
+        report(&progress, 2, steps, "Done");
+        Ok(out)
+    })
+    .await
+}
+
+/// Signs an existing PDF (a countersignature keeps the earlier ones), writing it to `output`.
+#[tauri::command]
+#[specta::specta]
+async fn sign_pdf(app: AppHandle, path: String, identity: Id, output: String, progress: Channel<Progress>) -> Out<()> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 3, "Reading the file");
+        let pdf = read_file(&path)?;
+        report(&progress, 1, 3, "Signing");
+        let signed = s.sign_pdf(&pdf, identity, None)?;
+        report(&progress, 2, 3, "Saving the file");
+        write_file(&output, &signed)?;
+        report(&progress, 3, 3, "Done");
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn verify_pdf(app: AppHandle, path: String, progress: Channel<Progress>) -> Out<VerifyReport> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 2, "Reading the file");
+        let pdf = read_file(&path)?;
+        report(&progress, 1, 2, "Checking every signature and every change after it");
+        let out = s.verify_pdf(&pdf)?;
+        report(&progress, 2, 2, "Done");
+        Ok(out)
+    })
+    .await
+}
+
+/// Opens a file in the system's default application (the PDF viewer for exports).
+#[tauri::command]
+#[specta::specta]
+fn open_path(app: AppHandle, path: String) -> Out<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener().open_path(&path, None::<&str>).map_err(|e| IpcError::io(format!("{path}: cannot be opened: {e}")))
+}
+
+// ---- ledger ---------------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn ledger(app: State<'_, App>, collab: Id) -> Out<Vec<LedgerEntry>> {
+    app.with(|s| s.ledger(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_ledger_entry(app: State<'_, App>, collab: Id, fields: EntryFields, replaces: Option<Id>) -> Out<LedgerEntry> {
+    app.with(|s| s.add_ledger_entry(collab, &fields, replaces))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn reverse_ledger_entry(app: State<'_, App>, collab: Id, id: Id, reason: String) -> Out<LedgerEntry> {
+    app.with(|s| s.reverse_ledger_entry(collab, id, &reason))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn ledger_report(
+    app: State<'_, App>,
+    collab: Id,
+    currency: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+) -> Out<Report> {
+    app.with(|s| s.ledger_report(collab, currency.as_deref(), as_of))
+}
+
+/// Imports a ledger CSV: all rows or none; every bad row is named with its line.
+#[tauri::command]
+#[specta::specta]
+async fn import_ledger_csv(app: AppHandle, collab: Id, path: String, progress: Channel<Progress>) -> Out<LedgerImport> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 2, "Reading the file");
+        let data = read_file(&path)?;
+        report(&progress, 1, 2, "Checking and adding every row");
+        let out = s.import_ledger_csv(collab, &data)?;
+        report(&progress, 2, 2, "Done");
+        Ok(out)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+fn export_ledger_csv(app: State<'_, App>, collab: Id, path: String) -> Out<()> {
+    let data = app.with(|s| s.export_ledger_csv(collab))?;
+    write_file(&path, &data)
+}
+
+#[tauri::command]
+#[specta::specta]
+fn rates(app: State<'_, App>) -> Out<Vec<ExchangeRate>> {
+    app.with(|s| s.rates())
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_rate(
+    app: State<'_, App>,
+    from: String,
+    to: String,
+    rate: String,
+    date: String,
+    source: String,
+) -> Out<ExchangeRate> {
+    app.with(|s| s.add_rate(&from, &to, &rate, &date, &source))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn credit_roles(app: State<'_, App>, collab: Id) -> Out<Vec<CreditEntry>> {
+    app.with(|s| s.credit_roles(collab))
+}
+
+// ---- decision log ---------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn decisions(app: State<'_, App>, collab: Id) -> Out<Vec<Decision>> {
+    app.with(|s| s.decisions(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_decision(app: State<'_, App>, collab: Id, decision: NewDecision, identity: Id) -> Out<Decision> {
+    app.with(|s| s.add_decision(collab, &decision, identity))
+}
+
+/// Checks every entry's hash, link and signature.
+#[tauri::command]
+#[specta::specta]
+async fn verify_decisions(app: AppHandle, collab: Id, progress: Channel<Progress>) -> Out<LogVerification> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 1, "Checking every entry's hash, link and signature");
+        let out = s.verify_decisions(collab)?;
+        report(&progress, 1, 1, "Done");
+        Ok(out)
+    })
+    .await
+}
+
+// ---- bindings ---------------------------------------------------------------------------------
+
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            startup,
+            list_collaborations,
+            collaboration,
+            create_collaboration,
+            update_collaboration,
+            archive_collaboration,
+            restore_collaboration,
+            parties,
+            add_party,
+            add_member,
+            set_member_role,
+            remove_member,
+            add_person,
+            people,
+            templates,
+            template,
+            search_templates,
+            template_diff,
+            review_template,
+            agreement_form,
+            preview_agreement,
+            create_agreement,
+            update_agreement,
+            upgrade_agreement,
+            agreements,
+            agreement,
+            render_agreement,
+            diff_agreement,
+            identities,
+            create_identity,
+            import_identity,
+            export_agreement,
+            sign_pdf,
+            verify_pdf,
+            open_path,
+            ledger,
+            add_ledger_entry,
+            reverse_ledger_entry,
+            ledger_report,
+            import_ledger_csv,
+            export_ledger_csv,
+            rates,
+            add_rate,
+            credit_roles,
+            decisions,
+            add_decision,
+            verify_decisions,
+        ])
+        .typ::<IpcError>()
+}
+
+/// Where the generated bindings are checked in.
+pub fn bindings_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts")
+}
+
+fn export_bindings(to: &Path) -> Result<(), String> {
+    let ts = specta_typescript::Typescript::default()
+        .header("// Generated from src-tauri/src/commands.rs by `cargo run -p steward-desktop -- --write-bindings`. Do not edit.");
+    builder().export(ts, to).map_err(|e| format!("bindings could not be generated: {e}"))
+}
+
+pub fn write_bindings() -> Result<PathBuf, String> {
+    let path = bindings_path();
+    export_bindings(&path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in bindings are what the commands generate now; run
+    /// `cargo run -p steward-desktop -- --write-bindings` after changing a command or a type.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = dir.path().join("bindings.ts");
+        super::export_bindings(&fresh).expect("bindings");
+        let fresh = std::fs::read_to_string(&fresh).expect("generated");
+        let checked_in = std::fs::read_to_string(super::bindings_path()).unwrap_or_default();
+        assert!(
+            fresh == checked_in,
+            "ui/src/lib/bindings.ts is stale: run `cargo run -p steward-desktop -- --write-bindings`"
+        );
+    }
+}

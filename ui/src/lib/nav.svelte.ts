@@ -1,0 +1,23 @@
+// Where the window is: one small state object every screen reads and sets.
+
+export type Screen =
+  | { name: "collabs" }
+  | { name: "collab"; id: number; tab?: CollabTab }
+  | { name: "builder"; collab: number; kind?: string; agreement?: number }
+  | { name: "agreement"; id: number; view?: "text" | "redline" | "export" }
+  | { name: "library"; template?: string }
+  | { name: "verify"; path?: string }
+  | { name: "identities" };
+
+export type CollabTab = "parties" | "agreements" | "ledger" | "decisions";
+
+export const nav = $state<{ screen: Screen; refresh: number }>({ screen: { name: "collabs" }, refresh: 0 });
+
+export function go(screen: Screen) {
+  nav.screen = screen;
+}
+
+/** Tells list screens (the sidebar too) to load again after a change. */
+export function changed() {
+  nav.refresh += 1;
+}
