@@ -522,6 +522,20 @@ async fn verify_decisions(app: AppHandle, collab: Id, progress: Channel<Progress
     .await
 }
 
+// ---- timings ----------------------------------------------------------------------------------
+
+/// Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
+/// STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
+/// (`scripts/bench-desktop.sh`); otherwise it does nothing.
+#[tauri::command]
+#[specta::specta]
+fn mark(point: String) {
+    if std::env::var_os("STEWARD_TIMINGS").is_some() {
+        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        eprintln!("steward-timing {point} {ms} pid {}", std::process::id());
+    }
+}
+
 // ---- bindings ---------------------------------------------------------------------------------
 
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -577,6 +591,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             decisions,
             add_decision,
             verify_decisions,
+            mark,
         ])
         .typ::<IpcError>()
 }

@@ -58,6 +58,12 @@ export const commands = {
 	addDecision: (collab: number, decision: NewDecision, identity: number) => __TAURI_INVOKE<Decision>("add_decision", { collab, decision, identity }),
 	/**  Checks every entry's hash, link and signature. */
 	verifyDecisions: (collab: number, progress: Channel<Progress>) => __TAURI_INVOKE<LogVerification>("verify_decisions", { collab, progress }),
+	/**
+	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
+	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
+	 *  (`scripts/bench-desktop.sh`); otherwise it does nothing.
+	 */
+	mark: (point: string) => __TAURI_INVOKE<void>("mark", { point }),
 };
 
 /* Types */

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Whole-process figures of the release desktop app under a virtual display: time from launch to
+# the collaborations list shown, and resident memory (the app and its WebKit processes) once the
+# demo collaboration is open. Each run starts on a fresh store (the first run installs the library
+# and the demo) or, with --warm, on the store of a previous run. Record the figures in
+# docs/PERFORMANCE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-10}
+scripts/deps.sh test
+scripts/ui.sh
+cargo build --release -q -p steward-desktop
+bin="$PWD/target/release/steward-desktop"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Resident memory of a process and all its descendants, in MiB.
+tree_rss() {
+  local pids=("$1") all=() p
+  while ((${#pids[@]})); do
+    p=${pids[0]}; pids=("${pids[@]:1}"); all+=("$p")
+    mapfile -t kids < <(pgrep -P "$p" || true)
+    pids+=("${kids[@]}")
+  done
+  local kb=0 k
+  for p in "${all[@]}"; do
+    k=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+    kb=$((kb + ${k:-0}))
+  done
+  echo $((kb / 1024))
+}
+
+one_run() { # $1: store folder, $2: the mark to wait for
+  local log="$work/log" start shown opened pid rss
+  : >"$log"
+  start=$(date +%s%3N)
+  STEWARD_TIMINGS=1 STEWARD_DB="$1/steward.db" XDG_DATA_HOME="$1/xdg" "$bin" 2>"$log" &
+  pid=$!
+  for _ in $(seq 400); do grep -q "steward-timing $2 " "$log" && break; sleep 0.025; done
+  shown=$(awk '/steward-timing collaborations-shown/ {print $3}' "$log")
+  opened=$(awk '/steward-timing collaboration-shown/ {print $3}' "$log")
+  sleep 1 # let the page settle before reading memory
+  rss=$(tree_rss "$pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$((shown - start)) $(( ${opened:-$start} - start)) $rss"
+}
+
+export -f one_run tree_rss
+export bin work
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  for mode in fresh warm; do
+    : >"$work/$mode.txt"
+    for i in $(seq '"$runs"'); do
+      dir="$work/store-$mode-$i"; [ "$mode" = warm ] && dir="$work/store-warm"
+      mkdir -p "$dir"
+      mark=collaboration-shown; [ "$mode" = warm ] && mark=collaborations-shown
+      one_run "$dir" "$mark" >>"$work/$mode.txt"
+    done
+  done
+'
+col() { awk -v c="$2" '{print $c}' "$1" | sort -n; }
+median() { awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for mode in fresh warm; do
+  f="$work/$mode.txt"
+  printf '%s store, %s runs: launch to collaborations list shown median %s ms (min %s, max %s)' \
+    "$mode" "$(wc -l <"$f")" "$(col "$f" 1 | median)" "$(col "$f" 1 | head -1)" "$(col "$f" 1 | tail -1)"
+  [ "$mode" = fresh ] && printf '; demo collaboration open median %s ms' "$(col "$f" 2 | median)"
+  printf '; resident memory (app + WebKit processes) median %s MiB (max %s)\n' "$(col "$f" 3 | median)" "$(col "$f" 3 | tail -1)"
+done
