@@ -106,6 +106,20 @@ async fn set(c: &Client, css: &str, value: &str) {
     c.execute(js, vec![css.into(), value.into()]).await.unwrap_or_else(|e| panic!("{css}: {e}"));
 }
 
+/// Chooses the option of a select whose text contains `label`, as a user would.
+async fn choose(c: &Client, css: &str, label: &str) {
+    wait_for(c, css).await;
+    let js = "const el = document.querySelector(arguments[0]);
+              const o = [...el.options].find((o) => o.textContent.includes(arguments[1]));
+              if (!o) return false;
+              el.value = o.value;
+              el.dispatchEvent(new Event('input', { bubbles: true }));
+              el.dispatchEvent(new Event('change', { bubbles: true }));
+              return true;";
+    let found = c.execute(js, vec![css.into(), label.into()]).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    assert_eq!(found, serde_json::Value::Bool(true), "{css} offers {label:?}");
+}
+
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(20))
@@ -115,7 +129,12 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 }
 
 async fn click(c: &Client, css: &str) {
-    wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let el = wait_for(c, css).await;
+    // Bring it to the middle of the window first: a click lands on whatever is at that point.
+    c.execute("arguments[0].scrollIntoView({ block: 'center' })", vec![serde_json::to_value(&el).expect("element")])
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.click().await.unwrap_or_else(|e| panic!("{css}: {e}"));
 }
 
 /// Waits until the text of `css` contains `want` (long work finishes on its own time).
@@ -137,7 +156,24 @@ async fn wait_text(c: &Client, css: &str, want: &str) -> String {
     }
 }
 
+/// Opens a collaboration from the sidebar by its title.
+async fn open_collaboration(c: &Client, title: &str) {
+    wait_for(c, "[data-testid=sidebar-collabs] button").await;
+    let items = c.find_all(Locator::Css("[data-testid=sidebar-collabs] button")).await.expect("sidebar");
+    let mut found = false;
+    for item in items {
+        if item.prop("textContent").await.ok().flatten().unwrap_or_default().contains(title) {
+            item.click().await.expect("open");
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "{title} is in the sidebar");
+    wait_text(c, "#collab-heading", title).await;
+}
+
 async fn screenshot(c: &Client, name: &str) {
+    c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("save screenshot");
@@ -224,34 +260,12 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     wait_text(&c, "[data-testid=identity-list]", "Dr Ada Eastfield").await;
     screenshot(&c, "identities").await;
 
-    click(&c, "[data-testid=nav-collabs]").await;
-    click(&c, "[data-testid=collab-list] tbody tr[data-id] .linklike").await;
-    wait_for(&c, "[data-testid=collab-detail]").await;
-    let heading = text_of(&c, "#collab-heading").await;
-    if !heading.contains("Graphene") {
-        // The list is ordered by the store; open ours from the sidebar instead.
-        let items = c.find_all(Locator::Css("[data-testid=sidebar-collabs] button")).await.expect("sidebar");
-        for item in items {
-            if item.text().await.unwrap_or_default().contains("Graphene") {
-                item.click().await.expect("open");
-                break;
-            }
-        }
-        wait_text(&c, "#collab-heading", "Graphene").await;
-    }
+    open_collaboration(&c, "Graphene sensor pilot").await;
     click(&c, "[data-testid=tab-agreements]").await;
     click(&c, "[data-testid=agreement-link]").await;
     click(&c, "[data-testid=tab-export]").await;
     let pdf = tmp.path().join("nda-signed.pdf");
-    let identity = wait_for(&c, "[data-testid=export-identity]").await;
-    let options = identity.find_all(Locator::Css("option")).await.expect("options");
-    let mut chosen = None;
-    for o in options {
-        if o.text().await.unwrap_or_default().contains("Ada Eastfield") {
-            chosen = o.attr("value").await.expect("value");
-        }
-    }
-    set(&c, "[data-testid=export-identity]", &chosen.expect("the identity is offered")).await;
+    choose(&c, "[data-testid=export-identity]", "Dr Ada Eastfield").await;
     set(&c, "[data-testid=export-path]", pdf.to_str().expect("utf-8 path")).await;
     click(&c, "[data-testid=export-go]").await;
     let result = wait_text(&c, "[data-testid=export-result]", "Dr Ada Eastfield").await;
@@ -267,13 +281,11 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     screenshot(&c, "verify").await;
 
     // A ledger entry moves the shares.
-    click(&c, "[data-testid=sidebar-collabs] li:last-child button").await;
-    let heading = text_of(&c, "#collab-heading").await;
-    assert!(heading.contains("Graphene"), "the newest collaboration is listed last: {heading}");
+    open_collaboration(&c, "Graphene sensor pilot").await;
     click(&c, "[data-testid=tab-ledger]").await;
     for (party, amount) in [("University of Eastfield", "30000"), ("Hanse Sensorik GmbH", "10000")] {
         set(&c, "[data-testid=ledger-date]", "2027-03-01").await;
-        set(&c, "[data-testid=ledger-party]", party).await;
+        choose(&c, "[data-testid=ledger-party]", party).await;
         set(&c, "[data-testid=ledger-category]", "cash").await;
         set(&c, "[data-testid=ledger-amount]", amount).await;
         set(&c, "[data-testid=ledger-currency]", "GBP").await;
@@ -290,16 +302,7 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     set(&c, "[data-testid=decision-title]", "Use the mutual NDA for the pilot").await;
     set(&c, "[data-testid=decision-text]", "Both parties share prototype data under the mutual NDA.").await;
     set(&c, "[data-testid=decision-rationale]", "Both sides disclose.").await;
-    let identity = wait_for(&c, "[data-testid=decision-identity]").await;
-    let value = identity
-        .find(Locator::Css("option[value]:not([value=''])"))
-        .await
-        .expect("an identity option")
-        .attr("value")
-        .await
-        .expect("value")
-        .expect("value");
-    set(&c, "[data-testid=decision-identity]", &value).await;
+    choose(&c, "[data-testid=decision-identity]", "Dr Ada Eastfield").await;
     click(&c, "[data-testid=decision-add]").await;
     wait_text(&c, "[data-testid=decision]", "Use the mutual NDA for the pilot").await;
     let status = wait_text(&c, "[data-testid=chain-status]", "Verified").await;
@@ -309,7 +312,9 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     // The clause library, searched.
     click(&c, "[data-testid=nav-library]").await;
     set(&c, "[data-testid=library-search]", "academic freedom").await;
-    wait_text(&c, "main", "Academic").await;
+    wait_text(&c, "[data-testid=library-hits]", "Academic").await;
+    click(&c, "[data-testid=library-hit]").await;
+    wait_text(&c, "[data-testid=template-guidance]", " ").await;
     screenshot(&c, "library").await;
 
     c.close().await.expect("close");
