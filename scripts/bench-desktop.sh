@@ -10,6 +10,10 @@ runs=${RUNS:-10}
 scripts/deps.sh test
 scripts/ui.sh
 cargo build --release -q -p steward-desktop
+# The window needs a display: run the rest under a virtual one.
+if [ -z "${STEWARD_BENCH_DISPLAY:-}" ]; then
+  exec env STEWARD_BENCH_DISPLAY=1 xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
 bin="$PWD/target/release/steward-desktop"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,19 +49,15 @@ one_run() { # $1: store folder, $2: the mark to wait for
   echo "$((shown - start)) $(( ${opened:-$start} - start)) $rss"
 }
 
-export -f one_run tree_rss
-export bin work
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  for mode in fresh warm; do
-    : >"$work/$mode.txt"
-    for i in $(seq '"$runs"'); do
-      dir="$work/store-$mode-$i"; [ "$mode" = warm ] && dir="$work/store-warm"
-      mkdir -p "$dir"
-      mark=collaboration-shown; [ "$mode" = warm ] && mark=collaborations-shown
-      one_run "$dir" "$mark" >>"$work/$mode.txt"
-    done
+for mode in fresh warm; do
+  : >"$work/$mode.txt"
+  for i in $(seq "$runs"); do
+    dir="$work/store-$mode-$i"; [ "$mode" = warm ] && dir="$work/store-warm"
+    mkdir -p "$dir"
+    mark=collaboration-shown; [ "$mode" = warm ] && mark=collaborations-shown
+    one_run "$dir" "$mark" >>"$work/$mode.txt"
   done
-'
+done
 col() { awk -v c="$2" '{print $c}' "$1" | sort -n; }
 median() { awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for mode in fresh warm; do

@@ -888,3 +888,167 @@ fn decision_log_is_signed_verified_exported_and_tampering_is_named() {
         (Some(2), Some("content_changed"))
     );
 }
+
+/// Two partners, each with its own store and identity, exchange signed drafts of a mutual NDA.
+#[test]
+fn partners_exchange_signed_drafts_and_decide_each_change() {
+    if !keyring() {
+        return;
+    }
+    let (a, b) = (Env::new(), Env::new());
+    let pa = |n: &str| a.dir.path().join(n).to_string_lossy().into_owned();
+    let pb = |n: &str| b.dir.path().join(n).to_string_lossy().into_owned();
+    a.ok(&["demo"]);
+    let ida = a.id(&[
+        "identity",
+        "new",
+        "--name",
+        "Samuel Okafor",
+        "--email",
+        "s@northmoor.ac.uk",
+        "--org",
+        "The University of Northmoor",
+    ]);
+    a.ok(&["agreement", "export", "1", "--out", &pa("a1.pdf"), "--sign", &ida]);
+    let a_before = std::fs::read(a.db()).expect("store A");
+
+    // B imports A's NDA: a new agreement in a new collaboration with the parties it names.
+    b.ok(&["init"]);
+    let imported = b.json(&["exchange", "import", &pa("a1.pdf"), "--json"]);
+    assert_eq!(imported["created_agreement"], true, "{imported}");
+    assert_eq!(imported["signed"], true);
+    assert!(imported["signers"][0].as_str().expect("signer").contains("Samuel Okafor"));
+    let agreement = imported["agreement_id"].to_string();
+    let parties = b.json(&["collab", "show", &imported["collaboration_id"].to_string(), "--json"]);
+    assert_eq!(parties["members"].as_array().map(Vec::len), Some(2), "{parties}");
+    assert_eq!(
+        b.ok(&["agreement", "render", &agreement, "--format", "text"]),
+        a.ok(&["agreement", "render", "1", "--format", "text"]),
+        "B's copy reads exactly as A's"
+    );
+
+    // B changes two values and one clause's text (its own version of the remedies clause).
+    b.ok(&[
+        "agreement",
+        "set",
+        &agreement,
+        "--set",
+        "confidentiality_period=7 years",
+        "--set",
+        "disclosure_period=3 years",
+    ]);
+    let lib = b.dir.path().join("lib");
+    std::fs::create_dir_all(&lib).expect("dir");
+    let remedies =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/clauses/nda/remedies.hbs"))
+            .expect("read");
+    std::fs::write(
+        lib.join("remedies.hbs"),
+        remedies.replacen("1. ", "1. Subject to good-faith consultation first, ", 1),
+    )
+    .expect("write");
+    b.ok(&["template", "import", lib.to_str().expect("utf-8")]);
+    b.ok(&["clause", "approve", "nda.remedies", "--note", "our counsel's wording"]);
+    b.ok(&["agreement", "upgrade", &agreement]);
+    let idb = b.id(&[
+        "identity",
+        "new",
+        "--name",
+        "Aiko Tanabe",
+        "--email",
+        "a@kaminokawa-tech.ac.jp",
+        "--org",
+        "Kaminokawa Institute of Science and Technology",
+    ]);
+    b.ok(&["agreement", "export", &agreement, "--out", &pb("b1.pdf"), "--sign", &idb]);
+
+    // A imports B's answer and sees exactly those three changes, the clause text as non-standard.
+    let back = a.json(&["exchange", "import", &pb("b1.pdf"), "--json"]);
+    assert_eq!(back["created_agreement"], false, "matched to A's agreement by its uid");
+    assert_eq!(back["agreement_id"], 1);
+    let ids: Vec<&str> =
+        back["changes"].as_array().expect("changes").iter().map(|c| c["id"].as_str().expect("id")).collect();
+    assert_eq!(ids, ["clause:nda.remedies", "value:confidentiality_period", "value:disclosure_period"], "{back}");
+    let clause = &back["changes"][0];
+    assert_eq!(clause["non_standard"], true);
+    assert_eq!(back["new_versions"], serde_json::json!(["nda.remedies v2"]));
+    let received = back["id"].to_string();
+    let shown = a.ok(&["exchange", "show", &received]);
+    assert!(shown.contains("[NON-STANDARD"), "{shown}");
+    assert!(shown.contains("Subject to good-faith consultation first"), "word-level redline: {shown}");
+    let html = a.ok(&["exchange", "show", &received, "--format", "html"]);
+    assert!(html.contains("<ins"), "{html}");
+
+    // Accept one, reject two; the decision is logged with the file's SHA-256.
+    let mut undecided =
+        a.cmd(&["exchange", "decide", &received, "--accept", "value:confidentiality_period", "--identity", &ida]);
+    undecided.assert().code(3).stderr(predicate::str::contains("neither accepted nor rejected"));
+    let d = a.json(&[
+        "exchange",
+        "decide",
+        &received,
+        "--accept",
+        "value:confidentiality_period",
+        "--reject",
+        "value:disclosure_period",
+        "--reject",
+        "clause:nda.remedies",
+        "--identity",
+        &ida,
+        "--json",
+    ]);
+    assert_eq!(d["revision"], 2);
+    let values = a.json(&["agreement", "show", "1", "--json"]);
+    assert_eq!(values["values"]["confidentiality_period"], "7 years");
+    assert_eq!(values["values"]["disclosure_period"], "2 years", "rejected: ours stays");
+    let log = a.json(&["decision", "list", "--collab", "1", "--json"]);
+    let last = log.as_array().and_then(|l| l.last()).expect("an entry");
+    let sha = back["file_sha256"].as_str().expect("sha");
+    assert!(last["rationale"].as_str().expect("rationale").contains(sha), "{last}");
+    a.ok(&["decision", "verify", "--collab", "1"]);
+    a.cmd(&["exchange", "decide", &received, "--accept", "all", "--identity", &ida]).assert().code(5);
+
+    // A countersigns B's file as received: both signatures stay valid.
+    a.ok(&["exchange", "countersign", &received, "--identity", &ida, "--out", &pa("b1-countersigned.pdf")]);
+    let v = a.json(&["verify", &pa("b1-countersigned.pdf"), "--json"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["signatures"].as_array().map(Vec::len), Some(2));
+    if let Some(o) = tool("pdfsig", &[&pa("b1-countersigned.pdf")]) {
+        let t = text(&o);
+        assert_eq!(t.matches("Signature Validation: Signature is Valid.").count(), 2, "{t}");
+    }
+
+    // Bad files are refused with reasons and change neither store.
+    let a_now = std::fs::read(a.db()).expect("store A");
+    let b_now = std::fs::read(b.db()).expect("store B");
+    let signed = std::fs::read(pb("b1.pdf")).expect("pdf");
+    let mut tampered = signed.clone();
+    let at = tampered.len() / 3;
+    tampered[at] ^= 0x01;
+    std::fs::write(pa("tampered.pdf"), &tampered).expect("write");
+    std::fs::write(pa("truncated.pdf"), &signed[..signed.len() / 2]).expect("write");
+    let mut resaved = signed.clone();
+    resaved.extend_from_slice(b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    std::fs::write(pa("resaved.pdf"), &resaved).expect("write");
+    std::fs::write(pa("foreign.pdf"), b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n").expect("write");
+    a.ok(&["agreement", "export", "1", "--out", &pa("unsigned.pdf")]);
+    for (file, reason) in [
+        ("tampered.pdf", "not valid"),
+        ("truncated.pdf", "truncated"),
+        ("resaved.pdf", "modified after"),
+        ("foreign.pdf", "no Steward draft"),
+        ("unsigned.pdf", "no signature"),
+    ] {
+        let out = b.cmd(&["exchange", "import", &pa(file)]).assert().failure().get_output().clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(reason) && err.len() > 20, "{file}: {err}");
+        eprintln!("{file}: {}", err.trim());
+    }
+    assert_eq!(std::fs::read(a.db()).expect("A"), a_now, "A untouched");
+    assert_eq!(std::fs::read(b.db()).expect("B"), b_now, "B untouched");
+    assert_ne!(a_before, a_now);
+    // An unsigned draft is importable only when asked for, and says so.
+    let u = b.json(&["exchange", "import", &pa("unsigned.pdf"), "--unsigned", "--json"]);
+    assert_eq!(u["signed"], false);
+    assert!(b.ok(&["exchange", "list"]).contains("UNSIGNED"));
+}

@@ -13,6 +13,7 @@ use steward_core::agreements::{
     AgreementDetail, AgreementRow, DraftForm, Preview, Saved, SearchHit, TemplateDetail, TemplateSummary, Upgrade,
 };
 use steward_core::decisions::{Decision, LogVerification, NewDecision};
+use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportedDraft, ReceivedSummary};
 use steward_core::identities::{ExportedPdf, Identity};
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
 use steward_core::{
@@ -522,6 +523,76 @@ async fn verify_decisions(app: AppHandle, collab: Id, progress: Channel<Progress
     .await
 }
 
+// ---- partner exchange -------------------------------------------------------------------------
+
+/// Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`).
+#[tauri::command]
+#[specta::specta]
+async fn import_partner_pdf(
+    app: AppHandle,
+    path: String,
+    collab: Option<Id>,
+    allow_unsigned: bool,
+    progress: Channel<Progress>,
+) -> Out<ImportedDraft> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 2, "Reading the file");
+        let pdf = read_file(&path)?;
+        report(&progress, 1, 2, "Verifying every signature, reading the draft, comparing it with ours");
+        let name = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let out = s.import_partner_pdf(&pdf, &name, collab, allow_unsigned)?;
+        report(&progress, 2, 2, "Done");
+        Ok(out)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+fn received_drafts(app: State<'_, App>, agreement: Option<Id>) -> Out<Vec<ReceivedSummary>> {
+    app.with(|s| s.received_drafts(agreement))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn exchange_redline(app: State<'_, App>, id: Id) -> Out<ExchangeRedline> {
+    app.with(|s| s.exchange_redline(id))
+}
+
+/// Accepts the named changes and rejects the others; the decision is signed into the log.
+#[tauri::command]
+#[specta::specta]
+fn decide_exchange(
+    app: State<'_, App>,
+    id: Id,
+    accept: Vec<String>,
+    reject: Vec<String>,
+    identity: Id,
+) -> Out<ExchangeDecision> {
+    app.with(|s| s.decide_exchange(id, &accept, &reject, identity))
+}
+
+/// Countersigns the partner's file as received and writes it to `output`.
+#[tauri::command]
+#[specta::specta]
+async fn countersign_received(
+    app: AppHandle,
+    id: Id,
+    identity: Id,
+    output: String,
+    progress: Channel<Progress>,
+) -> Out<()> {
+    off_thread(app, move |s| {
+        report(&progress, 0, 2, "Signing the file as received");
+        let signed = s.countersign_received(id, identity)?;
+        report(&progress, 1, 2, "Saving the file");
+        write_file(&output, &signed)?;
+        report(&progress, 2, 2, "Done");
+        Ok(())
+    })
+    .await
+}
+
 // ---- timings ----------------------------------------------------------------------------------
 
 /// Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
@@ -591,6 +662,11 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             decisions,
             add_decision,
             verify_decisions,
+            import_partner_pdf,
+            received_drafts,
+            exchange_redline,
+            decide_exchange,
+            countersign_received,
             mark,
         ])
         .typ::<IpcError>()

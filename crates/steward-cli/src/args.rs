@@ -79,6 +79,60 @@ pub enum Command {
     /// The decision log: append-only, hash-chained, each entry signed
     #[command(subcommand)]
     Decision(DecisionCmd),
+    /// Partner exchange: import a partner's signed PDF, compare it with ours, decide, countersign
+    #[command(subcommand)]
+    Exchange(ExchangeCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExchangeCmd {
+    /// Verify a partner's PDF and import the draft it carries (refused, with the reason, if any
+    /// signature fails or the draft is not the one signed); prints the received draft's id
+    Import {
+        file: PathBuf,
+        /// For an agreement new to this store: the collaboration to put it in [default: a new
+        /// one named after the agreement, with the parties it names]
+        #[arg(long)]
+        collab: Option<i64>,
+        /// Accept a file without signatures, kept and shown as an unsigned draft
+        #[arg(long)]
+        unsigned: bool,
+    },
+    /// Received drafts, newest first
+    List {
+        #[arg(long)]
+        agreement: Option<i64>,
+    },
+    /// Compare a received draft with our latest revision: each change, then the redline
+    Show {
+        id: i64,
+        /// text, html or json (json is also what --json gives)
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Accept some changes and reject the others (name each one: value:NAME, clause:ID,
+    /// fallback:ID, title, or `all`); accepted ones make a new revision, and the decision is
+    /// signed into the collaboration's decision log
+    Decide {
+        id: i64,
+        #[arg(long = "accept")]
+        accept: Vec<String>,
+        #[arg(long = "reject")]
+        reject: Vec<String>,
+        /// The identity that signs the decision log entry
+        #[arg(long)]
+        identity: i64,
+    },
+    /// Countersign the partner's file exactly as received (their signatures stay valid)
+    Countersign {
+        id: i64,
+        #[arg(long)]
+        identity: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// The fields of a ledger entry, as flags.

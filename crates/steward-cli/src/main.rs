@@ -174,6 +174,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Rate(cmd) => records::rate(&mut s, cmd, out)?,
         Command::Credit(cmd) => records::credit(&mut s, cmd, out)?,
         Command::Decision(cmd) => records::decision(&mut s, cmd, out)?,
+        Command::Exchange(cmd) => records::exchange(&mut s, cmd, out)?,
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The ledger, rate, credit and decision verbs: each one call into steward-core, then printing.
 
-use crate::args::{CreditCmd, DecisionCmd, EntryArgs, LedgerCmd, RateCmd};
+use crate::args::{CreditCmd, DecisionCmd, EntryArgs, ExchangeCmd, LedgerCmd, RateCmd};
 use crate::{Failure, Out, Outcome, io_error, output};
 use serde_json::json;
 use steward_core::Steward;
@@ -340,6 +340,150 @@ pub fn decision(s: &mut Steward, cmd: DecisionCmd, out: Out) -> Outcome {
             write_or_stdout(path.as_deref(), &bytes)?;
             if let (Some(p), true) = (&path, out.json) {
                 output::json(&json!({ "out": p, "entries": export.entries.len() }))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Expands `all` in an accept / reject list to every change of the received draft.
+fn expand_all(names: Vec<String>, changes: &[steward_core::exchange::Change]) -> Vec<String> {
+    if names.iter().any(|n| n == "all") { changes.iter().map(|c| c.id.clone()).collect() } else { names }
+}
+
+fn show_json(v: &Option<serde_json::Value>) -> String {
+    match v {
+        None => "(none)".into(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
+    match cmd {
+        ExchangeCmd::Import { file, collab, unsigned } => {
+            let pdf = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let r = s.import_partner_pdf(&pdf, &name, collab, unsigned)?;
+            if out.json {
+                return Ok(output::json(&r)?);
+            }
+            let mut t = format!("{}\n", r.received.id);
+            let signed = if r.received.signed {
+                format!("signed by {}", r.received.signers.join("; "))
+            } else {
+                "UNSIGNED draft (imported with --unsigned)".into()
+            };
+            t.push_str(&format!(
+                "{}: {} (their revision {}), {signed}\n",
+                r.received.file_name, r.received.agreement_title, r.received.their_revision
+            ));
+            if r.created_agreement {
+                t.push_str(&format!(
+                    "new here: agreement {} in collaboration {}{}\n",
+                    r.received.agreement_id,
+                    r.received.collaboration_id,
+                    if r.created_collaboration { " (created, with the parties the draft names)" } else { "" }
+                ));
+            }
+            for v in &r.new_versions {
+                t.push_str(&format!("kept as received, non-standard: {v}\n"));
+            }
+            for c in &r.changes {
+                t.push_str(&format!("change {}{}\n", c.id, if c.non_standard { " (non-standard text)" } else { "" }));
+            }
+            eprint!("{t}");
+            Ok(())
+        }
+        ExchangeCmd::List { agreement } => {
+            let list = s.received_drafts(agreement)?;
+            if out.json {
+                return Ok(output::json(&list)?);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.agreement_title.clone(),
+                        r.file_name.clone(),
+                        if r.signed { r.signers.join("; ") } else { "UNSIGNED".into() },
+                        r.received_at.clone(),
+                        match (r.decided, r.result_revision) {
+                            (true, Some(n)) => format!("decided: revision {n}"),
+                            (true, None) => "decided: all rejected".into(),
+                            _ => "to decide".into(),
+                        },
+                    ]
+                })
+                .collect();
+            Ok(output::text(&output::table(&["ID", "AGREEMENT", "FILE", "SIGNED BY", "RECEIVED", "STATE"], &rows))?)
+        }
+        ExchangeCmd::Show { id, format, out: path } => {
+            let r = s.exchange_redline(id)?;
+            let bytes = match (out.json, format.as_str()) {
+                (true, _) | (_, "json") => {
+                    let mut b = serde_json::to_vec_pretty(&r)
+                        .map_err(|e| steward_core::Error::Conflict(format!("encoding: {e}")))?;
+                    b.push(b'\n');
+                    b
+                }
+                (_, "html") => r.redline.to_html().into_bytes(),
+                (_, "text") => {
+                    let mut t = format!(
+                        "Received draft {} ({}, {}) against our revision {}\n\n",
+                        r.received.id,
+                        r.received.file_name,
+                        if r.received.signed { "signed" } else { "UNSIGNED" },
+                        r.ours
+                    );
+                    if r.changes.is_empty() {
+                        t.push_str("No changes.\n");
+                    }
+                    for c in &r.changes {
+                        t.push_str(&format!(
+                            "{}{}\n  ours:   {}\n  theirs: {}\n",
+                            c.id,
+                            if c.non_standard { "  [NON-STANDARD: not approved in our library]" } else { "" },
+                            show_json(&c.ours),
+                            show_json(&c.theirs)
+                        ));
+                    }
+                    t.push('\n');
+                    t.push_str(&r.redline.to_text());
+                    t.into_bytes()
+                }
+                (_, other) => {
+                    return Err(Failure::Core(steward_core::Error::invalid(
+                        "format",
+                        format!("'{other}' is not one of: text, html, json"),
+                    )));
+                }
+            };
+            write_or_stdout(path.as_deref(), &bytes)?;
+            Ok(())
+        }
+        ExchangeCmd::Decide { id, accept, reject, identity } => {
+            let changes = s.exchange_redline(id)?.changes;
+            let accept = expand_all(accept, &changes);
+            let reject = expand_all(reject, &changes);
+            let d = s.decide_exchange(id, &accept, &reject, identity)?;
+            if out.json {
+                return Ok(output::json(&d)?);
+            }
+            let rev = d.revision.map(|n| format!("revision {n}")).unwrap_or_else(|| "no new revision".into());
+            Ok(output::text(&format!(
+                "accepted {}, rejected {}: {rev}; decision log entry {}",
+                d.accepted.len(),
+                d.rejected.len(),
+                d.decision_seq
+            ))?)
+        }
+        ExchangeCmd::Countersign { id, identity, out: path } => {
+            let pdf = s.countersign_received(id, identity)?;
+            std::fs::write(&path, &pdf).map_err(|e| io_error(&path, e))?;
+            if out.json {
+                return Ok(output::json(&json!({ "out": path, "bytes": pdf.len() }))?);
             }
             Ok(())
         }

@@ -294,7 +294,10 @@ impl Steward {
 
     /// The compiled library holding at least the versions `hashes` names (compiled once each, on
     /// first use: a render compiles the three dozen versions its draft pins, not the whole store).
-    fn library_with<'a>(&self, hashes: impl IntoIterator<Item = &'a str>) -> Result<std::cell::Ref<'_, Library>> {
+    pub(crate) fn library_with<'a>(
+        &self,
+        hashes: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::cell::Ref<'_, Library>> {
         let missing: Vec<&str> = {
             let lib = self.library.borrow();
             hashes.into_iter().filter(|h| !lib.contains(h)).collect()
@@ -475,7 +478,7 @@ impl Steward {
     }
 
     /// The newest approved version of each template id.
-    fn approved(&self) -> Result<BTreeMap<(String, String), TemplateRow>> {
+    pub(crate) fn approved(&self) -> Result<BTreeMap<(String, String), TemplateRow>> {
         let mut out = BTreeMap::new();
         for row in self.store().template_versions()? {
             if row.status == "approved" {
@@ -516,7 +519,7 @@ impl Steward {
     }
 
     /// The parties of a collaboration as a draft sees them (lead first).
-    fn party_infos(&self, collab: Id) -> Result<Vec<PartyInfo>> {
+    pub(crate) fn party_infos(&self, collab: Id) -> Result<Vec<PartyInfo>> {
         Ok(self
             .collaboration(collab)?
             .members
@@ -538,7 +541,7 @@ impl Steward {
     }
 
     /// Trusted Research flags of a collaboration that clause conditions can read.
-    fn flags(&self, parties: &[PartyInfo]) -> BTreeSet<String> {
+    pub(crate) fn flags(&self, parties: &[PartyInfo]) -> BTreeSet<String> {
         let mut flags = BTreeSet::new();
         let countries: BTreeSet<&str> = parties.iter().map(|p| p.country.as_str()).collect();
         if countries.len() > 1 {
@@ -548,7 +551,7 @@ impl Steward {
     }
 
     /// Validates and completes a draft, and renders it once: nothing is stored that cannot render.
-    fn prepare_draft(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>)> {
+    pub(crate) fn prepare_draft(&self, input: &DraftInput) -> Result<(DraftSpec, Option<Recommended>)> {
         self.prepare_and_render(input).map(|(spec, recommendation, _)| (spec, recommendation))
     }
 
@@ -561,7 +564,7 @@ impl Steward {
         Ok((spec, recommendation, doc))
     }
 
-    fn save_revision(&mut self, agreement: Id, spec: &DraftSpec, note: Option<&str>) -> Result<i64> {
+    pub(crate) fn save_revision(&mut self, agreement: Id, spec: &DraftSpec, note: Option<&str>) -> Result<i64> {
         let canonical = spec.canonical();
         let spec_hash = steward_clauses::canonical::sha256_hex(canonical.as_bytes());
         let pins: Vec<(&str, &str)> = spec.clauses.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -596,7 +599,11 @@ impl Steward {
         Ok(Saved { agreement_id: id, revision, recommendation })
     }
 
-    fn spec_of(&self, agreement: Id, revision: Option<i64>) -> Result<(crate::store::RevisionRow, DraftSpec)> {
+    pub(crate) fn spec_of(
+        &self,
+        agreement: Id,
+        revision: Option<i64>,
+    ) -> Result<(crate::store::RevisionRow, DraftSpec)> {
         let revs = self.store().revisions(agreement)?;
         let row = match revision {
             Some(n) => revs

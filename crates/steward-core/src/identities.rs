@@ -5,6 +5,7 @@ use crate::error::{Error, FieldError, Invalid, Result};
 use crate::{Id, Steward};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use steward_sign::{KeyKind, SecretKey, SignRequest, Subject, VerifyReport, keys};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,8 +36,11 @@ pub struct ExportedPdf {
     pub signed_by: Option<String>,
 }
 
-/// The machine-readable draft a PDF carries: version 1.
+/// The machine-readable draft a PDF carries.
 pub const DRAFT_FORMAT: &str = "steward-draft";
+/// Version 2 carries the content of every template version the draft pins, so that a partner
+/// whose library lacks one can still read (and compare) the text.
+pub const DRAFT_VERSION: u32 = 2;
 
 impl Steward {
     fn identity_row(&self, sql_where: &str, p: impl rusqlite::Params) -> Result<Option<Identity>> {
@@ -157,16 +161,38 @@ impl Steward {
         };
         let spec: serde_json::Value =
             serde_json::from_str(&row.spec).map_err(|e| Error::Conflict(format!("stored revision is damaged: {e}")))?;
+        // Every pinned version, in its canonical form (what its hash is taken over). The stored
+        // canonical text is spliced in as it is: it already is the canonical encoding of that
+        // value, so the draft stays canonical without parsing and re-encoding every template.
+        let pinned: BTreeSet<&str> = std::iter::once(&spec["kind_version"])
+            .chain(spec["clauses"].as_object().into_iter().flat_map(|m| m.values()))
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let mut templates = String::from("{");
+        for (i, hash) in pinned.into_iter().enumerate() {
+            let canonical =
+                self.store().template_canonical(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
+            if i > 0 {
+                templates.push(',');
+            }
+            templates.push_str(&serde_json::Value::from(hash).to_string());
+            templates.push(':');
+            templates.push_str(&canonical);
+        }
+        templates.push('}');
+        const SPLICE: &str = "\u{0}templates\u{0}";
         let v = serde_json::json!({
             "format": DRAFT_FORMAT,
-            "version": 1,
+            "version": DRAFT_VERSION,
+            "templates": SPLICE,
             "agreement": { "uid": a.uid, "title": a.title, "kind": a.kind },
             "revision": row.number,
             "spec_hash": row.spec_hash,
             "spec": spec,
             "signature_boxes": boxes,
         });
-        Ok(steward_clauses::canonical::encode(&v))
+        let marker = serde_json::Value::from(SPLICE).to_string();
+        Ok(steward_clauses::canonical::encode(&v).replacen(&marker, &templates, 1))
     }
 
     /// Typesets a revision as PDF with its draft embedded; signed by `sign` if given.
@@ -315,6 +341,36 @@ mod tests {
             if p.is_dir() { out.extend(all_files(&p)) } else { out.push(p) }
         }
         out
+    }
+
+    /// The embedded draft carries every pinned template version, each under the hash of its
+    /// content, so a partner can read text its own library lacks.
+    #[test]
+    fn the_embedded_draft_carries_the_pinned_templates() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = steward(dir.path(), keyring_core::mock::Store::new().expect("mock"));
+        let demo = s.install_demo().expect("demo");
+        let agreement = demo.agreement_ids[3];
+        let pdf = s.export_agreement(agreement, None, None).expect("export").pdf;
+        let draft = s.verify_pdf(&pdf).expect("read").draft.expect("embedded draft");
+        let v: serde_json::Value = serde_json::from_slice(&draft).expect("JSON");
+        assert_eq!((v["format"].as_str(), v["version"].as_u64()), (Some(super::DRAFT_FORMAT), Some(2)));
+        assert_eq!(
+            steward_clauses::canonical::encode(&v).as_bytes(),
+            draft.as_slice(),
+            "the spliced draft is exactly the canonical encoding"
+        );
+        let templates = v["templates"].as_object().expect("templates");
+        let pins: Vec<&str> = std::iter::once(&v["spec"]["kind_version"])
+            .chain(v["spec"]["clauses"].as_object().expect("clauses").values())
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        assert_eq!(templates.len(), pins.len());
+        for hash in pins {
+            let t = steward_clauses::Template::from_canonical(&steward_clauses::canonical::encode(&templates[hash]))
+                .expect("a template");
+            assert_eq!(t.hash(), hash, "stored under the hash of its content");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod decisions;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod exchange;
 pub mod identities;
 pub mod ledger;
 pub mod secrets;

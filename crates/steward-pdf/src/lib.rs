@@ -67,14 +67,19 @@ pub fn compress(pdf: &[u8]) -> Result<Vec<u8>, PdfError> {
 /// Adds `data` as an embedded file named `name` (with an associated-file relationship of Data).
 pub fn embed_file(pdf: &[u8], name: &str, mime: &str, data: &[u8], created: &str) -> Result<Vec<u8>, PdfError> {
     use lopdf::{Object, Stream, StringFormat, dictionary};
+    use std::io::Write;
     let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| PdfError::Write(format!("reloading: {e}")))?;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+    z.write_all(data).map_err(|e| PdfError::Write(format!("compressing: {e}")))?;
+    let packed = z.finish().map_err(|e| PdfError::Write(format!("compressing: {e}")))?;
     let ef = doc.add_object(Stream::new(
         dictionary! {
             "Type" => "EmbeddedFile",
             "Subtype" => Object::Name(mime.as_bytes().to_vec()),
+            "Filter" => "FlateDecode",
             "Params" => dictionary! { "Size" => data.len() as i64, "ModDate" => Object::string_literal(created) },
         },
-        data.to_vec(),
+        packed,
     ));
     let fs = doc.add_object(dictionary! {
         "Type" => "Filespec",

@@ -58,6 +58,14 @@ export const commands = {
 	addDecision: (collab: number, decision: NewDecision, identity: number) => __TAURI_INVOKE<Decision>("add_decision", { collab, decision, identity }),
 	/**  Checks every entry's hash, link and signature. */
 	verifyDecisions: (collab: number, progress: Channel<Progress>) => __TAURI_INVOKE<LogVerification>("verify_decisions", { collab, progress }),
+	/**  Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`). */
+	importPartnerPdf: (path: string, collab: number | null, allowUnsigned: boolean, progress: Channel<Progress>) => __TAURI_INVOKE<ImportedDraft>("import_partner_pdf", { path, collab, allowUnsigned, progress }),
+	receivedDrafts: (agreement: number | null) => __TAURI_INVOKE<ReceivedSummary[]>("received_drafts", { agreement }),
+	exchangeRedline: (id: number) => __TAURI_INVOKE<ExchangeRedline>("exchange_redline", { id }),
+	/**  Accepts the named changes and rejects the others; the decision is signed into the log. */
+	decideExchange: (id: number, accept: string[], reject: string[], identity: number) => __TAURI_INVOKE<ExchangeDecision>("decide_exchange", { id, accept, reject, identity }),
+	/**  Countersigns the partner's file as received and writes it to `output`. */
+	countersignReceived: (id: number, identity: number, output: string, progress: Channel<Progress>) => __TAURI_INVOKE<null>("countersign_received", { id, identity, output, progress }),
 	/**
 	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
 	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
@@ -127,7 +135,33 @@ export type BreakKind =
 /**  What kind of contribution an entry records. */
 export type Category = "cash" | "staff_time" | "background_ip" | "data" | "equipment" | "facilities" | "materials";
 
+/**  One difference between the partner's draft and our latest revision. */
+export type Change = {
+	/**  `value:NAME`, `fallback:CLAUSE`, `clause:CLAUSE` or `title`: what accept / reject name. */
+	id: string,
+	of: ChangeOf,
+	/**  The variable or clause it is about. */
+	target: string,
+	/**  A label for people (the clause's title, the variable's name). */
+	label: string,
+	ours: Value | null,
+	theirs: Value | null,
+	/**  The partner's clause text is not an approved version of our library. */
+	non_standard: boolean,
+};
+
 export type ChangeKind = "added" | "removed" | "changed" | "moved" | "unchanged";
+
+/**  What kind of thing a change is. */
+export type ChangeOf = 
+/**  A variable's value. */
+"value" | 
+/**  The wording chosen for a clause (standard or a fallback). */
+"fallback" | 
+/**  The clause's text: another version of it, added or removed. */
+"clause" | 
+/**  The agreement's title. */
+"title";
 
 export type ClauseDiff = {
 	clause_id: string,
@@ -295,6 +329,17 @@ export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | 
 /**  Signing or verifying could not be done (a damaged signature, an unusable key). */
 "signature";
 
+/**  The outcome of deciding a received draft's changes. */
+export type ExchangeDecision = {
+	received_id: number,
+	accepted: string[],
+	rejected: string[],
+	/**  The new revision, when anything was accepted. */
+	revision: number | null,
+	/**  The decision log entry that records it. */
+	decision_seq: number,
+};
+
 /**  A recorded exchange rate. */
 export type ExchangeRate = {
 	id: number,
@@ -305,6 +350,18 @@ export type ExchangeRate = {
 	source: string,
 	recorded_by: string,
 	recorded_at: string,
+};
+
+/**  The comparison of a received draft with our latest revision. */
+export type ExchangeRedline = {
+	received: ReceivedSummary,
+	/**  Our revision it is compared with. */
+	ours: number,
+	changes: Change[],
+	/**  Clause by clause and word by word, ours → theirs. */
+	redline: Redline,
+	/**  Clause ids whose partner text is not approved in our library. */
+	non_standard: string[],
 };
 
 /**  A PDF Steward made, and what is in it. */
@@ -351,6 +408,16 @@ export type Identity = {
 	origin: string,
 	created_at: string,
 };
+
+/**  What an import did. */
+export type ImportedDraft = {
+	/**  The file created the agreement here (and the collaboration, when none was chosen). */
+	created_agreement: boolean,
+	created_collaboration: boolean,
+	/**  Clause versions our library did not have, now kept as received text (non-standard). */
+	new_versions: string[],
+	changes: Change[],
+} & ReceivedSummary;
 
 /**  How one signature stands. */
 export type Integrity = "valid" | "digest_mismatch" | "invalid_signature" | "malformed";
@@ -531,6 +598,25 @@ export type RateUsed = {
 	source: string,
 	/**  Applied as 1 / rate (the user recorded the opposite direction). */
 	inverse: boolean,
+};
+
+/**  A received draft as stored, with its changes against our latest revision. */
+export type ReceivedSummary = {
+	id: number,
+	agreement_id: number,
+	collaboration_id: number,
+	agreement_title: string,
+	file_name: string,
+	file_sha256: string,
+	/**  False: imported explicitly as an unsigned draft. */
+	signed: boolean,
+	signers: string[],
+	their_revision: number,
+	/**  Our latest revision when it arrived (none when the file created the agreement). */
+	base_revision: number | null,
+	received_at: string,
+	decided: boolean,
+	result_revision: number | null,
 };
 
 export type Recital = {

@@ -7,7 +7,8 @@ export type Screen =
   | { name: "agreement"; id: number; view?: "text" | "redline" | "export" }
   | { name: "library"; template?: string }
   | { name: "verify"; path?: string }
-  | { name: "identities" };
+  | { name: "identities" }
+  | { name: "exchange"; received?: number };
 
 export type CollabTab = "parties" | "agreements" | "ledger" | "decisions";
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -93,6 +93,15 @@ impl Store {
             .prepare(&format!("SELECT {TV_COLS} FROM template_version ORDER BY template_type, template_id, version"))?;
         let rows = stmt.query_map([], tv_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Just the canonical text of a version (what exports embed).
+    pub fn template_canonical(&self, hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT canonical FROM template_version WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn template_version(&self, hash: &str) -> Result<Option<TemplateRow>> {

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "identities", sql: include_str!("../../migrations/0003_identities.sql") },
     Migration { version: 4, name: "ledger_decisions", sql: include_str!("../../migrations/0004_ledger_decisions.sql") },
     Migration { version: 5, name: "library_search", sql: include_str!("../../migrations/0005_library_search.sql") },
+    Migration { version: 6, name: "exchange", sql: include_str!("../../migrations/0006_exchange.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -232,6 +233,7 @@ mod tests {
             (3, "50964d9301c1d003056049ffad3fa73a0709b662f44226626b5bbf7119f4c6d9"),
             (4, "49a2f944e2c1d26a9b27252461ddf5b410a974e1fef88b4273c71e154c6af36d"),
             (5, "d30aba836dd679c79a08e7ae37466b2ecc6bb8f4fa9970d0eb7c2cfc03e95ad1"),
+            (6, "8aa0254aa651bb73983acb2e95ece562bfa285658a1ba0a7748ab5bf09868545"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];

@@ -1,0 +1,799 @@
+//! Partner exchange: a partner's PDF is verified, its embedded draft read and matched to our
+//! agreement (by the agreement's uid, which travels in every export), compared with our latest
+//! revision change by change, and each change accepted or rejected into a new revision that the
+//! decision log records. Clause versions our library lacks are kept as received, non-standard
+//! text under their hashes.
+
+use crate::decisions::NewDecision;
+use crate::error::{Error, FieldError, Invalid, Result};
+use crate::{Id, NewCollaboration, NewParty, Role, Steward};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use steward_clauses::diff::{self, Redline};
+use steward_clauses::{DraftSpec, Template, canonical};
+
+/// The machine-readable draft format and the versions this build reads.
+pub const DRAFT_FORMAT: &str = crate::identities::DRAFT_FORMAT;
+pub const READABLE_VERSIONS: [u64; 2] = [1, 2];
+/// The largest embedded draft read (the PDF layer already refuses to inflate more).
+const MAX_DRAFT: usize = steward_sign::pdf::MAX_EMBEDDED_FILE;
+
+/// A partner's draft as read from the file, checked but not stored.
+#[derive(Debug, Clone)]
+pub struct ReceivedDraft {
+    pub version: u64,
+    pub uid: String,
+    pub title: String,
+    pub kind: String,
+    pub revision: i64,
+    pub spec: DraftSpec,
+    /// Template versions the draft carries, by hash (checked: each hash is its content's).
+    pub templates: BTreeMap<String, Template>,
+}
+
+fn field<'a>(v: &'a Json, path: &str) -> std::result::Result<&'a Json, String> {
+    let mut at = v;
+    for key in path.split('.') {
+        at = at.get(key).ok_or_else(|| format!("the draft has no `{path}`"))?;
+    }
+    Ok(at)
+}
+
+fn text(v: &Json, path: &str) -> std::result::Result<String, String> {
+    field(v, path)?.as_str().map(str::to_string).ok_or_else(|| format!("`{path}` must be text"))
+}
+
+/// Reads an embedded draft (the bytes of `steward-draft.json`). Every problem is named; nothing
+/// here panics, whatever the bytes.
+pub fn parse_draft(bytes: &[u8]) -> std::result::Result<ReceivedDraft, String> {
+    if bytes.len() > MAX_DRAFT {
+        return Err(format!("the embedded draft is larger than {} MiB", MAX_DRAFT >> 20));
+    }
+    let v: Json = serde_json::from_slice(bytes).map_err(|e| format!("the embedded draft is not JSON: {e}"))?;
+    if v.get("format").and_then(Json::as_str) != Some(DRAFT_FORMAT) {
+        return Err(format!("the embedded file is not a Steward draft (format is not `{DRAFT_FORMAT}`)"));
+    }
+    let version = field(&v, "version")?.as_u64().ok_or("`version` must be a whole number")?;
+    if !READABLE_VERSIONS.contains(&version) {
+        return Err(format!(
+            "the draft is format version {version}; this Steward reads versions {}: a newer Steward made it",
+            READABLE_VERSIONS.map(|n| n.to_string()).join(" and ")
+        ));
+    }
+    let spec_json = field(&v, "spec")?;
+    let spec: DraftSpec =
+        serde_json::from_value(spec_json.clone()).map_err(|e| format!("the draft's `spec` is not a draft: {e}"))?;
+    let spec_hash = text(&v, "spec_hash")?;
+    let actual = canonical::sha256_hex(spec.canonical().as_bytes());
+    if spec_hash != actual {
+        return Err(format!("the draft's spec_hash {spec_hash} is not the hash of its spec ({actual})"));
+    }
+    let mut templates = BTreeMap::new();
+    if let Some(map) = v.get("templates") {
+        let map = map.as_object().ok_or("`templates` must be an object of hash → template")?;
+        for (hash, content) in map {
+            let t = Template::from_canonical(&canonical::encode(content))
+                .map_err(|e| format!("template {hash} in the draft: {e}"))?;
+            if t.hash() != *hash {
+                return Err(format!("template {hash} in the draft does not have that hash: its content was changed"));
+            }
+            templates.insert(hash.clone(), t);
+        }
+    }
+    let pins: Vec<&String> = std::iter::once(&spec.kind_version).chain(spec.clauses.values()).collect();
+    if version >= 2 {
+        if let Some(missing) = pins.iter().find(|h| !templates.contains_key(h.as_str())) {
+            return Err(format!("the draft pins template version {missing} but does not carry it"));
+        }
+    }
+    let revision = field(&v, "revision")?.as_i64().filter(|n| *n > 0).ok_or("`revision` must be a positive number")?;
+    Ok(ReceivedDraft {
+        version,
+        uid: text(&v, "agreement.uid")?,
+        title: text(&v, "agreement.title")?,
+        kind: text(&v, "agreement.kind")?,
+        revision,
+        spec,
+        templates,
+    })
+}
+
+/// What kind of thing a change is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOf {
+    /// A variable's value.
+    Value,
+    /// The wording chosen for a clause (standard or a fallback).
+    Fallback,
+    /// The clause's text: another version of it, added or removed.
+    Clause,
+    /// The agreement's title.
+    Title,
+}
+
+/// One difference between the partner's draft and our latest revision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Change {
+    /// `value:NAME`, `fallback:CLAUSE`, `clause:CLAUSE` or `title`: what accept / reject name.
+    pub id: String,
+    pub of: ChangeOf,
+    /// The variable or clause it is about.
+    pub target: String,
+    /// A label for people (the clause's title, the variable's name).
+    pub label: String,
+    pub ours: Option<Json>,
+    pub theirs: Option<Json>,
+    /// The partner's clause text is not an approved version of our library.
+    pub non_standard: bool,
+}
+
+/// A received draft as stored, with its changes against our latest revision.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReceivedSummary {
+    pub id: Id,
+    pub agreement_id: Id,
+    pub collaboration_id: Id,
+    pub agreement_title: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    /// False: imported explicitly as an unsigned draft.
+    pub signed: bool,
+    pub signers: Vec<String>,
+    pub their_revision: i64,
+    /// Our latest revision when it arrived (none when the file created the agreement).
+    pub base_revision: Option<i64>,
+    pub received_at: String,
+    pub decided: bool,
+    pub result_revision: Option<i64>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportedDraft {
+    #[serde(flatten)]
+    pub received: ReceivedSummary,
+    /// The file created the agreement here (and the collaboration, when none was chosen).
+    pub created_agreement: bool,
+    pub created_collaboration: bool,
+    /// Clause versions our library did not have, now kept as received text (non-standard).
+    pub new_versions: Vec<String>,
+    pub changes: Vec<Change>,
+}
+
+/// The comparison of a received draft with our latest revision.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExchangeRedline {
+    pub received: ReceivedSummary,
+    /// Our revision it is compared with.
+    pub ours: i64,
+    pub changes: Vec<Change>,
+    /// Clause by clause and word by word, ours → theirs.
+    pub redline: Redline,
+    /// Clause ids whose partner text is not approved in our library.
+    pub non_standard: Vec<String>,
+}
+
+/// The outcome of deciding a received draft's changes.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExchangeDecision {
+    pub received_id: Id,
+    pub accepted: Vec<String>,
+    pub rejected: Vec<String>,
+    /// The new revision, when anything was accepted.
+    pub revision: Option<i64>,
+    /// The decision log entry that records it.
+    pub decision_seq: u64,
+}
+
+const RECEIVED_COLS: &str = "r.id, r.agreement_id, a.collaboration_id, a.title, r.file_name, r.file_sha256, r.signed, \
+     r.signers, r.their_revision, r.base_revision, r.received_at, r.decided_at, r.result_revision";
+
+fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
+    let signers: String = r.get(7)?;
+    Ok(ReceivedSummary {
+        id: r.get(0)?,
+        agreement_id: r.get(1)?,
+        collaboration_id: r.get(2)?,
+        agreement_title: r.get(3)?,
+        file_name: r.get(4)?,
+        file_sha256: r.get(5)?,
+        signed: r.get::<_, i64>(6)? == 1,
+        signers: serde_json::from_str(&signers).unwrap_or_default(),
+        their_revision: r.get(8)?,
+        base_revision: r.get(9)?,
+        received_at: r.get(10)?,
+        decided: r.get::<_, Option<String>>(11)?.is_some(),
+        result_revision: r.get(12)?,
+    })
+}
+
+fn refuse(message: impl Into<String>) -> Error {
+    Error::invalid("file", message.into())
+}
+
+impl Steward {
+    /// Imports a partner's PDF: verifies every signature first, reads the embedded draft and
+    /// checks that a signature covers it, then matches it to our agreement by uid (or creates the
+    /// agreement: in `collab`, else in a new collaboration named after it, with the parties it
+    /// names). A file that fails any check is refused with the reason and the store is untouched.
+    /// A file without signatures is refused unless `allow_unsigned`, and is then kept as unsigned.
+    pub fn import_partner_pdf(
+        &mut self,
+        pdf: &[u8],
+        file_name: &str,
+        collab: Option<Id>,
+        allow_unsigned: bool,
+    ) -> Result<ImportedDraft> {
+        let report = steward_sign::verify(pdf).map_err(|e| refuse(e.to_string()))?;
+        let signed = !report.signatures.is_empty();
+        if let Some(bad) = report.signatures.iter().find(|s| s.integrity != steward_sign::Integrity::Valid) {
+            let why = match bad.integrity {
+                steward_sign::Integrity::DigestMismatch => "the signed bytes were changed (tampered)".to_string(),
+                steward_sign::Integrity::InvalidSignature => "the signature does not match its certificate".to_string(),
+                _ => bad.problem.clone().unwrap_or_else(|| "the signature cannot be read".into()),
+            };
+            return Err(refuse(format!("signature {} ({}) is not valid: {why}", bad.field, bad.signer)));
+        }
+        if let Some(bad) = report.signatures.iter().find(|s| !s.modified_after_signing.is_empty()) {
+            return Err(refuse(format!(
+                "the file was modified after {} signed it: {}",
+                bad.signer,
+                bad.modified_after_signing.join("; ")
+            )));
+        }
+        if signed && !report.ok {
+            return Err(refuse("the file's signatures do not verify"));
+        }
+        let Some(draft_bytes) = report.draft.as_deref() else {
+            return Err(refuse(
+                "the file carries no Steward draft (steward-draft.json): it was not exported by Steward",
+            ));
+        };
+        if !signed && !allow_unsigned {
+            return Err(refuse(
+                "the file carries no signature: import it explicitly as an unsigned draft (--unsigned) if you expect that",
+            ));
+        }
+        if signed && !report.signatures.iter().any(|s| s.draft_matches == Some(true)) {
+            return Err(refuse("the embedded draft is not covered by any signature"));
+        }
+        if report.signatures.iter().any(|s| s.draft_matches == Some(false)) {
+            return Err(refuse("the embedded draft was replaced after signing"));
+        }
+        let draft = parse_draft(draft_bytes).map_err(refuse)?;
+        let sha = hex::encode(Sha256::digest(pdf));
+        let signers: Vec<String> = report
+            .signatures
+            .iter()
+            .map(|s| {
+                let mut who = s.signer.clone();
+                if let Some(e) = &s.email {
+                    who.push_str(&format!(" <{e}>"));
+                }
+                if let Some(o) = &s.organisation {
+                    who.push_str(&format!(", {o}"));
+                }
+                who
+            })
+            .collect();
+        // Versions our store lacks, and those it has.
+        let mut unknown = Vec::new();
+        for (hash, t) in &draft.templates {
+            if self.store().template_version(hash)?.is_none() {
+                unknown.push((hash.clone(), t.clone()));
+            }
+        }
+        for hash in std::iter::once(&draft.spec.kind_version).chain(draft.spec.clauses.values()) {
+            if !draft.templates.contains_key(hash) && self.store().template_version(hash)?.is_none() {
+                return Err(refuse(format!(
+                    "the draft (format version {}) pins template version {hash}, which this library does not have and the file does not carry",
+                    draft.version
+                )));
+            }
+        }
+        let existing = self
+            .store()
+            .conn
+            .query_row("SELECT id, collaboration_id FROM agreement WHERE uid = ?1", [&draft.uid], |r| {
+                Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?))
+            })
+            .optional()?;
+        if let (Some((_, c)), Some(want)) = (existing, collab) {
+            if c != want {
+                return Err(Error::Conflict(format!(
+                    "this agreement is already in collaboration {c}; it was not moved to {want}"
+                )));
+            }
+        }
+        if let Some((a, _)) = existing {
+            let dup: Option<Id> = self
+                .store()
+                .conn
+                .query_row(
+                    "SELECT id FROM received_draft WHERE agreement_id = ?1 AND file_sha256 = ?2",
+                    params![a, sha],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(d) = dup {
+                return Err(Error::Conflict(format!("this file was imported before (received draft {d})")));
+            }
+        }
+        let by = self.actor().to_string();
+        let now = self.now();
+        let origin = format!("received in {file_name} (SHA-256 {})", &sha[..16]);
+        let (received_id, created_agreement, created_collaboration, new_versions) = self.atomically(|s| {
+            let mut new_versions = Vec::new();
+            for (hash, t) in &unknown {
+                let (ty, title) = match t {
+                    Template::Clause(c) => ("clause", c.meta.title.clone()),
+                    Template::Kind(k) => ("kind", k.title.clone()),
+                };
+                let version = s.store().next_template_version(ty, t.id())?;
+                s.store().insert_template_version(
+                    hash,
+                    ty,
+                    t.id(),
+                    version,
+                    &title,
+                    &t.canonical(),
+                    &origin,
+                    "draft",
+                    &by,
+                    now,
+                )?;
+                new_versions.push(format!("{} v{version}", t.id()));
+            }
+            let (agreement, created_agreement, created_collaboration) = match existing {
+                Some((a, _)) => (a, false, false),
+                None => {
+                    let (c, created_c) = match collab {
+                        Some(c) => {
+                            s.collaboration(c)?;
+                            (c, false)
+                        }
+                        None => {
+                            let c = s.create_collaboration(&NewCollaboration {
+                                title: draft.title.clone(),
+                                summary: Some(format!("Created from a partner's draft ({file_name}).")),
+                                ..Default::default()
+                            })?;
+                            (c, true)
+                        }
+                    };
+                    s.add_draft_parties(c, &draft.spec)?;
+                    let a = s.store().insert_agreement(&draft.uid, c, &draft.kind, &draft.title, now)?;
+                    (a, true, created_c)
+                }
+            };
+            if let Some((_, c)) = existing {
+                s.add_draft_parties(c, &draft.spec)?;
+            }
+            let mut spec = draft.spec.clone();
+            s.translate_parties(&mut spec)?;
+            let canonical_spec = spec.canonical();
+            let base: Option<i64> = if created_agreement {
+                None
+            } else {
+                s.store().conn.query_row(
+                    "SELECT max(number) FROM agreement_revision WHERE agreement_id = ?1",
+                    [agreement],
+                    |r| r.get(0),
+                )?
+            };
+            s.store().conn.execute(
+                "INSERT INTO received_draft (agreement_id, file_name, file_sha256, file, signed, signers, their_revision, spec, base_revision, received_at, received_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    agreement,
+                    file_name,
+                    sha,
+                    pdf,
+                    i64::from(signed),
+                    serde_json::to_string(&signers).unwrap_or_default(),
+                    draft.revision,
+                    canonical_spec,
+                    base,
+                    crate::store::library::ts(now),
+                    by
+                ],
+            )?;
+            let id = s.store().conn.last_insert_rowid();
+            if created_agreement {
+                // The partner's draft is where our copy starts: it renders as received.
+                let note = format!("received from a partner in {file_name} (their revision {})", draft.revision);
+                let n = s.save_revision(agreement, &spec, Some(&note))?;
+                s.store().conn.execute(
+                    "UPDATE received_draft SET decided_at = ?2, decided_by = ?3, decision = ?4, result_revision = ?5 WHERE id = ?1",
+                    params![id, crate::store::library::ts(now), by, r#"{"accepted":["all"],"rejected":[]}"#, n],
+                )?;
+            }
+            // The draft must render with the versions it pins, or it is not a draft we can show.
+            s.render_spec(&spec)?;
+            Ok((id, created_agreement, created_collaboration, new_versions))
+        })?;
+        let changes = if created_agreement { Vec::new() } else { self.received_changes(received_id)?.1 };
+        Ok(ImportedDraft {
+            received: self.received(received_id)?,
+            created_agreement,
+            created_collaboration,
+            new_versions,
+            changes,
+        })
+    }
+
+    /// Adds the parties a draft names to a collaboration (matched by legal name and country, or
+    /// created), with their roles.
+    fn add_draft_parties(&mut self, collab: Id, spec: &DraftSpec) -> Result<()> {
+        let members: BTreeSet<Id> = self.collaboration(collab)?.members.iter().map(|m| m.party.id).collect();
+        // The parties the agreement itself names (its snapshot holds every member of the
+        // partner's collaboration, not all of whom are party to this agreement).
+        let named: BTreeSet<String> = self.render_spec(spec)?.parties.into_iter().map(|p| p.legal_name).collect();
+        for p in spec.parties.iter().filter(|p| named.contains(&p.legal_name)) {
+            let known =
+                self.parties(true)?.into_iter().find(|q| q.legal_name == p.legal_name && q.country == p.country);
+            let id = match known {
+                Some(q) => q.id,
+                None => self.add_party(&NewParty {
+                    legal_name: p.legal_name.clone(),
+                    short_name: p.short_name.clone(),
+                    kind: Some(p.kind.clone()),
+                    registration_number: p.registration_number.clone(),
+                    address: p.address.clone(),
+                    country: p.country.clone(),
+                })?,
+            };
+            if !members.contains(&id) {
+                let role = Role::parse("role", &p.role).unwrap_or(Role::Partner);
+                self.add_member(collab, id, role)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rewrites the party references of a partner's spec (their store's party ids, in the parties
+    /// snapshot and in party-typed values) to this store's ids, matching parties by legal name and
+    /// country, so that an unchanged party compares equal and renders the same.
+    fn translate_parties(&self, spec: &mut DraftSpec) -> Result<()> {
+        let ours = self.parties(true)?;
+        let named: BTreeSet<String> = self.render_spec(spec)?.parties.into_iter().map(|p| p.legal_name).collect();
+        let mut map: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for mut p in std::mem::take(&mut spec.parties) {
+            match ours.iter().find(|q| q.legal_name == p.legal_name && q.country == p.country) {
+                Some(local) => {
+                    map.insert(p.id, local.id);
+                    p.id = local.id;
+                    kept.push(p);
+                }
+                // A member of the partner's collaboration that this agreement does not name.
+                None if !named.contains(&p.legal_name) => {}
+                None => {
+                    return Err(refuse(format!(
+                        "the draft names {} ({}), which is not a party here",
+                        p.legal_name, p.country
+                    )));
+                }
+            }
+        }
+        spec.parties = kept;
+        let lib = self.library_with(
+            std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
+        )?;
+        let mut decls: Vec<&steward_clauses::values::VarDecl> = Vec::new();
+        if let Some(k) = lib.kind(&spec.kind_version) {
+            decls.extend(k.questions.iter().chain(&k.variables));
+        }
+        for hash in spec.clauses.values() {
+            if let Some(c) = lib.clause(hash) {
+                decls.extend(c.meta.variables.iter());
+            }
+        }
+        let swap = |v: &mut Json| {
+            if let Some(n) = v.as_i64() {
+                if let Some(local) = map.get(&n) {
+                    *v = Json::from(*local);
+                }
+            }
+        };
+        use steward_clauses::values::VarType;
+        for d in decls {
+            let Some(v) = spec.values.get_mut(&d.name) else { continue };
+            match (d.ty, d.item) {
+                (VarType::Party, _) => swap(v),
+                (VarType::List, Some(VarType::Party)) => {
+                    if let Some(items) = v.as_array_mut() {
+                        items.iter_mut().for_each(swap);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn render_spec(&self, spec: &DraftSpec) -> Result<steward_clauses::Document> {
+        let lib = self.library_with(
+            std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
+        )?;
+        steward_clauses::assemble::render(&lib, spec)
+            .map_err(|e| refuse(format!("the partner's draft cannot be rendered: {e}")))
+    }
+
+    /// One received draft.
+    pub fn received(&self, id: Id) -> Result<ReceivedSummary> {
+        self.store()
+            .conn
+            .query_row(
+                &format!("SELECT {RECEIVED_COLS} FROM received_draft r JOIN agreement a ON a.id = r.agreement_id WHERE r.id = ?1"),
+                [id],
+                received_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("received draft", id))
+    }
+
+    /// Received drafts, newest first (of one agreement, or all).
+    pub fn received_drafts(&self, agreement: Option<Id>) -> Result<Vec<ReceivedSummary>> {
+        let mut stmt = self.store().conn.prepare(&format!(
+            "SELECT {RECEIVED_COLS} FROM received_draft r JOIN agreement a ON a.id = r.agreement_id
+             WHERE ?1 IS NULL OR r.agreement_id = ?1 ORDER BY r.id DESC"
+        ))?;
+        let rows = stmt.query_map([agreement], received_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The received file as it arrived (for countersigning).
+    pub fn received_file(&self, id: Id) -> Result<Vec<u8>> {
+        self.store()
+            .conn
+            .query_row("SELECT file FROM received_draft WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("received draft", id))
+    }
+
+    fn received_spec(&self, id: Id) -> Result<DraftSpec> {
+        let text: String = self
+            .store()
+            .conn
+            .query_row("SELECT spec FROM received_draft WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("received draft", id))?;
+        serde_json::from_str(&text).map_err(|e| Error::Conflict(format!("stored received draft is damaged: {e}")))
+    }
+
+    /// Our latest spec and the changes from it to the received draft.
+    fn received_changes(&self, id: Id) -> Result<((i64, DraftSpec), Vec<Change>, DraftSpec)> {
+        let r = self.received(id)?;
+        let theirs = self.received_spec(id)?;
+        let (row, ours) = self.spec_of(r.agreement_id, None)?;
+        let approved: BTreeSet<String> = self.approved()?.into_values().map(|row| row.hash).collect();
+        let title_of = |hash: &str| -> String {
+            self.store()
+                .template_version(hash)
+                .ok()
+                .flatten()
+                .map(|r| r.title)
+                .unwrap_or_else(|| hash[..12].to_string())
+        };
+        let mut changes = Vec::new();
+        if ours.title != theirs.title {
+            changes.push(Change {
+                id: "title".into(),
+                of: ChangeOf::Title,
+                target: "title".into(),
+                label: "Title".into(),
+                ours: Some(Json::from(ours.title.clone())),
+                theirs: Some(Json::from(theirs.title.clone())),
+                non_standard: false,
+            });
+        }
+        let clause_ids: BTreeSet<&String> = ours.clauses.keys().chain(theirs.clauses.keys()).collect();
+        for cid in clause_ids {
+            let (o, t) = (ours.clauses.get(cid), theirs.clauses.get(cid));
+            if o != t {
+                let label = t.or(o).map(|h| title_of(h)).unwrap_or_else(|| cid.clone());
+                changes.push(Change {
+                    id: format!("clause:{cid}"),
+                    of: ChangeOf::Clause,
+                    target: cid.clone(),
+                    label,
+                    ours: o.map(|h| Json::from(h.clone())),
+                    theirs: t.map(|h| Json::from(h.clone())),
+                    non_standard: t.is_some_and(|h| !approved.contains(h)),
+                });
+            }
+        }
+        let fb_ids: BTreeSet<&String> = ours.fallbacks.keys().chain(theirs.fallbacks.keys()).collect();
+        for cid in fb_ids {
+            let (o, t) = (ours.fallbacks.get(cid), theirs.fallbacks.get(cid));
+            if o != t {
+                changes.push(Change {
+                    id: format!("fallback:{cid}"),
+                    of: ChangeOf::Fallback,
+                    target: cid.clone(),
+                    label: format!("Wording of {cid}"),
+                    ours: o.map(|v| Json::from(v.clone())),
+                    theirs: t.map(|v| Json::from(v.clone())),
+                    non_standard: false,
+                });
+            }
+        }
+        let names: BTreeSet<&String> = ours.values.keys().chain(theirs.values.keys()).collect();
+        for name in names {
+            let (o, t) = (ours.values.get(name), theirs.values.get(name));
+            if o != t {
+                changes.push(Change {
+                    id: format!("value:{name}"),
+                    of: ChangeOf::Value,
+                    target: name.clone(),
+                    label: name.replace('_', " "),
+                    ours: o.cloned(),
+                    theirs: t.cloned(),
+                    non_standard: false,
+                });
+            }
+        }
+        Ok(((row.number, ours), changes, theirs))
+    }
+
+    /// The received draft against our latest revision: each change, and the redline.
+    pub fn exchange_redline(&self, id: Id) -> Result<ExchangeRedline> {
+        let received = self.received(id)?;
+        let ((number, ours), changes, theirs) = self.received_changes(id)?;
+        let old = self.render_spec(&ours)?;
+        let new = self.render_spec(&theirs)?;
+        let non_standard = changes.iter().filter(|c| c.non_standard).map(|c| c.target.clone()).collect();
+        Ok(ExchangeRedline { received, ours: number, changes, redline: diff::redline(&old, &new), non_standard })
+    }
+
+    /// Accepts the changes named in `accept` and rejects the rest (every change must be named
+    /// in one list or the other, so nothing is decided by omission). Accepted changes make a new
+    /// revision; the decision, with the file's SHA-256, is signed into the decision log by
+    /// `identity`.
+    pub fn decide_exchange(
+        &mut self,
+        id: Id,
+        accept: &[String],
+        reject: &[String],
+        identity: Id,
+    ) -> Result<ExchangeDecision> {
+        let received = self.received(id)?;
+        if received.decided {
+            return Err(Error::Conflict(format!("the changes of received draft {id} were already decided")));
+        }
+        let ((number, ours), changes, theirs) = self.received_changes(id)?;
+        if received.base_revision.is_some_and(|b| b != number) {
+            return Err(Error::Conflict(format!(
+                "our agreement moved on to revision {number} since this draft arrived (against revision {}): import the partner's file again to compare it with the latest",
+                received.base_revision.unwrap_or(0)
+            )));
+        }
+        let known: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+        let mut problems = Vec::new();
+        for name in accept.iter().chain(reject) {
+            if !known.contains(name.as_str()) {
+                problems.push(FieldError::new(
+                    name.clone(),
+                    format!(
+                        "is not a change of this draft (changes: {})",
+                        known.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+        for c in &changes {
+            let a = accept.contains(&c.id);
+            let r = reject.contains(&c.id);
+            if a && r {
+                problems.push(FieldError::new(c.id.clone(), "is both accepted and rejected"));
+            } else if !a && !r {
+                problems.push(FieldError::new(c.id.clone(), "is neither accepted nor rejected"));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(Invalid(problems)));
+        }
+        let accepted: Vec<&Change> = changes.iter().filter(|c| accept.contains(&c.id)).collect();
+        let mut merged = ours.clone();
+        for c in &accepted {
+            match c.of {
+                ChangeOf::Title => merged.title = theirs.title.clone(),
+                ChangeOf::Clause => match theirs.clauses.get(&c.target) {
+                    Some(h) => {
+                        merged.clauses.insert(c.target.clone(), h.clone());
+                    }
+                    None => {
+                        merged.clauses.remove(&c.target);
+                    }
+                },
+                ChangeOf::Fallback => match theirs.fallbacks.get(&c.target) {
+                    Some(f) => {
+                        merged.fallbacks.insert(c.target.clone(), f.clone());
+                    }
+                    None => {
+                        merged.fallbacks.remove(&c.target);
+                    }
+                },
+                ChangeOf::Value => match theirs.values.get(&c.target) {
+                    Some(v) => {
+                        merged.values.insert(c.target.clone(), v.clone());
+                    }
+                    None => {
+                        merged.values.remove(&c.target);
+                    }
+                },
+            }
+        }
+        if !accepted.is_empty() {
+            // The merged draft must still be a complete, renderable draft.
+            self.render_spec(&merged).map_err(|e| {
+                Error::invalid("accept", format!("these changes together do not make a complete draft: {e}"))
+            })?;
+        }
+        let accepted_ids: Vec<String> = accepted.iter().map(|c| c.id.clone()).collect();
+        let rejected_ids: Vec<String> =
+            changes.iter().filter(|c| reject.contains(&c.id)).map(|c| c.id.clone()).collect();
+        let describe = |ids: &[String]| if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+        let signed_by = if received.signed { received.signers.join("; ") } else { "nobody (an unsigned draft)".into() };
+        let decision = NewDecision {
+            title: format!(
+                "Partner changes to {}: {} accepted, {} rejected",
+                received.agreement_title,
+                accepted_ids.len(),
+                rejected_ids.len()
+            ),
+            decision: Some(format!("Accepted: {}. Rejected: {}.", describe(&accepted_ids), describe(&rejected_ids))),
+            rationale: Some(format!(
+                "From the partner's file {} (SHA-256 {}), their revision {}, signed by {}.",
+                received.file_name, received.file_sha256, received.their_revision, signed_by
+            )),
+            participants: Vec::new(),
+            date: None,
+            links: vec![format!("agreement:{}", received.agreement_id)],
+            supersedes: None,
+        };
+        let by = self.actor().to_string();
+        let now = self.now();
+        let note = format!("partner changes from {} accepted: {}", received.file_name, describe(&accepted_ids));
+        let (revision, seq) = self.atomically(|s| {
+            let revision =
+                if accepted.is_empty() { None } else { Some(s.save_revision(received.agreement_id, &merged, Some(&note))?) };
+            let entry = s.add_decision(received.collaboration_id, &decision, identity)?;
+            s.store().conn.execute(
+                "UPDATE received_draft SET decided_at = ?2, decided_by = ?3, decision = ?4, result_revision = ?5 WHERE id = ?1",
+                params![
+                    id,
+                    crate::store::library::ts(now),
+                    by,
+                    serde_json::json!({ "accepted": accepted_ids, "rejected": rejected_ids }).to_string(),
+                    revision
+                ],
+            )?;
+            Ok((revision, entry.entry.seq))
+        })?;
+        Ok(ExchangeDecision {
+            received_id: id,
+            accepted: accepted_ids,
+            rejected: rejected_ids,
+            revision,
+            decision_seq: seq,
+        })
+    }
+
+    /// Countersigns the partner's file exactly as received (an incremental signature: theirs stay).
+    pub fn countersign_received(&self, id: Id, identity: Id) -> Result<Vec<u8>> {
+        let file = self.received_file(id)?;
+        self.sign_pdf(&file, identity, Some("Countersigned as received"))
+    }
+}
