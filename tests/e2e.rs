@@ -173,7 +173,18 @@ async fn open_collaboration(c: &Client, title: &str) {
 }
 
 async fn screenshot(c: &Client, name: &str) {
-    c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
+    screenshot_at(c, name, None).await;
+}
+
+/// A screenshot with `css` scrolled to the top of the window (the page's top without one).
+async fn screenshot_at(c: &Client, name: &str, css: Option<&str>) {
+    match css {
+        Some(css) => c
+            .execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })", vec![css.into()])
+            .await
+            .expect("scroll"),
+        None => c.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll"),
+    };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("save screenshot");
@@ -318,6 +329,124 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     screenshot(&c, "library").await;
 
     c.close().await.expect("close");
+}
+
+/// Partner exchange in the window: store A (the app) receives store B's signed answer to A's NDA,
+/// sees exactly the three changes B made (the clause text flagged non-standard), accepts one and
+/// rejects two, countersigns B's file, and verifies it: both signatures valid.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
+    use std::sync::Arc;
+    use steward_core::{Steward, SystemClock};
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(std::env::var_os("STEWARD_REQUIRE_KEYRING").is_none(), "a credential store is required here");
+        eprintln!("skipped: no session bus, so no credential store for the signing identities");
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (db_a, db_b) = (tmp.path().join("a.db"), tmp.path().join("b.db"));
+    let (a1, b1, countersigned) =
+        (tmp.path().join("a1.pdf"), tmp.path().join("b1.pdf"), tmp.path().join("b1-countersigned.pdf"));
+    // A (the demo institution) sends its mutual NDA, signed.
+    {
+        let mut a = Steward::open(&db_a, Arc::new(SystemClock)).expect("store A");
+        a.first_run().expect("demo");
+        let who = a
+            .create_identity("Samuel Okafor", "s@northmoor.ac.uk", Some("The University of Northmoor"), "p256", false)
+            .expect("identity A");
+        std::fs::write(&a1, a.export_agreement(1, None, Some(who.id)).expect("export").pdf).expect("a1");
+    }
+    // B, with its own store and identity, answers: two values and one clause's text changed.
+    {
+        let mut b = Steward::open(&db_b, Arc::new(SystemClock)).expect("store B");
+        b.import_shipped_library().expect("library");
+        let r = b.import_partner_pdf(&std::fs::read(&a1).expect("a1"), "a1.pdf", None, false).expect("import");
+        let ag = r.received.agreement_id;
+        let set = [("confidentiality_period", "7 years"), ("disclosure_period", "3 years")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+            .collect();
+        b.update_agreement(ag, set, Default::default(), Some("our terms")).expect("values");
+        let remedies = include_str!("../templates/clauses/nda/remedies.hbs").replacen(
+            "1. ",
+            "1. Subject to good-faith consultation first, ",
+            1,
+        );
+        b.import_templates(&[steward_clauses::check::SourceFile { name: "remedies.hbs".into(), text: remedies }])
+            .expect("clause");
+        b.review_template("nda.remedies", None, steward_core::agreements::Status::Approved, Some("ours"))
+            .expect("approve");
+        b.upgrade_agreement(ag).expect("upgrade");
+        let who = b
+            .create_identity(
+                "Aiko Tanabe",
+                "a@kaminokawa-tech.ac.jp",
+                Some("Kaminokawa Institute of Science and Technology"),
+                "p256",
+                false,
+            )
+            .expect("identity B");
+        std::fs::write(&b1, b.export_agreement(ag, None, Some(who.id)).expect("export").pdf).expect("b1");
+    }
+
+    let driver = Driver::start(tmp.path(), &db_a);
+    let c = driver.connect().await;
+    wait_for(&c, "[data-testid=collab-list]").await;
+    click(&c, "[data-testid=nav-exchange]").await;
+    set(&c, "[data-testid=exchange-path]", b1.to_str().expect("utf-8")).await;
+    click(&c, "[data-testid=exchange-import]").await;
+    let verified = wait_text(&c, "[data-testid=exchange-verification]", "Aiko Tanabe").await;
+    assert!(!verified.contains("UNSIGNED"), "{verified}");
+    wait_for(&c, "[data-testid=change]").await;
+    let changes = c.find_all(Locator::Css("[data-testid=change]")).await.expect("changes");
+    let mut ids = Vec::new();
+    for ch in &changes {
+        ids.push(ch.attr("data-change").await.expect("attr").unwrap_or_default());
+    }
+    assert_eq!(ids, ["clause:nda.remedies", "value:confidentiality_period", "value:disclosure_period"]);
+    let flagged = text_of(&c, "[data-change='clause:nda.remedies']").await;
+    assert!(flagged.to_lowercase().contains("non-standard"), "{flagged}");
+    assert_eq!(
+        c.find_all(Locator::Css("[data-testid=change] [data-testid=non-standard]")).await.expect("badges").len(),
+        1
+    );
+
+    click(&c, "[data-testid='accept-value:confidentiality_period']").await;
+    click(&c, "[data-testid='reject-value:disclosure_period']").await;
+    click(&c, "[data-testid='reject-clause:nda.remedies']").await;
+    choose(&c, "[data-testid=exchange-identity]", "Samuel Okafor").await;
+    screenshot(&c, "exchange").await;
+    screenshot_at(&c, "exchange-changes", Some("[data-testid=exchange-changes]")).await;
+    click(&c, "[data-testid=exchange-decide]").await;
+    let result = wait_text(&c, "[data-testid=exchange-result]", "revision 2").await;
+    assert!(result.contains("Accepted 1") && result.contains("rejected 2"), "{result}");
+
+    set(&c, "[data-testid=countersign-path]", countersigned.to_str().expect("utf-8")).await;
+    click(&c, "[data-testid=countersign-go]").await;
+    wait_text(&c, "[data-testid=countersign-result]", "Countersigned").await;
+    click(&c, "[data-testid=countersign-verify]").await;
+    wait_text(&c, "[data-testid=verify-result]", "Valid").await;
+    assert_eq!(c.find_all(Locator::Css("[data-testid=signature]")).await.expect("cards").len(), 2);
+    c.close().await.expect("close");
+    drop(driver);
+
+    if let Ok(o) = Command::new("pdfsig").arg(&countersigned).output() {
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(t.matches("Signature is Valid.").count(), 2, "{t}");
+    }
+    // The decision is in A's log, signed, with the file's hash.
+    let a = Steward::open(&db_a, Arc::new(SystemClock)).expect("store A");
+    let log = a.decisions(1).expect("log");
+    let last = log.last().expect("an entry");
+    let sha = hex_sha256(&std::fs::read(&b1).expect("b1"));
+    assert!(last.entry.rationale.contains(&sha), "{last:?}");
+    assert!(a.verify_decisions(1).expect("verify").intact);
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

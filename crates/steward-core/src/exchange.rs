@@ -797,3 +797,106 @@ impl Steward {
         self.sign_pdf(&file, identity, Some("Countersigned as received"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FixedClock, SequentialIds};
+    use std::sync::Arc;
+
+    fn demo() -> (Steward, crate::demo::Demo) {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+        let mut s = Steward::open_in_memory(clock).expect("store").with_ids(Arc::new(SequentialIds::default()));
+        let d = s.install_demo().expect("demo");
+        (s, d)
+    }
+
+    fn draft_of(s: &Steward, agreement: Id) -> Json {
+        let text = s.draft_document(agreement, None, &[]).expect("draft");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    #[test]
+    fn a_real_draft_is_read_back() {
+        let (s, d) = demo();
+        let v = draft_of(&s, d.agreement_ids[0]);
+        let r = parse_draft(v.to_string().as_bytes()).expect("readable");
+        assert_eq!(r.version, 2);
+        assert_eq!(r.revision, 1);
+        assert_eq!(r.templates.len(), r.spec.clauses.len() + 1);
+        assert!(r.templates.contains_key(&r.spec.kind_version));
+    }
+
+    #[test]
+    fn bad_drafts_are_refused_with_the_reason() {
+        let (s, d) = demo();
+        let good = draft_of(&s, d.agreement_ids[0]);
+        let edit = |f: &dyn Fn(&mut Json)| {
+            let mut v = good.clone();
+            f(&mut v);
+            parse_draft(v.to_string().as_bytes()).expect_err("refused")
+        };
+        assert!(parse_draft(b"").expect_err("empty").contains("not JSON"));
+        assert!(parse_draft(b"[1,2]").expect_err("array").contains("not a Steward draft"));
+        assert!(edit(&|v| v["format"] = Json::from("other")).contains("not a Steward draft"));
+        assert!(edit(&|v| v["version"] = Json::from(3)).contains("format version 3"));
+        assert!(edit(&|v| v["version"] = Json::from("2")).contains("whole number"));
+        assert!(
+            edit(&|v| v["spec"]["values"]["disclosure_period"] = Json::from("99 years"))
+                .contains("not the hash of its spec")
+        );
+        assert!(
+            edit(&|v| {
+                let map = v["templates"].as_object_mut().expect("templates");
+                let key = map.keys().next().expect("a template").clone();
+                map.remove(&key);
+            })
+            .contains("does not carry it")
+        );
+        assert!(
+            edit(&|v| {
+                let map = v["templates"].as_object_mut().expect("templates");
+                let t = map.values_mut().find(|t| t["type"] == "clause").expect("a clause");
+                t["body"] = Json::from("1. Something else entirely.");
+            })
+            .contains("its content was changed")
+        );
+        assert!(edit(&|v| v["revision"] = Json::from(0)).contains("positive"));
+        assert!(edit(&|v| v["agreement"] = Json::from("x")).contains("agreement.uid"));
+        assert!(edit(&|v| v["spec"] = Json::from(1)).contains("not a draft"));
+    }
+
+    #[test]
+    fn a_foreign_or_damaged_file_leaves_the_store_unchanged() {
+        let (mut s, _) = demo();
+        let agreements = s.agreements(None).expect("list").len();
+        for bytes in [&b"not a pdf"[..], b"%PDF-1.4\n%%EOF\n", b"%PDF-"] {
+            let e = s.import_partner_pdf(bytes, "x.pdf", None, true).expect_err("refused");
+            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{e}");
+        }
+        assert!(s.received_drafts(None).expect("list").is_empty());
+        assert_eq!(s.agreements(None).expect("list").len(), agreements);
+    }
+
+    #[test]
+    fn an_unsigned_export_round_trips_only_when_asked_for() {
+        let (mut s, d) = demo();
+        let pdf = s.export_agreement(d.agreement_ids[0], None, None).expect("export").pdf;
+        let e = s.import_partner_pdf(&pdf, "draft.pdf", None, false).expect_err("unsigned");
+        assert!(e.to_string().contains("no signature"), "{e}");
+        let r = s.import_partner_pdf(&pdf, "draft.pdf", None, true).expect("imported");
+        assert!(!r.received.signed && !r.created_agreement && r.changes.is_empty(), "{r:?}");
+        let again = s.import_partner_pdf(&pdf, "draft.pdf", None, true).expect_err("twice");
+        assert_eq!(again.kind(), crate::ErrorKind::Conflict);
+        // Nothing to decide but the record that nothing changed.
+        let red = s.exchange_redline(r.received.id).expect("redline");
+        assert!(red.changes.is_empty() && red.redline.changed().count() == 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reading_any_bytes_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = parse_draft(&bytes);
+        }
+    }
+}

@@ -2,8 +2,17 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
-import Exchange, { type Change, type ExchangeDecision, type ImportedDraft, type ReceivedSummary } from "./Exchange.svelte";
-import type { CollaborationSummary, Identity, Progress, Redline } from "../bindings";
+import Exchange from "./Exchange.svelte";
+import type {
+  Change,
+  CollaborationSummary,
+  ExchangeDecision,
+  Identity,
+  ImportedDraft,
+  Progress,
+  ReceivedSummary,
+  Redline,
+} from "../bindings";
 import { nav } from "../nav.svelte";
 
 const SHA = "9f2c4e1ab0d3c5e7f90112233445566778899aabbccddeeff00112233445566";
