@@ -18,7 +18,8 @@ bin="$PWD/target/release/steward-desktop"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Resident memory of a process and all its descendants, in MiB.
+# Memory of a process and all its descendants, in MiB: RSS summed, and PSS (shared pages split
+# between the processes that map them, so nothing is counted twice).
 tree_rss() {
   local pids=("$1") all=() p
   while ((${#pids[@]})); do
@@ -26,19 +27,23 @@ tree_rss() {
     mapfile -t kids < <(pgrep -P "$p" || true)
     pids+=("${kids[@]}")
   done
-  local kb=0 k
+  local kb=0 k pss=0 q
   for p in "${all[@]}"; do
     k=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-    kb=$((kb + ${k:-0}))
+    q=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+    kb=$((kb + ${k:-0})); pss=$((pss + ${q:-0}))
   done
-  echo $((kb / 1024))
+  echo "$((kb / 1024)) $((pss / 1024))"
 }
 
 one_run() { # $1: store folder, $2: the mark to wait for
   local log="$work/log" start shown opened pid rss
   : >"$log"
   start=$(date +%s%3N)
-  STEWARD_TIMINGS=1 STEWARD_DB="$1/steward.db" XDG_DATA_HOME="$1/xdg" "$bin" 2>"$log" &
+  local envs=(STEWARD_TIMINGS=1 STEWARD_DB="$1/steward.db" XDG_DATA_HOME="$1/xdg")
+  # As scripts/run.sh starts it (STEWARD_COMPOSITING=on measures WebKit's default instead).
+  [ "${STEWARD_COMPOSITING:-off}" = off ] && envs+=(WEBKIT_DISABLE_COMPOSITING_MODE=1)
+  env "${envs[@]}" "$bin" 2>"$log" &
   pid=$!
   for _ in $(seq 400); do grep -q "steward-timing $2 " "$log" && break; sleep 0.025; done
   shown=$(awk '/steward-timing collaborations-shown/ {print $3}' "$log")
@@ -65,5 +70,6 @@ for mode in fresh warm; do
   printf '%s store, %s runs: launch to collaborations list shown median %s ms (min %s, max %s)' \
     "$mode" "$(wc -l <"$f")" "$(col "$f" 1 | median)" "$(col "$f" 1 | head -1)" "$(col "$f" 1 | tail -1)"
   [ "$mode" = fresh ] && printf '; demo collaboration open median %s ms' "$(col "$f" 2 | median)"
-  printf '; resident memory (app + WebKit processes) median %s MiB (max %s)\n' "$(col "$f" 3 | median)" "$(col "$f" 3 | tail -1)"
+  printf '; memory of the app + its WebKit processes: PSS median %s MiB (max %s), RSS summed median %s MiB\n' \
+    "$(col "$f" 4 | median)" "$(col "$f" 4 | tail -1)" "$(col "$f" 3 | median)"
 done

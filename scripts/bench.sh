@@ -27,9 +27,28 @@ keyctl session - dbus-run-session -- sh -c "
     '$bin agreement render 4 --format text --out collab.txt' \
     '$bin ledger report --collab 1 --currency GBP --json' \
     '$bin decision verify --collab 1'
+  # Partner exchange: a partner's signed answer to the demo collaboration agreement (one value
+  # changed), imported into a fresh copy of our store each run: verify, read, compare.
+  '$bin' agreement export 4 --out to-partner.pdf --sign 1 >/dev/null
+  STEWARD_DB=partner.db '$bin' init >/dev/null
+  STEWARD_DB=partner.db '$bin' exchange import to-partner.pdf >/dev/null 2>&1
+  STEWARD_DB=partner.db '$bin' agreement set 1 --set governing_law='Scotland' >/dev/null
+  STEWARD_DB=partner.db '$bin' identity new --name 'Aiko Tanabe' --email a@kaminokawa-tech.ac.jp >/dev/null
+  STEWARD_DB=partner.db '$bin' agreement export 1 --out answer.pdf --sign 1 >/dev/null
+  cp '$work/steward.db' base.db
+  hyperfine --warmup 3 --runs 40 -N --export-json '$work/x.json' \
+    --prepare 'cp $work/base.db $work/steward.db' \
+    '$bin exchange import answer.pdf'
+  '$bin' exchange import answer.pdf >/dev/null 2>&1
+  hyperfine --warmup 3 --runs 40 -N --export-json '$work/y.json' '$bin exchange show 1 --format json'
 "
 # Medians: this kind of machine is noisy, and a median is what a user feels.
 python3 -c "
 import json
-for r in json.load(open('$work/h.json'))['results']:
+import os
+results = json.load(open('$work/h.json'))['results']
+for extra in ('$work/x.json', '$work/y.json'):
+    if os.path.exists(extra):
+        results += json.load(open(extra))['results']
+for r in results:
     print('%-60s median %6.1f ms  min %6.1f ms' % (r['command'].split('steward ', 1)[-1], r['median'] * 1000, r['min'] * 1000))"

@@ -912,8 +912,10 @@ fn partners_exchange_signed_drafts_and_decide_each_change() {
     a.ok(&["agreement", "export", "1", "--out", &pa("a1.pdf"), "--sign", &ida]);
     let a_before = std::fs::read(a.db()).expect("store A");
 
-    // B imports A's NDA: a new agreement in a new collaboration with the parties it names.
+    // B imports A's NDA: a new agreement in a new collaboration with the parties it names. B's
+    // store already knows another party, so its party ids differ from A's.
     b.ok(&["init"]);
+    b.id(&["party", "add", "--name", "Institut Dupont", "--country", "FR", "--kind", "research_institute"]);
     let imported = b.json(&["exchange", "import", &pa("a1.pdf"), "--json"]);
     assert_eq!(imported["created_agreement"], true, "{imported}");
     assert_eq!(imported["signed"], true);
@@ -1008,15 +1010,40 @@ fn partners_exchange_signed_drafts_and_decide_each_change() {
     a.ok(&["decision", "verify", "--collab", "1"]);
     a.cmd(&["exchange", "decide", &received, "--accept", "all", "--identity", &ida]).assert().code(5);
 
-    // A countersigns B's file as received: both signatures stay valid.
-    a.ok(&["exchange", "countersign", &received, "--identity", &ida, "--out", &pa("b1-countersigned.pdf")]);
-    let v = a.json(&["verify", &pa("b1-countersigned.pdf"), "--json"]);
+    // A rejected two changes, so it does not countersign B's file: it signs its revised draft.
+    a.cmd(&["exchange", "countersign", &received, "--identity", &ida, "--out", &pa("no.pdf")])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("were rejected"));
+    a.ok(&["agreement", "export", "1", "--out", &pa("a2.pdf"), "--sign", &ida]);
+    assert_eq!(a.json(&["verify", &pa("a2.pdf"), "--json"])["ok"], true);
+    if let Some(o) = tool("pdfsig", &[&pa("a2.pdf")]) {
+        assert!(text(&o).contains("Signature Validation: Signature is Valid."), "{}", text(&o));
+    }
+
+    // B takes A's revision as it is (accepting both of A's changes back) and countersigns A's
+    // file as received: both signatures stay valid.
+    let round = b.json(&["exchange", "import", &pa("a2.pdf"), "--json"]);
+    let ids: Vec<&str> =
+        round["changes"].as_array().expect("changes").iter().map(|c| c["id"].as_str().expect("id")).collect();
+    assert_eq!(ids, ["clause:nda.remedies", "value:disclosure_period"], "{round}");
+    assert_eq!(round["changes"][0]["non_standard"], false, "A's text is B's shipped text too");
+    let r2 = round["id"].to_string();
+    b.cmd(&["exchange", "countersign", &r2, "--identity", &idb, "--out", &pb("x.pdf")]).assert().code(5);
+    b.ok(&["exchange", "decide", &r2, "--accept", "all", "--identity", &idb]);
+    b.ok(&["exchange", "countersign", &r2, "--identity", &idb, "--out", &pb("a2-countersigned.pdf")]);
+    let v = b.json(&["verify", &pb("a2-countersigned.pdf"), "--json"]);
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["signatures"].as_array().map(Vec::len), Some(2));
-    if let Some(o) = tool("pdfsig", &[&pa("b1-countersigned.pdf")]) {
+    if let Some(o) = tool("pdfsig", &[&pb("a2-countersigned.pdf")]) {
         let t = text(&o);
         assert_eq!(t.matches("Signature Validation: Signature is Valid.").count(), 2, "{t}");
     }
+    assert_eq!(
+        b.ok(&["agreement", "render", &agreement, "--format", "text"]),
+        a.ok(&["agreement", "render", "1", "--format", "text"]),
+        "both sides now hold the same text"
+    );
 
     // Bad files are refused with reasons and change neither store.
     let a_now = std::fs::read(a.db()).expect("store A");
@@ -1032,14 +1059,17 @@ fn partners_exchange_signed_drafts_and_decide_each_change() {
     std::fs::write(pa("resaved.pdf"), &resaved).expect("write");
     std::fs::write(pa("foreign.pdf"), b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n").expect("write");
     a.ok(&["agreement", "export", "1", "--out", &pa("unsigned.pdf")]);
-    for (file, reason) in [
-        ("tampered.pdf", "not valid"),
-        ("truncated.pdf", "truncated"),
-        ("resaved.pdf", "modified after"),
-        ("foreign.pdf", "no Steward draft"),
-        ("unsigned.pdf", "no signature"),
+    for (store, file, reason) in [
+        (&b, "tampered.pdf", "not valid"),
+        (&b, "truncated.pdf", "truncated"),
+        (&b, "resaved.pdf", "modified after"),
+        (&b, "foreign.pdf", "no Steward draft"),
+        (&b, "unsigned.pdf", "no signature"),
+        (&a, "tampered.pdf", "not valid"),
+        (&a, "resaved.pdf", "modified after"),
+        (&a, "foreign.pdf", "no Steward draft"),
     ] {
-        let out = b.cmd(&["exchange", "import", &pa(file)]).assert().failure().get_output().clone();
+        let out = store.cmd(&["exchange", "import", &pa(file)]).assert().failure().get_output().clone();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(reason) && err.len() > 20, "{file}: {err}");
         eprintln!("{file}: {}", err.trim());

@@ -333,7 +333,8 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
 
 /// Partner exchange in the window: store A (the app) receives store B's signed answer to A's NDA,
 /// sees exactly the three changes B made (the clause text flagged non-standard), accepts one and
-/// rejects two, countersigns B's file, and verifies it: both signatures valid.
+/// rejects two, signs and sends back its revised draft and verifies it; B then accepts that and
+/// countersigns it as received: both signatures valid.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     use std::sync::Arc;
@@ -346,8 +347,12 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let (db_a, db_b) = (tmp.path().join("a.db"), tmp.path().join("b.db"));
-    let (a1, b1, countersigned) =
-        (tmp.path().join("a1.pdf"), tmp.path().join("b1.pdf"), tmp.path().join("b1-countersigned.pdf"));
+    let (a1, b1, revised, countersigned) = (
+        tmp.path().join("a1.pdf"),
+        tmp.path().join("b1.pdf"),
+        tmp.path().join("a2.pdf"),
+        tmp.path().join("a2-countersigned.pdf"),
+    );
     // A (the demo institution) sends its mutual NDA, signed.
     {
         let mut a = Steward::open(&db_a, Arc::new(SystemClock)).expect("store A");
@@ -361,6 +366,13 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     {
         let mut b = Steward::open(&db_b, Arc::new(SystemClock)).expect("store B");
         b.import_shipped_library().expect("library");
+        // B knows another party already, so its party ids differ from A's.
+        b.add_party(&steward_core::NewParty {
+            legal_name: "Institut Dupont".into(),
+            country: "FR".into(),
+            ..Default::default()
+        })
+        .expect("party");
         let r = b.import_partner_pdf(&std::fs::read(&a1).expect("a1"), "a1.pdf", None, false).expect("import");
         let ag = r.received.agreement_id;
         let set = [("confidentiality_period", "7 years"), ("disclosure_period", "3 years")]
@@ -422,15 +434,30 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     let result = wait_text(&c, "[data-testid=exchange-result]", "revision 2").await;
     assert!(result.contains("Accepted 1") && result.contains("rejected 2"), "{result}");
 
-    set(&c, "[data-testid=countersign-path]", countersigned.to_str().expect("utf-8")).await;
+    // Two changes were rejected, so what goes back is A's revised draft, signed by A.
+    set(&c, "[data-testid=countersign-path]", revised.to_str().expect("utf-8")).await;
     click(&c, "[data-testid=countersign-go]").await;
-    wait_text(&c, "[data-testid=countersign-result]", "Countersigned").await;
+    wait_text(&c, "[data-testid=countersign-result]", "Signed our revised draft").await;
     click(&c, "[data-testid=countersign-verify]").await;
-    wait_text(&c, "[data-testid=verify-result]", "Valid").await;
-    assert_eq!(c.find_all(Locator::Css("[data-testid=signature]")).await.expect("cards").len(), 2);
+    let verdict = wait_text(&c, "[data-testid=verify-result]", "Valid").await;
+    assert!(verdict.contains("Samuel Okafor"), "{verdict}");
     c.close().await.expect("close");
     drop(driver);
+    if let Ok(o) = Command::new("pdfsig").arg(&revised).output() {
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(t.matches("Signature is Valid.").count(), 1, "{t}");
+    }
 
+    // B accepts A's answer as it is and countersigns A's file as received: both signatures valid.
+    {
+        let mut b = Steward::open(&db_b, Arc::new(SystemClock)).expect("store B");
+        let r = b.import_partner_pdf(&std::fs::read(&revised).expect("a2"), "a2.pdf", None, false).expect("import");
+        let all: Vec<String> = r.changes.iter().map(|c| c.id.clone()).collect();
+        let who = b.identities().expect("ids").into_iter().find(|i| i.name == "Aiko Tanabe").expect("B");
+        b.decide_exchange(r.received.id, &all, &[], who.id).expect("accept all");
+        std::fs::write(&countersigned, b.countersign_received(r.received.id, who.id).expect("countersign"))
+            .expect("write");
+    }
     if let Ok(o) = Command::new("pdfsig").arg(&countersigned).output() {
         let t = String::from_utf8_lossy(&o.stdout);
         assert_eq!(t.matches("Signature is Valid.").count(), 2, "{t}");

@@ -5,25 +5,6 @@
 
 mod commands;
 
-/// Software rendering without accelerated compositing: the window is forms and documents, and
-/// compositing layers roughly double the web process's resident memory.
-fn lighter_webview(app: &tauri::App) {
-    #[cfg(target_os = "linux")]
-    {
-        use tauri::Manager;
-        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-        for (_, w) in app.webview_windows() {
-            let _ = w.with_webview(|pv| {
-                if let Some(settings) = pv.inner().settings() {
-                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-                }
-            });
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = app;
-}
-
 fn main() {
     if std::env::args().any(|a| a == "--write-bindings") {
         match commands::write_bindings() {
@@ -47,7 +28,6 @@ fn main() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            lighter_webview(app);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -53,6 +53,9 @@ pub fn parse_draft(bytes: &[u8]) -> std::result::Result<ReceivedDraft, String> {
         return Err(format!("the embedded draft is larger than {} MiB", MAX_DRAFT >> 20));
     }
     let v: Json = serde_json::from_slice(bytes).map_err(|e| format!("the embedded draft is not JSON: {e}"))?;
+    if canonical::encode(&v).as_bytes() != bytes {
+        return Err("the embedded draft is not in canonical form (Steward writes nothing else)".into());
+    }
     if v.get("format").and_then(Json::as_str) != Some(DRAFT_FORMAT) {
         return Err(format!("the embedded file is not a Steward draft (format is not `{DRAFT_FORMAT}`)"));
     }
@@ -83,22 +86,36 @@ pub fn parse_draft(bytes: &[u8]) -> std::result::Result<ReceivedDraft, String> {
             templates.insert(hash.clone(), t);
         }
     }
-    let pins: Vec<&String> = std::iter::once(&spec.kind_version).chain(spec.clauses.values()).collect();
+    let pins: BTreeSet<&String> = std::iter::once(&spec.kind_version).chain(spec.clauses.values()).collect();
     if version >= 2 {
         if let Some(missing) = pins.iter().find(|h| !templates.contains_key(h.as_str())) {
             return Err(format!("the draft pins template version {missing} but does not carry it"));
         }
     }
+    // Only what the draft pins is kept, and each pin must be what it claims to be.
+    templates.retain(|hash, _| pins.contains(hash));
+    match templates.get(&spec.kind_version) {
+        Some(Template::Kind(k)) if k.id == spec.kind => {}
+        Some(_) => return Err(format!("the draft's kind version is not a version of kind {}", spec.kind)),
+        None => {}
+    }
+    for (cid, hash) in &spec.clauses {
+        match templates.get(hash) {
+            Some(Template::Clause(c)) if &c.meta.id == cid => {}
+            Some(_) => return Err(format!("the version pinned for clause {cid} is not a version of that clause")),
+            None => {}
+        }
+    }
     let revision = field(&v, "revision")?.as_i64().filter(|n| *n > 0).ok_or("`revision` must be a positive number")?;
-    Ok(ReceivedDraft {
-        version,
-        uid: text(&v, "agreement.uid")?,
-        title: text(&v, "agreement.title")?,
-        kind: text(&v, "agreement.kind")?,
-        revision,
-        spec,
-        templates,
-    })
+    let uid = text(&v, "agreement.uid")?;
+    if uid.len() != 36 || !uid.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(format!("the agreement id {uid:?} is not a UUID"));
+    }
+    let kind = text(&v, "agreement.kind")?;
+    if kind != spec.kind {
+        return Err(format!("the draft says it is a {kind} but its spec is a {}", spec.kind));
+    }
+    Ok(ReceivedDraft { version, uid, title: text(&v, "agreement.title")?, kind, revision, spec, templates })
 }
 
 /// What kind of thing a change is.
@@ -308,6 +325,15 @@ impl Steward {
                 Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?))
             })
             .optional()?;
+        if let Some((a, _)) = existing {
+            let ours = self.store().agreement_row_by_id(a)?;
+            if ours.kind != draft.kind {
+                return Err(refuse(format!(
+                    "the draft is a {} but our agreement with that id is a {}",
+                    draft.kind, ours.kind
+                )));
+            }
+        }
         if let (Some((_, c)), Some(want)) = (existing, collab) {
             if c != want {
                 return Err(Error::Conflict(format!(
@@ -376,9 +402,6 @@ impl Steward {
                     (a, true, created_c)
                 }
             };
-            if let Some((_, c)) = existing {
-                s.add_draft_parties(c, &draft.spec)?;
-            }
             let mut spec = draft.spec.clone();
             s.translate_parties(&mut spec)?;
             let canonical_spec = spec.canonical();
@@ -490,34 +513,35 @@ impl Steward {
         let lib = self.library_with(
             std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
         )?;
-        let mut decls: Vec<&steward_clauses::values::VarDecl> = Vec::new();
-        if let Some(k) = lib.kind(&spec.kind_version) {
-            decls.extend(k.questions.iter().chain(&k.variables));
-        }
-        for hash in spec.clauses.values() {
-            if let Some(c) = lib.clause(hash) {
-                decls.extend(c.meta.variables.iter());
-            }
-        }
-        let swap = |v: &mut Json| {
+        let kind = lib.kind(&spec.kind_version).ok_or_else(|| refuse("the draft's kind version is not a kind"))?;
+        let decls = steward_clauses::assemble::declarations(&lib, kind, &spec.clauses)
+            .map_err(|e| refuse(format!("the partner's draft does not fit its templates: {e}")))?;
+        let mut unknown: Option<String> = None;
+        let mut swap = |name: &str, v: &mut Json| {
             if let Some(n) = v.as_i64() {
-                if let Some(local) = map.get(&n) {
-                    *v = Json::from(*local);
+                match map.get(&n) {
+                    Some(local) => *v = Json::from(*local),
+                    None => unknown = Some(format!("`{name}` names party {n}, which the draft does not describe")),
                 }
             }
         };
         use steward_clauses::values::VarType;
-        for d in decls {
+        for d in decls.iter().map(|d| &d.decl) {
             let Some(v) = spec.values.get_mut(&d.name) else { continue };
             match (d.ty, d.item) {
-                (VarType::Party, _) => swap(v),
+                (VarType::Party, _) => swap(&d.name, v),
                 (VarType::List, Some(VarType::Party)) => {
                     if let Some(items) = v.as_array_mut() {
-                        items.iter_mut().for_each(swap);
+                        for item in items {
+                            swap(&d.name, item);
+                        }
                     }
                 }
                 _ => {}
             }
+        }
+        if let Some(problem) = unknown {
+            return Err(refuse(problem));
         }
         Ok(())
     }
@@ -577,14 +601,21 @@ impl Steward {
         let r = self.received(id)?;
         let theirs = self.received_spec(id)?;
         let (row, ours) = self.spec_of(r.agreement_id, None)?;
-        let approved: BTreeSet<String> = self.approved()?.into_values().map(|row| row.hash).collect();
+        // Standard text: any version our library holds as approved (not only the newest).
+        let approved: BTreeSet<String> = self
+            .store()
+            .template_versions()?
+            .into_iter()
+            .filter(|row| row.status == "approved")
+            .map(|row| row.hash)
+            .collect();
         let title_of = |hash: &str| -> String {
             self.store()
                 .template_version(hash)
                 .ok()
                 .flatten()
                 .map(|r| r.title)
-                .unwrap_or_else(|| hash[..12].to_string())
+                .unwrap_or_else(|| hash.get(..12).unwrap_or(hash).to_string())
         };
         let mut changes = Vec::new();
         if ours.title != theirs.title {
@@ -672,13 +703,9 @@ impl Steward {
         if received.decided {
             return Err(Error::Conflict(format!("the changes of received draft {id} were already decided")));
         }
-        let ((number, ours), changes, theirs) = self.received_changes(id)?;
-        if received.base_revision.is_some_and(|b| b != number) {
-            return Err(Error::Conflict(format!(
-                "our agreement moved on to revision {number} since this draft arrived (against revision {}): import the partner's file again to compare it with the latest",
-                received.base_revision.unwrap_or(0)
-            )));
-        }
+        // Compared with our latest revision as it is now: if ours moved on since the file came,
+        // the changes are those against the new one (and a list decided on the old ones fails).
+        let ((_, ours), changes, theirs) = self.received_changes(id)?;
         let known: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
         let mut problems = Vec::new();
         for name in accept.iter().chain(reject) {
@@ -735,12 +762,29 @@ impl Steward {
                 },
             }
         }
-        if !accepted.is_empty() {
-            // The merged draft must still be a complete, renderable draft.
-            self.render_spec(&merged).map_err(|e| {
-                Error::invalid("accept", format!("these changes together do not make a complete draft: {e}"))
-            })?;
-        }
+        let merged = if accepted.is_empty() {
+            merged
+        } else {
+            // The merged draft is checked like a local edit: every value valid for its type,
+            // fallbacks that exist, and it renders.
+            let parties = self.party_infos(received.collaboration_id)?;
+            let flags = self.flags(&parties);
+            let input = steward_clauses::DraftInput {
+                kind_version: merged.kind_version.clone(),
+                title: Some(merged.title.clone()),
+                pins: merged.clauses.clone(),
+                previous: merged.values.clone(),
+                set: BTreeMap::new(),
+                fallbacks: merged.fallbacks.clone(),
+                parties,
+                flags,
+            };
+            self.prepare_draft(&input)
+                .map_err(|e| {
+                    Error::invalid("accept", format!("these changes together do not make a valid draft: {e}"))
+                })?
+                .0
+        };
         let accepted_ids: Vec<String> = accepted.iter().map(|c| c.id.clone()).collect();
         let rejected_ids: Vec<String> =
             changes.iter().filter(|c| reject.contains(&c.id)).map(|c| c.id.clone()).collect();
@@ -792,7 +836,27 @@ impl Steward {
     }
 
     /// Countersigns the partner's file exactly as received (an incremental signature: theirs stay).
+    /// Only once its changes are decided and all were accepted: otherwise the file holds text we
+    /// did not agree to, and what we send back is our revised draft, signed (`export_agreement`).
     pub fn countersign_received(&self, id: Id, identity: Id) -> Result<Vec<u8>> {
+        let r = self.received(id)?;
+        let decision: Option<String> =
+            self.store().conn.query_row("SELECT decision FROM received_draft WHERE id = ?1", [id], |row| row.get(0))?;
+        let rejected = decision
+            .and_then(|d| serde_json::from_str::<Json>(&d).ok())
+            .and_then(|d| d["rejected"].as_array().map(Vec::len))
+            .unwrap_or(0);
+        if !r.decided {
+            return Err(Error::Conflict(format!(
+                "decide the changes of received draft {id} first: countersigning agrees to all of them"
+            )));
+        }
+        if rejected > 0 {
+            return Err(Error::Conflict(format!(
+                "{rejected} of the partner's changes were rejected, so their file is not what we agree to: send our revised draft, signed, instead (agreement export {} --sign ID)",
+                r.agreement_id
+            )));
+        }
         let file = self.received_file(id)?;
         self.sign_pdf(&file, identity, Some("Countersigned as received"))
     }
@@ -820,7 +884,7 @@ mod tests {
     fn a_real_draft_is_read_back() {
         let (s, d) = demo();
         let v = draft_of(&s, d.agreement_ids[0]);
-        let r = parse_draft(v.to_string().as_bytes()).expect("readable");
+        let r = parse_draft(canonical::encode(&v).as_bytes()).expect("readable");
         assert_eq!(r.version, 2);
         assert_eq!(r.revision, 1);
         assert_eq!(r.templates.len(), r.spec.clauses.len() + 1);
@@ -834,7 +898,7 @@ mod tests {
         let edit = |f: &dyn Fn(&mut Json)| {
             let mut v = good.clone();
             f(&mut v);
-            parse_draft(v.to_string().as_bytes()).expect_err("refused")
+            parse_draft(canonical::encode(&v).as_bytes()).expect_err("refused")
         };
         assert!(parse_draft(b"").expect_err("empty").contains("not JSON"));
         assert!(parse_draft(b"[1,2]").expect_err("array").contains("not a Steward draft"));
@@ -864,6 +928,22 @@ mod tests {
         assert!(edit(&|v| v["revision"] = Json::from(0)).contains("positive"));
         assert!(edit(&|v| v["agreement"] = Json::from("x")).contains("agreement.uid"));
         assert!(edit(&|v| v["spec"] = Json::from(1)).contains("not a draft"));
+        assert!(
+            parse_draft(format!(" {}", canonical::encode(&good)).as_bytes()).expect_err("spaces").contains("canonical")
+        );
+        assert!(edit(&|v| v["agreement"]["uid"] = Json::from("x")).contains("not a UUID"));
+        assert!(edit(&|v| v["agreement"]["kind"] = Json::from("publication")).contains("spec is a nda-mutual"));
+        // A clause version pinned under another clause's id is refused, whatever its hash.
+        assert!(
+            edit(&|v| {
+                let clauses = v["spec"]["clauses"].as_object_mut().expect("pins");
+                let purpose = clauses["nda.purpose"].clone();
+                clauses.insert("nda.remedies".into(), purpose);
+                let spec: DraftSpec = serde_json::from_value(v["spec"].clone()).expect("spec");
+                v["spec_hash"] = Json::from(canonical::sha256_hex(spec.canonical().as_bytes()));
+            })
+            .contains("not a version of that clause")
+        );
     }
 
     #[test]

@@ -180,19 +180,22 @@ impl Steward {
             templates.push_str(&canonical);
         }
         templates.push('}');
-        const SPLICE: &str = "\u{0}templates\u{0}";
         let v = serde_json::json!({
             "format": DRAFT_FORMAT,
-            "version": DRAFT_VERSION,
-            "templates": SPLICE,
             "agreement": { "uid": a.uid, "title": a.title, "kind": a.kind },
             "revision": row.number,
             "spec_hash": row.spec_hash,
             "spec": spec,
             "signature_boxes": boxes,
         });
-        let marker = serde_json::Value::from(SPLICE).to_string();
-        Ok(steward_clauses::canonical::encode(&v).replacen(&marker, &templates, 1))
+        // Keys sort as agreement, format, revision, signature_boxes, spec, spec_hash, templates,
+        // version: the last two go on the end.
+        let mut out = steward_clauses::canonical::encode(&v);
+        out.pop(); // the closing brace
+        out.push_str(",\"templates\":");
+        out.push_str(&templates);
+        out.push_str(&format!(",\"version\":{DRAFT_VERSION}}}"));
+        Ok(out)
     }
 
     /// Typesets a revision as PDF with its draft embedded; signed by `sign` if given.
