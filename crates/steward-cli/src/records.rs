@@ -346,11 +346,6 @@ pub fn decision(s: &mut Steward, cmd: DecisionCmd, out: Out) -> Outcome {
     }
 }
 
-/// Expands `all` in an accept / reject list to every change of the received draft.
-fn expand_all(names: Vec<String>, changes: &[steward_core::exchange::Change]) -> Vec<String> {
-    if names.iter().any(|n| n == "all") { changes.iter().map(|c| c.id.clone()).collect() } else { names }
-}
-
 fn show_json(v: &Option<serde_json::Value>) -> String {
     match v {
         None => "(none)".into(),
@@ -464,9 +459,6 @@ pub fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
             Ok(())
         }
         ExchangeCmd::Decide { id, accept, reject, identity } => {
-            let changes = s.exchange_redline(id)?.changes;
-            let accept = expand_all(accept, &changes);
-            let reject = expand_all(reject, &changes);
             let d = s.decide_exchange(id, &accept, &reject, identity)?;
             if out.json {
                 return Ok(output::json(&d)?);

@@ -689,9 +689,9 @@ impl Steward {
     }
 
     /// Accepts the changes named in `accept` and rejects the rest (every change must be named
-    /// in one list or the other, so nothing is decided by omission). Accepted changes make a new
-    /// revision; the decision, with the file's SHA-256, is signed into the decision log by
-    /// `identity`.
+    /// in one list or the other, so nothing is decided by omission; `all` names every change).
+    /// Accepted changes make a new revision; the decision, with the file's SHA-256, is signed into
+    /// the decision log by `identity`.
     pub fn decide_exchange(
         &mut self,
         id: Id,
@@ -706,6 +706,16 @@ impl Steward {
         // Compared with our latest revision as it is now: if ours moved on since the file came,
         // the changes are those against the new one (and a list decided on the old ones fails).
         let ((_, ours), changes, theirs) = self.received_changes(id)?;
+        // `all` stands for every change of the draft.
+        let every = |names: &[String]| -> Vec<String> {
+            if names.iter().any(|n| n == "all") {
+                changes.iter().map(|c| c.id.clone()).collect()
+            } else {
+                names.to_vec()
+            }
+        };
+        let (accept, reject) = (every(accept), every(reject));
+        let (accept, reject) = (accept.as_slice(), reject.as_slice());
         let known: BTreeSet<&str> = changes.iter().map(|c| c.id.as_str()).collect();
         let mut problems = Vec::new();
         for name in accept.iter().chain(reject) {
