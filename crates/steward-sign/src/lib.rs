@@ -10,7 +10,7 @@ pub mod pdf;
 pub mod raw;
 
 pub use keys::{KeyKind, SecretKey, Subject};
-pub use pdf::{Integrity, SignRequest, SignatureReport, VerifyReport, sign, verify};
+pub use pdf::{Integrity, KnownCertificate, SignRequest, SignatureReport, VerifyReport, sign, verify};
 
 /// The name of the embedded machine-readable draft Steward puts in its PDFs.
 pub const DRAFT_FILE_NAME: &str = "steward-draft.json";
@@ -26,4 +26,7 @@ pub enum SignError {
     Cms(String),
     #[error("PDF: {0}")]
     Pdf(String),
+    /// The file's structure is damaged or ambiguous (it would need repair): what and where.
+    #[error("the PDF is damaged {0}")]
+    Damaged(String),
 }

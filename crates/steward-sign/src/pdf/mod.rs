@@ -1,0 +1,14 @@
+//! PDF signatures: signing as incremental updates ([`sign()`]), and strict verification
+//! ([`verify()`]): the structure read by Steward's own parser ([`file`], [`syntax`]), byte ranges
+//! checked exactly, and every update after a signature judged by an allow-list ([`changes`]).
+
+pub mod changes;
+pub mod file;
+mod sign;
+pub mod syntax;
+mod verify;
+
+pub use sign::{SignRequest, sign};
+pub use verify::{
+    Integrity, KnownCertificate, MAX_EMBEDDED_FILE, SignatureReport, VerifyReport, embedded_file, verify,
+};
