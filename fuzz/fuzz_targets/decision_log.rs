@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = steward_core::decisions::verify_exported_log(data);
+    let _ = steward_core::decisions::verify_exported_log(data, None);
 });

@@ -97,6 +97,13 @@ pub enum ExchangeCmd {
         /// Accept a file without signatures, kept and shown as an unsigned draft
         #[arg(long)]
         unsigned: bool,
+        /// Accept a party's signature with a key other than the one pinned for it (a new key):
+        /// recorded as a decision signed by --identity
+        #[arg(long, requires = "identity")]
+        accept_new_key: bool,
+        /// The identity that signs the decision accepting a new key
+        #[arg(long)]
+        identity: Option<i64>,
     },
     /// Received drafts, newest first
     List {
@@ -321,6 +328,14 @@ pub enum DecisionCmd {
         /// Verify an exported log file instead (no database needed)
         #[arg(long, conflicts_with = "collab")]
         file: Option<PathBuf>,
+    },
+    /// Sign a checkpoint of the log's head (for a log from a Steward that did not sign them):
+    /// only an intact log is signed
+    Checkpoint {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        identity: i64,
     },
     /// Export the log as JSON with hashes, signatures and the authors' certificates
     Export {

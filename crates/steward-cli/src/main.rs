@@ -50,7 +50,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::NewerSchema | ErrorKind::Storage => 6,
         ErrorKind::Io => 7,
         ErrorKind::Credentials => 8,
-        ErrorKind::Signature => 9,
+        ErrorKind::Signature | ErrorKind::Damaged | ErrorKind::NewKey => 9,
     }
 }
 
@@ -96,10 +96,12 @@ fn clock() -> Result<Arc<dyn Clock>, Failure> {
 
 fn run(cli: Cli) -> Outcome {
     let out = Out { json: cli.json };
-    if let Command::Decision(args::DecisionCmd::Verify { file: Some(file), .. }) = &cli.command {
-        return records::verify_log_file(file, out);
-    }
     let path = cli.db.clone().unwrap_or_else(steward_core::default_db_path);
+    if let Command::Decision(args::DecisionCmd::Verify { file: Some(file), .. }) = &cli.command {
+        // An existing store lends its identities and pinned keys; none is created for this.
+        let store = if path.exists() { Some(Steward::open(&path, clock()?)?) } else { None };
+        return records::verify_log_file(file, store.as_ref(), out);
+    }
     let mut s = Steward::open(&path, clock()?)?;
     match cli.command {
         Command::Init => {
@@ -251,6 +253,16 @@ fn verify_text(r: &steward_sign::VerifyReport) -> String {
             sig.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default()
         ));
         t.push_str(&format!("  certificate SHA-256  {}\n", sig.fingerprint));
+        let known = match &sig.known {
+            Some(steward_sign::KnownCertificate::Identity { id, name }) => format!("ours: identity {id} ({name})"),
+            Some(steward_sign::KnownCertificate::Partner { party_id, party }) => {
+                format!("a partner's pinned key: {party} (party {party_id})")
+            }
+            _ => "UNKNOWN: not one of our identities or a pinned partner key".to_string(),
+        };
+        if !sig.fingerprint.is_empty() {
+            t.push_str(&format!("  certificate          {known}\n"));
+        }
         if let Some(m) = &sig.signing_time {
             t.push_str(&format!("  signing time         {m}\n"));
         }
@@ -268,7 +280,7 @@ fn verify_text(r: &steward_sign::VerifyReport) -> String {
         } else {
             format!("the first {} bytes (a later revision follows)", sig.signed_length)
         };
-        t.push_str(&format!("  covers               {covers}\n"));
+        t.push_str(&format!("  covers               {covers} (revision {} of {})\n", sig.revision, r.revisions));
         if sig.modified_after_signing.is_empty() {
             if !sig.covers_whole_file {
                 t.push_str("  after signing        only further signatures were added\n");
@@ -735,8 +747,13 @@ fn party(s: &mut Steward, cmd: PartyCmd, out: Out) -> Outcome {
         }
         PartyCmd::Show { id } => {
             let p = s.party(id)?;
+            let keys = s.partner_keys(Some(id))?;
             if out.json {
-                return Ok(output::json(&p)?);
+                let mut v = serde_json::to_value(&p).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("keys".into(), serde_json::to_value(&keys).unwrap_or_default());
+                }
+                return Ok(output::json(&v)?);
             }
             let mut t = format!("{}  {}\n", p.id, p.legal_name);
             for (k, v) in [
@@ -750,6 +767,16 @@ fn party(s: &mut Steward, cmd: PartyCmd, out: Out) -> Outcome {
                 if let Some(v) = v {
                     t.push_str(&format!("  {k:<9} {v}\n"));
                 }
+            }
+            for k in &keys {
+                let how = match k.decision_seq {
+                    None => "first key".to_string(),
+                    Some(d) => format!("accepted by decision {d}"),
+                };
+                t.push_str(&format!(
+                    "  key       {}  {} (pinned {} from {}, {how})\n",
+                    k.fingerprint, k.subject, k.pinned_at, k.file_name
+                ));
             }
             Ok(output::text(&t)?)
         }

@@ -248,10 +248,14 @@ pub fn credit(s: &mut Steward, cmd: CreditCmd, out: Out) -> Outcome {
     }
 }
 
-/// `decision verify --file` needs no store: it runs before one is opened.
-pub fn verify_log_file(path: &std::path::Path, out: Out) -> Outcome {
+/// `decision verify --file` needs no store: it runs before one is opened, and checks the
+/// authors against the store's keys only when `store` names an existing one (none is created).
+pub fn verify_log_file(path: &std::path::Path, store: Option<&Steward>, out: Out) -> Outcome {
     let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let v = steward_core::decisions::verify_exported_log(&data)?;
+    let v = match store {
+        Some(s) => s.verify_exported_decisions(&data)?,
+        None => steward_core::decisions::verify_exported_log(&data, None)?,
+    };
     print_verification(&v, out)
 }
 
@@ -271,6 +275,18 @@ fn print_verification(v: &LogVerification, out: Out) -> Outcome {
         };
         for a in &v.authors {
             t.push_str(&format!("  author: {a}\n"));
+        }
+        if let Some(c) = &v.checkpoint {
+            t.push_str(&format!(
+                "  checkpoint: {} entries, last {}, signed {} by {}\n",
+                c.entries,
+                c.last_hash.get(..16).unwrap_or(""),
+                c.signed_at,
+                c.signer_fingerprint
+            ));
+        }
+        if !v.checked.is_empty() {
+            t.push_str(&format!("  checked: {}\n", v.checked));
         }
         output::text(&t)?;
     }
@@ -293,6 +309,10 @@ pub fn decision(s: &mut Steward, cmd: DecisionCmd, out: Out) -> Outcome {
                 return Ok(output::json(&d)?);
             }
             Ok(output::text(&d.entry.seq.to_string())?)
+        }
+        DecisionCmd::Checkpoint { collab, identity } => {
+            let v = s.sign_decision_checkpoint(collab, identity)?;
+            print_verification(&v, out)
         }
         DecisionCmd::List { collab } => {
             let log = s.decisions(collab)?;
@@ -323,7 +343,7 @@ pub fn decision(s: &mut Steward, cmd: DecisionCmd, out: Out) -> Outcome {
             Ok(output::text(&output::table(&["N", "DATE", "TITLE", "AUTHOR", "HASH", "NOTE"], &rows))?)
         }
         DecisionCmd::Verify { collab, file } => match (collab, file) {
-            (_, Some(path)) => verify_log_file(&path, out),
+            (_, Some(path)) => verify_log_file(&path, Some(s), out),
             (Some(c), None) => {
                 let v = s.verify_decisions(c)?;
                 print_verification(&v, out)
@@ -356,10 +376,15 @@ fn show_json(v: &Option<serde_json::Value>) -> String {
 
 pub fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
     match cmd {
-        ExchangeCmd::Import { file, collab, unsigned } => {
+        ExchangeCmd::Import { file, collab, unsigned, accept_new_key, identity } => {
             let pdf = std::fs::read(&file).map_err(|e| io_error(&file, e))?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let r = s.import_partner_pdf(&pdf, &name, collab, unsigned)?;
+            let opts = steward_core::exchange::ImportOptions {
+                collab,
+                allow_unsigned: unsigned,
+                accept_new_key: if accept_new_key { identity } else { None },
+            };
+            let r = s.import_partner_pdf_with(&pdf, &name, &opts)?;
             if out.json {
                 return Ok(output::json(&r)?);
             }
@@ -380,6 +405,9 @@ pub fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                     r.received.collaboration_id,
                     if r.created_collaboration { " (created, with the parties the draft names)" } else { "" }
                 ));
+            }
+            for p in &r.pinned {
+                t.push_str(&format!("key: {p}\n"));
             }
             for v in &r.new_versions {
                 t.push_str(&format!("kept as received, non-standard: {v}\n"));

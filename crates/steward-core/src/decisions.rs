@@ -8,7 +8,7 @@ use crate::{Id, Steward};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use steward_ledger::log::{self, Break, Entry, GENESIS, Head, Packed, Parts, Sealed, SignatureCheck};
+use steward_ledger::log::{self, Break, BreakKind, Entry, GENESIS, Head, Packed, Parts, Sealed, SignatureCheck};
 use steward_sign::raw::{PublicKey, Signer};
 
 /// A decision to record.
@@ -50,6 +50,10 @@ pub struct LogVerification {
     pub first_break: Option<Break>,
     /// Each author seen, with the certificate fingerprint their entries are checked against.
     pub authors: Vec<String>,
+    /// The signed checkpoint of the log's head, as it reads (when there is one).
+    pub checkpoint: Option<log::Checkpoint>,
+    /// What was checked, and against which keys, in a sentence.
+    pub checked: String,
 }
 
 /// An author's certificate as an export carries it.
@@ -62,7 +66,17 @@ pub struct AuthorCertificate {
     pub certificate: String,
 }
 
-/// The exported log: every entry with its hash and signature, and the authors' certificates.
+/// A signed checkpoint as an export carries it: its canonical text and the signature over it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SignedCheckpoint {
+    pub text: String,
+    /// Hex.
+    pub signature: String,
+}
+
+/// The exported log: every entry with its hash and signature, the authors' certificates, and
+/// (from version 2) the collaboration's uid and the signed checkpoint of the head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LogExport {
@@ -70,14 +84,23 @@ pub struct LogExport {
     pub version: u32,
     pub log: String,
     pub collaboration: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collaboration_uid: Option<String>,
     pub head: Head,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<SignedCheckpoint>,
     pub authors: Vec<AuthorCertificate>,
     pub entries: Vec<Sealed>,
     pub canonical_encoding: String,
 }
 
 pub const LOG_FORMAT: &str = "steward-decision-log";
-const ENCODING: &str = "Each entry's hash is SHA-256 (hex) over its canonical encoding: a JSON object of the entry's fields (author, author_fingerprint, date, decision, format, links, log, participants, prev, rationale, recorded_at, seq, supersedes, title) with keys in that (sorted) order, no whitespace, strings escaped as JSON requires. `prev` is the hash of the entry before (64 zeros for the first). The signature is over the same bytes: ECDSA P-256 (DER) or RSA PKCS#1 v1.5, with SHA-256, by the key of the certificate whose SHA-256 is author_fingerprint.";
+/// The export version this Steward writes (1: no signed checkpoint; 2: with it).
+pub const LOG_VERSION: u32 = 2;
+const ENCODING: &str = "Each entry's hash is SHA-256 (hex) over its canonical encoding: a JSON object of the entry's fields (author, author_fingerprint, date, decision, format, links, log, participants, prev, rationale, recorded_at, seq, supersedes, title) with keys in that (sorted) order, no whitespace, strings escaped as JSON requires. `prev` is the hash of the entry before (64 zeros for the first). The signature is over the same bytes: ECDSA P-256 (DER) or RSA PKCS#1 v1.5, with SHA-256, by the key of the certificate whose SHA-256 is author_fingerprint. The checkpoint's text (collaboration, entries, format, last_hash, log, signed_at, signer_fingerprint, in that order, encoded alike) is signed the same way by the author of the latest entry: it must name this log and collaboration, the number of entries and the last entry's hash.";
+
+/// Certificates the store trusts, by fingerprint: (who, DER).
+pub type KnownKeys = HashMap<String, (String, Vec<u8>)>;
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -271,6 +294,16 @@ impl Steward {
             prev,
         };
         let sealed = log::seal(entry, |b| signer.sign(b)).map_err(|e| Error::Signature(e.to_string()))?;
+        let checkpoint = log::Checkpoint {
+            log: uid.clone(),
+            collaboration: self.store().collaboration_uid(collab)?,
+            entries: next,
+            last_hash: sealed.hash.clone(),
+            signer_fingerprint: author.fingerprint.clone(),
+            signed_at: sealed.entry.recorded_at.clone(),
+        }
+        .canonical();
+        let checkpoint_signature = signer.sign(checkpoint.as_bytes()).map_err(|e| Error::Signature(e.to_string()))?;
         let id = self.atomically(|s| {
             let e = &sealed.entry;
             s.store().conn.execute(
@@ -300,7 +333,9 @@ impl Steward {
                     sealed.signature
                 ],
             )?;
-            Ok(s.store().conn.last_insert_rowid())
+            let id = s.store().conn.last_insert_rowid();
+            s.store().set_log_checkpoint(collab, &checkpoint, &checkpoint_signature)?;
+            Ok(id)
         })?;
         Ok(Decision { id, entry: sealed.entry, hash: sealed.hash, superseded_by: Vec::new() })
     }
@@ -326,20 +361,92 @@ impl Steward {
             .collect())
     }
 
-    /// Certificates of every identity this store knows, by fingerprint (archived ones included).
-    fn known_certificates(&self) -> Result<HashMap<String, (String, Vec<u8>)>> {
+    /// Certificates of every identity this store knows (archived ones included) and of every
+    /// pinned partner key, by fingerprint.
+    pub(crate) fn known_certificates(&self) -> Result<HashMap<String, (String, Vec<u8>)>> {
+        let mut out: HashMap<String, (String, Vec<u8>)> = HashMap::new();
+        for k in self.store().partner_keys(None)? {
+            out.insert(k.fingerprint.clone(), (format!("{} ({})", k.subject, k.party), k.certificate));
+        }
         let mut stmt = self.store().conn.prepare("SELECT fingerprint, name, certificate FROM identity")?;
         let rows =
             stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        for row in rows {
+            let (fp, v) = row?;
+            out.insert(fp, v);
+        }
+        Ok(out)
     }
 
-    /// Recomputes the chain and checks every signature; names the first broken entry.
+    /// Verifies an exported log against this store's identities and pinned partner keys.
+    pub fn verify_exported_decisions(&self, data: &[u8]) -> Result<LogVerification> {
+        verify_exported_log(data, Some(&self.known_certificates()?))
+    }
+
+    /// The log's signed checkpoint checked against the log: names what does not match.
+    fn check_checkpoint(
+        &self,
+        collab: Id,
+        uid: &str,
+        head: Option<&Head>,
+        certs: &HashMap<String, (String, Vec<u8>)>,
+        v: &mut LogVerification,
+    ) -> Result<()> {
+        let Some(head) = head.filter(|h| h.entries > 0) else { return Ok(()) };
+        let stored = self.store().log_checkpoint(collab)?;
+        let collab_uid = self.store().collaboration_uid(collab)?;
+        let found =
+            judge_checkpoint(stored.as_ref().map(|(t, s)| (t.as_str(), s.as_slice())), uid, &collab_uid, head, certs);
+        v.checkpoint = found.0;
+        if v.first_break.is_none() {
+            v.first_break = found.1;
+            v.intact = v.first_break.is_none();
+        }
+        Ok(())
+    }
+
+    /// Recomputes the chain and checks every signature and the signed checkpoint of the head;
+    /// names the first broken entry.
     pub fn verify_decisions(&self, collab: Id) -> Result<LogVerification> {
         self.store().collaboration(collab)?;
         let (uid, head, packed) = self.packed_log(collab)?;
         let certs = self.known_certificates()?;
-        Ok(verify_packed(&uid, head.as_ref(), &packed, &certs))
+        let mut v = verify_packed(&uid, head.as_ref(), &packed, &certs);
+        self.check_checkpoint(collab, &uid, head.as_ref(), &certs, &mut v)?;
+        v.checked = "the chain, every entry's signature and the signed checkpoint of the head, against this store's identities and pinned partner keys".into();
+        Ok(v)
+    }
+
+    /// Signs a checkpoint of the log as it stands, once its chain and signatures verify: for a
+    /// log written by a Steward that did not sign checkpoints yet.
+    pub fn sign_decision_checkpoint(&mut self, collab: Id, identity: Id) -> Result<LogVerification> {
+        self.store().collaboration(collab)?;
+        let (uid, head, packed) = self.packed_log(collab)?;
+        let certs = self.known_certificates()?;
+        let v = verify_packed(&uid, head.as_ref(), &packed, &certs);
+        if let Some(b) = &v.first_break {
+            return Err(Error::Signature(format!(
+                "the log does not verify (entry {}: {}); Steward signs a checkpoint only of an intact log",
+                b.entry, b.detail
+            )));
+        }
+        let Some(head) = head.filter(|h| h.entries > 0) else {
+            return Err(Error::invalid("collaboration", format!("collaboration {collab} has no decisions yet")));
+        };
+        let author = self.identity(identity)?;
+        let signer = Signer::new(&self.signing_key(&author)?).map_err(|e| Error::Signature(e.to_string()))?;
+        let text = log::Checkpoint {
+            log: uid,
+            collaboration: self.store().collaboration_uid(collab)?,
+            entries: head.entries,
+            last_hash: head.last_hash,
+            signer_fingerprint: author.fingerprint.clone(),
+            signed_at: self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+        .canonical();
+        let sig = signer.sign(text.as_bytes()).map_err(|e| Error::Signature(e.to_string()))?;
+        self.atomically(|s| s.store().set_log_checkpoint(collab, &text, &sig))?;
+        self.verify_decisions(collab)
     }
 
     /// The hash chain alone (hashes, links, order, head), without checking signatures: a quick
@@ -353,7 +460,18 @@ impl Steward {
         let links = self.chain_links(collab, &uid)?;
         let entries = links.links.len() as u64;
         let first_break = links.verify(head.as_ref());
-        Ok(LogVerification { log: uid, entries, intact: first_break.is_none(), first_break, authors: Vec::new() })
+        let mut v = LogVerification {
+            log: uid.clone(),
+            entries,
+            intact: first_break.is_none(),
+            first_break,
+            authors: Vec::new(),
+            checkpoint: None,
+            checked: "the chain and the signed checkpoint of the head (not each entry's signature)".into(),
+        };
+        let certs = self.known_certificates()?;
+        self.check_checkpoint(collab, &uid, head.as_ref(), &certs, &mut v)?;
+        Ok(v)
     }
 
     /// Every entry hashed as it is read, keeping no bytes. A large log on disk is read in slices
@@ -416,12 +534,32 @@ impl Steward {
                 });
             }
         }
+        let checkpoint = self
+            .store()
+            .log_checkpoint(collab)?
+            .map(|(text, sig)| SignedCheckpoint { text, signature: hex::encode(sig) });
+        // The checkpoint's signer is an author too (of the latest entry, or of a later checkpoint).
+        if let Some(fp) =
+            checkpoint.as_ref().and_then(|c| log::Checkpoint::parse(&c.text).ok()).map(|c| c.signer_fingerprint)
+        {
+            if !authors.iter().any(|a| a.fingerprint == fp) {
+                if let Some((name, der)) = certs.get(&fp) {
+                    authors.push(AuthorCertificate {
+                        name: name.clone(),
+                        fingerprint: fp,
+                        certificate: hex::encode(der),
+                    });
+                }
+            }
+        }
         Ok(LogExport {
             format: LOG_FORMAT.into(),
-            version: 1,
+            version: LOG_VERSION,
             log: uid,
             collaboration: c.title,
+            collaboration_uid: Some(self.store().collaboration_uid(collab)?),
             head,
+            checkpoint,
             authors,
             entries,
             canonical_encoding: ENCODING.into(),
@@ -455,35 +593,113 @@ fn verify_packed(
         intact: first_break.is_none(),
         first_break,
         authors,
+        checkpoint: None,
+        checked: String::new(),
     }
 }
 
-/// Verifies an exported log on its own (no database): its chain, its head, and every signature
-/// against the certificates it carries.
-pub fn verify_exported_log(data: &[u8]) -> Result<LogVerification> {
+/// A stored or exported checkpoint (text and signature) judged against the log it should
+/// describe: what it says, and the first thing wrong.
+fn judge_checkpoint(
+    stored: Option<(&str, &[u8])>,
+    uid: &str,
+    collab_uid: &str,
+    head: &Head,
+    certs: &HashMap<String, (String, Vec<u8>)>,
+) -> (Option<log::Checkpoint>, Option<Break>) {
+    let n = head.entries;
+    let broken = |kind, detail: String| Some(Break { position: n, entry: n, kind, detail });
+    let Some((text, sig)) = stored else {
+        return (
+            None,
+            broken(
+                BreakKind::CheckpointMissing,
+                "the log's head carries no signed checkpoint, so entries removed from its end would not show (a log from an older Steward: sign one with `steward decision checkpoint`)".into(),
+            ),
+        );
+    };
+    let c = match log::Checkpoint::parse(text) {
+        Ok(c) => c,
+        Err(e) => return (None, broken(BreakKind::CheckpointMismatch, format!("the checkpoint cannot be read: {e}"))),
+    };
+    let key = certs
+        .get(&c.signer_fingerprint)
+        .filter(|(_, der)| steward_sign::keys::fingerprint(der) == c.signer_fingerprint)
+        .and_then(|(_, der)| PublicKey::from_certificate(der).ok());
+    let problem = match key {
+        None => broken(
+            BreakKind::CheckpointSignature,
+            format!("the checkpoint is signed by a key that is not known ({})", c.signer_fingerprint),
+        ),
+        Some(k) if !k.verify(text.as_bytes(), sig) => broken(
+            BreakKind::CheckpointSignature,
+            "the checkpoint's signature does not verify: the head of the log was rewritten".into(),
+        ),
+        Some(_) => c.check(uid, collab_uid, n, &head.last_hash),
+    };
+    (Some(c), problem)
+}
+
+/// Verifies an exported log: its chain, its head, every signature and the signed checkpoint.
+/// With a store (`known`: its identities and pinned partner keys) the authors must be keys the
+/// store knows; without one, signatures are checked against the certificates the file carries,
+/// which proves the file is whole but not who its authors are (and `checked` says so).
+pub fn verify_exported_log(data: &[u8], known: Option<&KnownKeys>) -> Result<LogVerification> {
     let export: LogExport = serde_json::from_slice(data).map_err(|e| {
         Error::invalid(
             "log file",
             format!("not a Steward decision log (line {}, column {}): {e}", e.line(), e.column()),
         )
     })?;
-    if export.format != LOG_FORMAT || export.version != 1 {
+    if export.format != LOG_FORMAT || !(1..=LOG_VERSION).contains(&export.version) {
         return Err(Error::invalid(
             "log file",
             format!(
-                "format {} version {} is not one this Steward reads ({LOG_FORMAT} 1)",
+                "format {} version {} is not one this Steward reads ({LOG_FORMAT} 1 to {LOG_VERSION})",
                 export.format, export.version
             ),
         ));
     }
-    let mut certs = HashMap::new();
+    let mut carried = HashMap::new();
     for (i, a) in export.authors.iter().enumerate() {
         let der = hex::decode(&a.certificate)
             .map_err(|e| Error::invalid(format!("authors[{i}].certificate"), format!("not hexadecimal: {e}")))?;
-        certs.insert(a.fingerprint.clone(), (a.name.clone(), der));
+        carried.insert(a.fingerprint.clone(), (a.name.clone(), der));
     }
+    let certs = match known {
+        Some(k) => k.clone(),
+        None => carried,
+    };
     let packed = Packed::from_sealed(&export.entries, &export.log);
-    Ok(verify_packed(&export.log, Some(&export.head), &packed, &certs))
+    let mut v = verify_packed(&export.log, Some(&export.head), &packed, &certs);
+    if export.head.entries > 0 {
+        let sig = export.checkpoint.as_ref().map(|c| hex::decode(&c.signature).unwrap_or_default());
+        let stored = export.checkpoint.as_ref().zip(sig.as_ref()).map(|(c, s)| (c.text.as_str(), s.as_slice()));
+        // The collaboration it names is the one the file says it is from (version 1 names none).
+        let collab_uid = export
+            .collaboration_uid
+            .clone()
+            .or_else(|| stored.and_then(|(t, _)| log::Checkpoint::parse(t).ok()).map(|c| c.collaboration))
+            .unwrap_or_default();
+        let (c, problem) = judge_checkpoint(stored, &export.log, &collab_uid, &export.head, &certs);
+        v.checkpoint = c;
+        if v.first_break.is_none() {
+            v.first_break = problem.map(|mut b| {
+                if export.version == 1 {
+                    b.detail = format!("exported by an older Steward (format version 1): {}", b.detail);
+                }
+                b
+            });
+            v.intact = v.first_break.is_none();
+        }
+    }
+    v.checked = if known.is_some() {
+        "the chain, every signature and the signed checkpoint, against this store's identities and pinned partner keys"
+            .into()
+    } else {
+        "the chain, every signature and the signed checkpoint against the certificates the file carries; no store was given, so who the authors are is not checked".into()
+    };
+    Ok(v)
 }
 
 /// The entries of `collab` with ids in `from..=to`, in order, each encoded and hashed as read.
@@ -579,11 +795,11 @@ mod tests {
         }
         // An export verifies on its own, and a changed export does not.
         let export = serde_json::to_vec(&s.export_decisions(d.collaboration_id).expect("export")).expect("json");
-        assert!(verify_exported_log(&export).expect("verify").intact);
+        assert!(verify_exported_log(&export, None).expect("verify").intact);
         let text = String::from_utf8(export).expect("utf-8").replace("30 days", "60 days");
-        let v = verify_exported_log(text.as_bytes()).expect("verify");
+        let v = verify_exported_log(text.as_bytes(), None).expect("verify");
         assert_eq!(v.first_break.map(|b| (b.entry, b.kind)), Some((3, BreakKind::ContentChanged)));
-        assert!(verify_exported_log(b"{\"format\": 1}").is_err());
+        assert!(verify_exported_log(b"{\"format\": 1}", None).is_err());
     }
 
     #[test]
@@ -675,8 +891,12 @@ mod tests {
             .expect("head");
             tx.commit().expect("commit");
         }
+        // The chain is whole; written by hand, the log has no signed checkpoint, and says so.
         let v = s.verify_decision_chain(c).expect("verify");
-        assert!(v.intact && v.entries == n, "{v:?}");
+        assert!(
+            v.entries == n && v.first_break.as_ref().is_some_and(|b| b.kind == BreakKind::CheckpointMissing),
+            "{v:?}"
+        );
         s.store()
             .conn
             .execute_batch(&format!("{DROP} UPDATE decision SET title = 'Changed' WHERE seq = 55000"))

@@ -67,6 +67,18 @@ pub enum Error {
     #[error("{0}")]
     Signature(String),
 
+    /// A PDF whose structure is damaged or ambiguous (it would need repair): what and where.
+    #[error("{0}")]
+    Damaged(String),
+
+    /// A signed file from a party whose pinned key is another: accepted only on purpose.
+    #[error("{message}")]
+    NewKey {
+        message: String,
+        /// `party`, `signer` and `fingerprint` of the new key (and `pinned`: the known ones).
+        details: Vec<FieldError>,
+    },
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -90,6 +102,10 @@ pub enum ErrorKind {
     Credentials,
     /// Signing or verifying could not be done (a damaged signature, an unusable key).
     Signature,
+    /// A PDF that is damaged or ambiguous and would need repair.
+    Damaged,
+    /// A party's file is signed with a key other than the one pinned for it.
+    NewKey,
 }
 
 impl Error {
@@ -103,13 +119,17 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Credentials(_) => ErrorKind::Credentials,
             Error::Signature(_) => ErrorKind::Signature,
+            Error::Damaged(_) => ErrorKind::Damaged,
+            Error::NewKey { .. } => ErrorKind::NewKey,
         }
     }
 
-    /// The individual field problems of an `Invalid` error (empty for other kinds).
+    /// The individual field problems of an `Invalid` error, or the details of a `NewKey` one
+    /// (empty for other kinds).
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
             Error::Invalid(inv) => &inv.0,
+            Error::NewKey { details, .. } => details,
             _ => &[],
         }
     }

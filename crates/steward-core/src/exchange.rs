@@ -183,6 +183,20 @@ pub struct ImportedDraft {
     /// Clause versions our library did not have, now kept as received text (non-standard).
     pub new_versions: Vec<String>,
     pub changes: Vec<Change>,
+    /// Partners' keys pinned by this import (their first), or accepted as new.
+    pub pinned: Vec<String>,
+}
+
+/// How a partner's file is imported.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportOptions {
+    /// For an agreement new to this store: the collaboration to put it in (default: a new one).
+    pub collab: Option<Id>,
+    /// Accept a file without signatures, kept as an unsigned draft.
+    pub allow_unsigned: bool,
+    /// The identity that signs the decision to accept a party's new signing key.
+    pub accept_new_key: Option<Id>,
 }
 
 /// The comparison of a received draft with our latest revision.
@@ -251,7 +265,29 @@ impl Steward {
         collab: Option<Id>,
         allow_unsigned: bool,
     ) -> Result<ImportedDraft> {
-        let report = steward_sign::verify(pdf).map_err(|e| refuse(e.to_string()))?;
+        self.import_partner_pdf_with(pdf, file_name, &ImportOptions { collab, allow_unsigned, accept_new_key: None })
+    }
+
+    /// [`Steward::import_partner_pdf`] with every option: `accept_new_key` names the identity
+    /// that signs the decision to accept a party's new signing key (otherwise a key other than
+    /// the one pinned for the party stops the import with [`Error::NewKey`]).
+    pub fn import_partner_pdf_with(
+        &mut self,
+        pdf: &[u8],
+        file_name: &str,
+        opts: &ImportOptions,
+    ) -> Result<ImportedDraft> {
+        let (collab, allow_unsigned) = (opts.collab, opts.allow_unsigned);
+        if let Some(id) = opts.accept_new_key {
+            self.identity(id)?;
+        }
+        let mut report = steward_sign::verify(pdf).map_err(|e| match e {
+            steward_sign::SignError::Damaged(m) => {
+                Error::Damaged(format!("the file was refused: the PDF is damaged {m}"))
+            }
+            other => refuse(other.to_string()),
+        })?;
+        self.annotate_known(&mut report)?;
         let signed = !report.signatures.is_empty();
         if let Some(bad) = report.signatures.iter().find(|s| s.integrity != steward_sign::Integrity::Valid) {
             let why = match bad.integrity {
@@ -289,20 +325,7 @@ impl Steward {
         }
         let draft = parse_draft(draft_bytes).map_err(refuse)?;
         let sha = hex::encode(Sha256::digest(pdf));
-        let signers: Vec<String> = report
-            .signatures
-            .iter()
-            .map(|s| {
-                let mut who = s.signer.clone();
-                if let Some(e) = &s.email {
-                    who.push_str(&format!(" <{e}>"));
-                }
-                if let Some(o) = &s.organisation {
-                    who.push_str(&format!(", {o}"));
-                }
-                who
-            })
-            .collect();
+        let signers: Vec<String> = report.signatures.iter().map(crate::trust::signer_line).collect();
         // Versions our store lacks, and those it has.
         let mut unknown = Vec::new();
         for (hash, t) in &draft.templates {
@@ -358,7 +381,7 @@ impl Steward {
         let by = self.actor().to_string();
         let now = self.now();
         let origin = format!("received in {file_name} (SHA-256 {})", &sha[..16]);
-        let (received_id, created_agreement, created_collaboration, new_versions) = self.atomically(|s| {
+        let (received_id, created_agreement, created_collaboration, new_versions, pinned) = self.atomically(|s| {
             let mut new_versions = Vec::new();
             for (hash, t) in &unknown {
                 let (ty, title) = match t {
@@ -404,6 +427,9 @@ impl Steward {
             };
             let mut spec = draft.spec.clone();
             s.translate_parties(&mut spec)?;
+            let collab_of = s.store().agreement_row_by_id(agreement)?.collaboration_id;
+            let pinned =
+                s.pin_signers(&report, draft_bytes, &spec.parties, collab_of, file_name, &sha, opts.accept_new_key)?;
             let canonical_spec = spec.canonical();
             let base: Option<i64> = if created_agreement {
                 None
@@ -443,7 +469,7 @@ impl Steward {
             }
             // The draft must render with the versions it pins, or it is not a draft we can show.
             s.render_spec(&spec)?;
-            Ok((id, created_agreement, created_collaboration, new_versions))
+            Ok((id, created_agreement, created_collaboration, new_versions, pinned))
         })?;
         let changes = if created_agreement { Vec::new() } else { self.received_changes(received_id)?.1 };
         Ok(ImportedDraft {
@@ -452,6 +478,7 @@ impl Steward {
             created_collaboration,
             new_versions,
             changes,
+            pinned,
         })
     }
 
@@ -960,9 +987,11 @@ mod tests {
     fn a_foreign_or_damaged_file_leaves_the_store_unchanged() {
         let (mut s, _) = demo();
         let agreements = s.agreements(None).expect("list").len();
-        for bytes in [&b"not a pdf"[..], b"%PDF-1.4\n%%EOF\n", b"%PDF-"] {
+        let e = s.import_partner_pdf(b"not a pdf", "x.pdf", None, true).expect_err("refused");
+        assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{e}");
+        for bytes in [&b"%PDF-1.4\n%%EOF\n"[..], b"%PDF-"] {
             let e = s.import_partner_pdf(bytes, "x.pdf", None, true).expect_err("refused");
-            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{e}");
+            assert_eq!(e.kind(), crate::ErrorKind::Damaged, "{e}");
         }
         assert!(s.received_drafts(None).expect("list").is_empty());
         assert_eq!(s.agreements(None).expect("list").len(), agreements);

@@ -78,6 +78,11 @@ impl Steward {
         ids.into_iter().map(|id| self.identity(id)).collect()
     }
 
+    /// The identity whose certificate has this fingerprint (archived ones included).
+    pub(crate) fn identity_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Identity>> {
+        self.identity_row("fingerprint = ?1", [fingerprint])
+    }
+
     pub fn identity(&self, id: Id) -> Result<Identity> {
         self.identity_row("id = ?1", [id])?.ok_or_else(|| Error::not_found("identity", id))
     }
@@ -263,7 +268,7 @@ impl Steward {
     /// of the party whose name matches the identity's organisation, else the next empty one.
     pub fn sign_pdf(&self, pdf: &[u8], identity: Id, reason: Option<&str>) -> Result<Vec<u8>> {
         let who = self.identity(identity)?;
-        let report = steward_sign::verify(pdf).map_err(|e| Error::invalid("PDF", e.to_string()))?;
+        let report = steward_sign::verify(pdf).map_err(verify_error)?;
         if report
             .signatures
             .iter()
@@ -315,10 +320,20 @@ impl Steward {
         })
     }
 
-    /// Verifies a PDF's signatures; the embedded draft must be Steward's format if present.
+    /// Verifies a PDF's signatures and says whose certificate each is (ours, a partner's pinned
+    /// key, or unknown). A file that needs repair is refused as damaged.
     pub fn verify_pdf(&self, pdf: &[u8]) -> Result<VerifyReport> {
-        let report = steward_sign::verify(pdf).map_err(|e| Error::invalid("PDF", e.to_string()))?;
+        let mut report = steward_sign::verify(pdf).map_err(verify_error)?;
+        self.annotate_known(&mut report)?;
         Ok(report)
+    }
+}
+
+/// A verification that could not run: a damaged file, or not a PDF at all.
+pub(crate) fn verify_error(e: steward_sign::SignError) -> Error {
+    match e {
+        steward_sign::SignError::Damaged(m) => Error::Damaged(format!("the PDF is damaged {m}")),
+        other => Error::invalid("PDF", other.to_string()),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod identities;
 pub mod ledger;
 pub mod secrets;
 pub mod store;
+pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use domain::*;
@@ -153,7 +154,9 @@ impl Steward {
 
     pub fn create_collaboration(&mut self, new: &NewCollaboration) -> Result<Id> {
         let fields = domain::CollabFields::merge(None, &new.into())?;
-        self.store.insert_collaboration(&fields, self.clock.now())
+        let id = self.store.insert_collaboration(&fields, self.clock.now())?;
+        self.store.set_collaboration_uid(id, &self.ids.new_uid())?;
+        Ok(id)
     }
 
     pub fn update_collaboration(&mut self, id: Id, patch: &CollaborationPatch) -> Result<Collaboration> {

@@ -292,6 +292,12 @@ pub enum BreakKind {
     SignatureInvalid,
     /// No certificate is known for the author's fingerprint.
     UnknownAuthor,
+    /// The log's head carries no signed checkpoint.
+    CheckpointMissing,
+    /// The signed checkpoint names another log, collaboration, length or last entry.
+    CheckpointMismatch,
+    /// The checkpoint's signature does not verify, or its key is not known.
+    CheckpointSignature,
 }
 
 impl BreakKind {
@@ -304,6 +310,9 @@ impl BreakKind {
             BreakKind::ChainBroken => "chain broken",
             BreakKind::SignatureInvalid => "signature invalid",
             BreakKind::UnknownAuthor => "unknown author",
+            BreakKind::CheckpointMissing => "checkpoint missing",
+            BreakKind::CheckpointMismatch => "checkpoint mismatch",
+            BreakKind::CheckpointSignature => "checkpoint signature invalid",
         }
     }
 }
@@ -601,6 +610,122 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) ->
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     })
+}
+
+/// Names the encoding of a checkpoint.
+pub const CHECKPOINT_FORMAT: &str = "steward-checkpoint/1";
+
+/// What the author of a log's latest entry signs about the whole log: which log, of which
+/// collaboration, how many entries, and the last one's hash. Verification compares it with the
+/// log, so removing entries from the end (and rewriting the unsigned head to match), or moving
+/// the log to another collaboration, shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Checkpoint {
+    pub log: String,
+    /// The collaboration's uid.
+    pub collaboration: String,
+    pub entries: u64,
+    pub last_hash: String,
+    pub signer_fingerprint: String,
+    /// RFC 3339, UTC.
+    pub signed_at: String,
+}
+
+impl Checkpoint {
+    /// The canonical bytes that are signed: a JSON object with keys in sorted order, no white
+    /// space, strings escaped as JSON requires.
+    pub fn canonical(&self) -> String {
+        let mut out = Vec::with_capacity(300);
+        out.extend_from_slice(b"{\"collaboration\":");
+        push_str(&mut out, &self.collaboration);
+        out.extend_from_slice(format!(",\"entries\":{},\"format\":", self.entries).as_bytes());
+        push_str(&mut out, CHECKPOINT_FORMAT);
+        out.extend_from_slice(b",\"last_hash\":");
+        push_str(&mut out, &self.last_hash);
+        out.extend_from_slice(b",\"log\":");
+        push_str(&mut out, &self.log);
+        out.extend_from_slice(b",\"signed_at\":");
+        push_str(&mut out, &self.signed_at);
+        out.extend_from_slice(b",\"signer_fingerprint\":");
+        push_str(&mut out, &self.signer_fingerprint);
+        out.push(b'}');
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Reads a checkpoint from its canonical text; any other form is refused.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            collaboration: String,
+            entries: u64,
+            format: String,
+            last_hash: String,
+            log: String,
+            signed_at: String,
+            signer_fingerprint: String,
+        }
+        let r: Raw = serde_json::from_str(text).map_err(|e| format!("not a checkpoint: {e}"))?;
+        if r.format != CHECKPOINT_FORMAT {
+            return Err(format!("checkpoint format {} is not {CHECKPOINT_FORMAT}", r.format));
+        }
+        let c = Checkpoint {
+            log: r.log,
+            collaboration: r.collaboration,
+            entries: r.entries,
+            last_hash: r.last_hash,
+            signer_fingerprint: r.signer_fingerprint,
+            signed_at: r.signed_at,
+        };
+        if c.canonical() != text {
+            return Err("the checkpoint is not in its canonical form".into());
+        }
+        Ok(c)
+    }
+
+    /// Compares the checkpoint with the log it should describe; names the first difference.
+    pub fn check(&self, log: &str, collaboration: &str, entries: u64, last_hash: &str) -> Option<Break> {
+        let at = |kind, detail: String| Some(Break { position: entries.max(1), entry: entries, kind, detail });
+        if self.log != log {
+            return at(
+                BreakKind::CheckpointMismatch,
+                format!("the signed checkpoint is of another log ({})", self.log),
+            );
+        }
+        if self.collaboration != collaboration {
+            return at(
+                BreakKind::CheckpointMismatch,
+                format!(
+                    "the signed checkpoint names collaboration {}, not this one ({collaboration}): the log was moved from another collaboration",
+                    self.collaboration
+                ),
+            );
+        }
+        if self.entries != entries || self.last_hash != last_hash {
+            let detail = if self.entries > entries {
+                format!(
+                    "the signed checkpoint records {} entries, but the log holds {entries}: entries {} to {} were removed and the head rewritten",
+                    self.entries,
+                    entries + 1,
+                    self.entries
+                )
+            } else if self.entries < entries {
+                format!(
+                    "the signed checkpoint records {} entries, but the log holds {entries}: entries {} and after were not appended through Steward",
+                    self.entries,
+                    self.entries + 1
+                )
+            } else {
+                format!(
+                    "the signed checkpoint records another last entry (hash {})",
+                    &self.last_hash.get(..16).unwrap_or("")
+                )
+            };
+            return at(BreakKind::CheckpointMismatch, detail);
+        }
+        None
+    }
 }
 
 /// Seals `entry` (whose `prev` is already set): its hash, and the signature `sign` makes over the

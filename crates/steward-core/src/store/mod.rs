@@ -5,8 +5,10 @@
 
 pub(crate) mod library;
 mod rows;
+pub(crate) mod trust;
 
 pub use library::{RevisionRow, TemplateRow};
+pub use trust::PartnerKey;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -34,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "ledger_decisions", sql: include_str!("../../migrations/0004_ledger_decisions.sql") },
     Migration { version: 5, name: "library_search", sql: include_str!("../../migrations/0005_library_search.sql") },
     Migration { version: 6, name: "exchange", sql: include_str!("../../migrations/0006_exchange.sql") },
+    Migration { version: 7, name: "trust", sql: include_str!("../../migrations/0007_trust.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -234,6 +237,7 @@ mod tests {
             (4, "49a2f944e2c1d26a9b27252461ddf5b410a974e1fef88b4273c71e154c6af36d"),
             (5, "d30aba836dd679c79a08e7ae37466b2ecc6bb8f4fa9970d0eb7c2cfc03e95ad1"),
             (6, "8aa0254aa651bb73983acb2e95ece562bfa285658a1ba0a7748ab5bf09868545"),
+            (7, "9ae9a7e9f55e7b8261d625795713104728bf9fb66a9d3445ac42eeed0e1c5b3c"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];

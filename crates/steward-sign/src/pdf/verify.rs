@@ -192,6 +192,9 @@ fn blank(field: String, page: Option<usize>, rect: Option<[f64; 4]>) -> Signatur
 /// Verifies every signature of a PDF. A file whose structure needs repair is refused as
 /// [`SignError::Damaged`], naming what and where.
 pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
+    if !pdf.starts_with(b"%PDF-") {
+        return Err(SignError::Input("not a PDF: the file does not start with %PDF-".into()));
+    }
     let file = PdfFile::parse(pdf).map_err(|d| SignError::Damaged(d.to_string()))?;
     let last = file.revisions.len() - 1;
     let mut reports: Vec<SignatureReport> = Vec::new();
