@@ -690,6 +690,37 @@ fn demo_out_writes_a_signed_pdf_of_every_kind() {
     }
     let ids = env.json(&["identity", "list", "--json"]);
     assert!(ids.as_array().expect("ids").iter().all(|i| i["origin"] == "demo"));
+    // Signed once, too; and every signature is one of this store's identities.
+    let first = ids[0]["id"].as_i64().expect("id").to_string();
+    let once = out.join("once.pdf");
+    env.ok(&["agreement", "export", "1", "--out", once.to_str().expect("utf-8"), "--sign", &first]);
+    let report = env.json(&["verify", once.to_str().expect("utf-8"), "--json"]);
+    assert_eq!((report["ok"].as_bool(), report["signatures"].as_array().map(Vec::len)), (Some(true), Some(1)));
+    assert_eq!(report["signatures"][0]["known"]["kind"], "identity", "{report}");
+    // pyHanko, with its difference analysis, accepts every one of them.
+    if let Some(python) = pyhanko() {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pyhanko_check.py");
+        let o = std::process::Command::new(python).arg(script).arg(&out).output().expect("pyHanko");
+        assert!(o.status.success(), "{}", text(&o));
+        let lines: Vec<Value> =
+            String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+        assert_eq!(lines.len(), 5);
+        for l in &lines {
+            assert_eq!(l["accepted"], true, "pyHanko: {l}");
+        }
+    }
+}
+
+/// The python with pyHanko: `STEWARD_PYHANKO`, or the test script's virtual environment.
+fn pyhanko() -> Option<std::path::PathBuf> {
+    let p = std::env::var_os("STEWARD_PYHANKO").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyhanko-venv/bin/python")
+    });
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(std::env::var_os("STEWARD_REQUIRE_TOOLS").is_none(), "pyHanko is required (scripts/test.sh installs it)");
+    None
 }
 
 #[test]

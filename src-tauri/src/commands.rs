@@ -13,9 +13,10 @@ use steward_core::agreements::{
     AgreementDetail, AgreementRow, DraftForm, Preview, Saved, SearchHit, TemplateDetail, TemplateSummary, Upgrade,
 };
 use steward_core::decisions::{Decision, LogVerification, NewDecision};
-use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportedDraft, ReceivedSummary};
+use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, ImportedDraft, ReceivedSummary};
 use steward_core::identities::{ExportedPdf, Identity};
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
+use steward_core::trust::PartnerKey;
 use steward_core::{
     Collaboration, CollaborationDetail, CollaborationPatch, CollaborationSummary, ErrorKind, FieldError, Id,
     NewCollaboration, NewParty, NewPerson, Party, Person, Role, Steward, SystemClock,
@@ -176,6 +177,13 @@ fn restore_collaboration(app: State<'_, App>, id: Id) -> Out<()> {
 #[specta::specta]
 fn parties(app: State<'_, App>, include_archived: bool) -> Out<Vec<Party>> {
     app.with(|s| s.parties(include_archived))
+}
+
+/// Partners' signing keys pinned to their party (of one party, or of all).
+#[tauri::command]
+#[specta::specta]
+fn partner_keys(app: State<'_, App>, party: Option<Id>) -> Out<Vec<PartnerKey>> {
+    app.with(|s| s.partner_keys(party))
 }
 
 #[tauri::command]
@@ -523,6 +531,13 @@ async fn verify_decisions(app: AppHandle, collab: Id, progress: Channel<Progress
     .await
 }
 
+/// Signs a checkpoint of an intact log's head (a log from a Steward that did not sign them).
+#[tauri::command]
+#[specta::specta]
+fn sign_decision_checkpoint(app: State<'_, App>, collab: Id, identity: Id) -> Out<LogVerification> {
+    app.with(|s| s.sign_decision_checkpoint(collab, identity))
+}
+
 // ---- partner exchange -------------------------------------------------------------------------
 
 /// Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`).
@@ -533,6 +548,7 @@ async fn import_partner_pdf(
     path: String,
     collab: Option<Id>,
     allow_unsigned: bool,
+    accept_new_key: Option<Id>,
     progress: Channel<Progress>,
 ) -> Out<ImportedDraft> {
     off_thread(app, move |s| {
@@ -540,7 +556,7 @@ async fn import_partner_pdf(
         let pdf = read_file(&path)?;
         report(&progress, 1, 2, "Verifying every signature, reading the draft, comparing it with ours");
         let name = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let out = s.import_partner_pdf(&pdf, &name, collab, allow_unsigned)?;
+        let out = s.import_partner_pdf_with(&pdf, &name, &ImportOptions { collab, allow_unsigned, accept_new_key })?;
         report(&progress, 2, 2, "Done");
         Ok(out)
     })
@@ -662,7 +678,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             decisions,
             add_decision,
             verify_decisions,
+            sign_decision_checkpoint,
             import_partner_pdf,
+            partner_keys,
             received_drafts,
             exchange_redline,
             decide_exchange,

@@ -62,6 +62,23 @@ fn bench(c: &mut Criterion) {
     g.bench_function("verify a twice-signed file", |b| {
         b.iter(|| black_box(steward_sign::verify(&twice).expect("verifies")))
     });
+    // The parts of verification: the strict structure read, and the change analysis of the
+    // countersignature's update (the whole object graph compared against the allow-list).
+    use steward_sign::pdf::{changes, file::PdfFile, syntax::Obj};
+    g.bench_function("phase: strict structure read (3 revisions)", |b| {
+        b.iter(|| black_box(PdfFile::parse(&twice).expect("reads")))
+    });
+    let file = PdfFile::parse(&twice).expect("reads");
+    let last = file.revisions.len() - 1;
+    let second: std::collections::BTreeSet<u32> = changes::signature_fields(&file, last)
+        .iter()
+        .filter_map(|(_, f)| f.get(b"V").and_then(Obj::as_ref).map(|r| r.0))
+        .filter(|n| file.defined_in(last, *n) == Some(last))
+        .collect();
+    assert!(changes::update_changes(&file, last, &second, &[]).is_empty());
+    g.bench_function("phase: change analysis of the countersignature's update", |b| {
+        b.iter(|| black_box(changes::update_changes(&file, last, &second, &[])))
+    });
     g.finish();
 }
 

@@ -58,8 +58,12 @@ export const commands = {
 	addDecision: (collab: number, decision: NewDecision, identity: number) => __TAURI_INVOKE<Decision>("add_decision", { collab, decision, identity }),
 	/**  Checks every entry's hash, link and signature. */
 	verifyDecisions: (collab: number, progress: Channel<Progress>) => __TAURI_INVOKE<LogVerification>("verify_decisions", { collab, progress }),
+	/**  Signs a checkpoint of an intact log's head (a log from a Steward that did not sign them). */
+	signDecisionCheckpoint: (collab: number, identity: number) => __TAURI_INVOKE<LogVerification>("sign_decision_checkpoint", { collab, identity }),
 	/**  Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`). */
-	importPartnerPdf: (path: string, collab: number | null, allowUnsigned: boolean, progress: Channel<Progress>) => __TAURI_INVOKE<ImportedDraft>("import_partner_pdf", { path, collab, allowUnsigned, progress }),
+	importPartnerPdf: (path: string, collab: number | null, allowUnsigned: boolean, acceptNewKey: number | null, progress: Channel<Progress>) => __TAURI_INVOKE<ImportedDraft>("import_partner_pdf", { path, collab, allowUnsigned, acceptNewKey, progress }),
+	/**  Partners' signing keys pinned to their party (of one party, or of all). */
+	partnerKeys: (party: number | null) => __TAURI_INVOKE<PartnerKey[]>("partner_keys", { party }),
 	receivedDrafts: (agreement: number | null) => __TAURI_INVOKE<ReceivedSummary[]>("received_drafts", { agreement }),
 	exchangeRedline: (id: number) => __TAURI_INVOKE<ExchangeRedline>("exchange_redline", { id }),
 	/**  Accepts the named changes and rejects the others; the decision is signed into the log. */
@@ -130,7 +134,13 @@ export type BreakKind =
 /**  The author's signature does not verify. */
 "signature_invalid" | 
 /**  No certificate is known for the author's fingerprint. */
-"unknown_author";
+"unknown_author" | 
+/**  The log's head carries no signed checkpoint. */
+"checkpoint_missing" | 
+/**  The signed checkpoint names another log, collaboration, length or last entry. */
+"checkpoint_mismatch" | 
+/**  The checkpoint's signature does not verify, or its key is not known. */
+"checkpoint_signature";
 
 /**  What kind of contribution an entry records. */
 export type Category = "cash" | "staff_time" | "background_ip" | "data" | "equipment" | "facilities" | "materials";
@@ -162,6 +172,23 @@ export type ChangeOf =
 "clause" | 
 /**  The agreement's title. */
 "title";
+
+/**
+ *  What the author of a log's latest entry signs about the whole log: which log, of which
+ *  collaboration, how many entries, and the last one's hash. Verification compares it with the
+ *  log, so removing entries from the end (and rewriting the unsigned head to match), or moving
+ *  the log to another collaboration, shows.
+ */
+export type Checkpoint = {
+	log: string,
+	/**  The collaboration's uid. */
+	collaboration: string,
+	entries: number,
+	last_hash: string,
+	signer_fingerprint: string,
+	/**  RFC 3339, UTC. */
+	signed_at: string,
+};
 
 export type ClauseDiff = {
 	clause_id: string,
@@ -327,7 +354,11 @@ export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | 
 /**  The OS credential store is locked, missing or refused. */
 "credentials" | 
 /**  Signing or verifying could not be done (a damaged signature, an unusable key). */
-"signature";
+"signature" | 
+/**  A PDF that is damaged or ambiguous and would need repair. */
+"damaged" | 
+/**  A party's file is signed with a key other than the one pinned for it. */
+"new_key";
 
 /**  The outcome of deciding a received draft's changes. */
 export type ExchangeDecision = {
@@ -417,6 +448,8 @@ export type ImportedDraft = {
 	/**  Clause versions our library did not have, now kept as received text (non-standard). */
 	new_versions: string[],
 	changes: Change[],
+	/**  Partners' keys pinned by this import (their first), or accepted as new. */
+	pinned: string[],
 } & ReceivedSummary;
 
 /**  How one signature stands. */
@@ -431,6 +464,13 @@ export type IpcError = {
 	message: string,
 	fields: FieldError[],
 };
+
+/**  Whose certificate signed: one of our identities, a partner's pinned key, or nobody we know. */
+export type KnownCertificate = 
+/**  One of this store's signing identities. */
+{ kind: "identity"; id: number; name: string } | 
+/**  A partner's key, pinned when their first signed file was imported. */
+{ kind: "partner"; party_id: number; party: string } | { kind: "unknown" };
 
 /**  One stored ledger entry, as lists and exports show it. */
 export type LedgerEntry = {
@@ -478,6 +518,10 @@ export type LogVerification = {
 	first_break: Break | null,
 	/**  Each author seen, with the certificate fingerprint their entries are checked against. */
 	authors: string[],
+	/**  The signed checkpoint of the log's head, as it reads (when there is one). */
+	checkpoint: Checkpoint | null,
+	/**  What was checked, and against which keys, in a sentence. */
+	checked: string,
 };
 
 /**  How the amount was arrived at: money directly, or time times a rate. */
@@ -526,6 +570,23 @@ export type NewPerson = {
 	email?: string,
 	orcid?: string | null,
 	party_id?: number,
+};
+
+/**  A partner's key pinned to its party. */
+export type PartnerKey = {
+	id: number,
+	party_id: number,
+	party: string,
+	fingerprint: string,
+	/**  The certificate's name, e-mail and organisation. */
+	subject: string,
+	pinned_at: string,
+	pinned_by: string,
+	/**  The signed file it came in, and that file's SHA-256. */
+	file_name: string,
+	file_sha256: string,
+	/**  The decision-log entry that accepted it (none: the party's first key). */
+	decision_seq: number | null,
 };
 
 export type Party = {
@@ -732,10 +793,17 @@ export type SignatureReport = {
 	/**  Bytes of the file this signature covers (the revision it signed). */
 	signed_length: number,
 	covers_whole_file: boolean,
+	/**  The revision it signed (1-based). */
+	revision: number,
+	/**  Its widget's page (1-based) and rectangle, when it has a visible one. */
+	page: number | null,
+	rect: [(number | null), (number | null), (number | null), (number | null)] | null,
 	/**  What revisions after this signature changed, other than adding signatures. */
 	modified_after_signing: string[],
 	/**  The embedded draft is the one this signature covers. */
 	draft_matches: boolean | null,
+	/**  Whose certificate this is, as far as the store knows (filled in by the store). */
+	known: KnownCertificate | null,
 };
 
 /**  What the window opens on. */

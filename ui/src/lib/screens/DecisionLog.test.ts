@@ -45,6 +45,11 @@ const identity: Identity = {
 
 const intact = (entries: number): LogVerification => ({
   log: "log-1", entries, intact: true, first_break: null, authors: ["Helen Achterberg (abababab)"],
+  checkpoint: {
+    log: "log-1", collaboration: "c-1", entries, last_hash: "cd".repeat(32),
+    signer_fingerprint: "AB:".repeat(31) + "AB", signed_at: "2027-03-01T09:30:00.000Z",
+  },
+  checked: "the chain, every entry's signature and the signed checkpoint of the head",
 });
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -101,6 +106,8 @@ describe("DecisionLog", () => {
         intact: false,
         first_break: { position: 2, entry: 2, kind: "content_changed", detail: "entry 2: its content no longer matches its hash" },
         authors: [],
+        checkpoint: null,
+        checked: "the chain",
       }) satisfies LogVerification,
     });
     render(DecisionLog, { collab: 1 });

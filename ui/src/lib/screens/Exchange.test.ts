@@ -50,6 +50,7 @@ function imported(over: Partial<ImportedDraft> = {}): ImportedDraft {
     created_collaboration: false,
     new_versions: ["nda.term v3"],
     changes,
+    pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"],
     ...over,
   };
 }
@@ -339,6 +340,43 @@ describe("Exchange", () => {
     expect(text(box)).toContain("Nothing was stored.");
     expect(screen.queryByTestId("exchange-verification")).toBeNull();
     expect(calls.some((c) => c.cmd === "exchange_redline")).toBe(false);
+  });
+
+  it("stops at a partner's new key and imports only when the user accepts it, signing the decision", async () => {
+    let attempts = 0;
+    const calls = mock((cmd, args) => {
+      if (cmd === "import_partner_pdf") {
+        attempts += 1;
+        if (args.acceptNewKey == null) {
+          throw {
+            kind: "new_key",
+            message: "new key for The University of Northmoor: ...",
+            fields: [
+              { field: "party", message: "The University of Northmoor" },
+              { field: "signer", message: "Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor" },
+              { field: "fingerprint", message: "AA:BB:CC" },
+              { field: "pinned", message: "11:22:33 (Helen Achterberg, from nda-r1.pdf)" },
+            ],
+          };
+        }
+        return imported({ pinned: ["accepted a new key of Samuel Okafor for The University of Northmoor (AA:BB:CC), decision 9"] });
+      }
+    });
+    render(Exchange, {});
+    await importFile();
+    const box = await screen.findByTestId("exchange-new-key");
+    expect(text(box)).toContain("New signing key for The University of Northmoor");
+    expect(text(box)).toContain("AA:BB:CC");
+    expect(text(box)).toContain("11:22:33 (Helen Achterberg, from nda-r1.pdf)");
+    expect(text(box)).toContain("Nothing was stored.");
+    const accept = within(box).getByTestId("exchange-accept-key") as HTMLButtonElement;
+    await fireEvent.change(within(box).getByTestId("exchange-newkey-identity"), { target: { value: "8" } });
+    expect(accept.disabled).toBe(false);
+    await fireEvent.click(accept);
+    await screen.findByTestId("exchange-verification");
+    expect(attempts).toBe(2);
+    expect(calls.filter((c) => c.cmd === "import_partner_pdf").map((c) => c.args.acceptNewKey)).toEqual([null, 8]);
+    expect(screen.queryByTestId("exchange-new-key")).toBeNull();
   });
 
   it("refuses a file imported before", async () => {

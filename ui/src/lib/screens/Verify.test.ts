@@ -18,8 +18,12 @@ function sig(over: Partial<SignatureReport> = {}): SignatureReport {
     problem: null,
     signed_length: 48213,
     covers_whole_file: false,
+    revision: 2,
+    page: 3,
+    rect: [72, 100, 300, 170],
     modified_after_signing: [],
     draft_matches: true,
+    known: { kind: "partner", party_id: 2, party: "The University of Northmoor" },
     ...over,
   };
 }
@@ -90,6 +94,27 @@ describe("Verify", () => {
     const v = calls.filter((c) => c.cmd === "verify_pdf");
     expect(v).toHaveLength(1);
     expect(v[0].args.path).toBe("/tmp/nda-both.pdf");
+  });
+
+  it("says whose certificate each signature is", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "verify_pdf") {
+        return {
+          ...good,
+          signatures: [
+            sig(),
+            sig({ field: "Signature2", known: { kind: "identity", id: 3, name: "Aiko Tanabe" } }),
+            sig({ field: "Signature3", known: { kind: "unknown" } }),
+          ],
+        };
+      }
+    });
+    render(Verify, { path: "/tmp/three.pdf" });
+    await screen.findByTestId("verify-result");
+    const known = screen.getAllByTestId("signature-known").map((e) => e.textContent ?? "");
+    expect(known[0]).toContain("the pinned key of The University of Northmoor");
+    expect(known[1]).toContain("one of our identities (Aiko Tanabe)");
+    expect(known[2]).toContain("unknown");
   });
 
   it("names what failed in a broken report", async () => {
