@@ -114,7 +114,11 @@ impl PdfFile {
         if !bytes[..end].ends_with(b"%%EOF") {
             let last = bytes[..end].windows(5).rposition(|w| w == b"%%EOF");
             return Err(match last {
-                Some(i) => damage(i + 5, None, "bytes follow the final %%EOF (data appended without a revision)"),
+                Some(i) => damage(
+                    i + 5,
+                    None,
+                    "the file does not end with %%EOF: it is truncated, or bytes were appended after its last revision",
+                ),
                 None => damage(end, None, "the file does not end with %%EOF (truncated or not a PDF)"),
             });
         }

@@ -1,0 +1,65 @@
+//! Writes the seed corpus of every fuzz target from the demo, as a user's files would be: the
+//! demo's signed PDFs (signed once, twice, three times) and the attack corpus made from them, the
+//! embedded draft, the ledger as CSV, the exported decision log, the shipped templates, their
+//! demo values and the conditions they use. `cargo run -p steward-core --example fuzz_seeds -- DIR`
+//! (scripts/fuzz.sh runs it).
+
+use std::path::Path;
+use std::sync::Arc;
+
+fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
+    let d = dir.join(target);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+    std::fs::write(d.join(name), bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).map(std::path::PathBuf::from).unwrap_or_else(|| "target/fuzz-seeds".into());
+    let clock =
+        Arc::new(steward_core::FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")));
+    let mut s = steward_core::Steward::open_in_memory(clock).expect("store");
+    let demo = s.install_demo().expect("demo");
+    let mut pdfs = s.demo_signed_pdfs().expect("signed demo PDFs");
+    let who = s.identities().expect("identities")[0].id;
+    let nda = demo.agreement_ids[0];
+    let once = s.export_agreement(nda, None, Some(who)).expect("export").pdf;
+    let unsigned = s.export_agreement(nda, None, None).expect("export").pdf;
+    pdfs.push(("once.pdf".into(), once.clone()));
+    pdfs.push(("unsigned.pdf".into(), unsigned.clone()));
+    let attacker = steward_testkit::identity("Mallory Example", "Another Party", steward_sign::KeyKind::P256);
+    let victim = |pdf: &[u8]| s.sign_pdf(pdf, who, None).expect("signs");
+    for a in steward_testkit::attacks::corpus(&once, &unsigned, &victim, (&attacker.0, &attacker.1)) {
+        pdfs.push((format!("attack-{}.pdf", a.name.replace('/', "-")), a.file));
+    }
+    for (name, pdf) in &pdfs {
+        for target in ["pdf_structure", "pdf_changes", "partner_pdf"] {
+            write(&dir, target, name, pdf);
+        }
+    }
+    for (i, id) in demo.agreement_ids.iter().enumerate() {
+        let draft = s.draft_document(*id, None, &[]).expect("draft");
+        write(&dir, "embedded_draft", &format!("draft-{i}.json"), draft.as_bytes());
+    }
+    write(&dir, "ledger_csv", "demo-ledger.csv", &s.export_ledger_csv(demo.collaboration_id).expect("csv"));
+    let log = serde_json::to_vec_pretty(&s.export_decisions(demo.collaboration_id).expect("log")).expect("json");
+    write(&dir, "decision_log", "demo-log.json", &log);
+    for f in steward_clauses::shipped::template_files() {
+        write(&dir, "template_file", &f.name.replace('/', "-"), f.text.as_bytes());
+        for line in f.text.lines().filter(|l| l.trim_start().starts_with("include_if") || l.contains("when =")) {
+            if let Some((_, cond)) = line.split_once('=') {
+                let c = cond.trim().trim_matches('"');
+                write(&dir, "condition", &format!("{:016x}.txt", fxhash(c)), c.as_bytes());
+            }
+        }
+    }
+    for kind in ["nda-mutual", "nda-one-way", "publication", "collaboration"] {
+        if let Some(v) = steward_clauses::shipped::demo_values(kind) {
+            write(&dir, "vars_file", &format!("{kind}.json"), v.as_bytes());
+        }
+    }
+    println!("seeds written to {} ({} PDFs)", dir.display(), pdfs.len());
+}
+
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
