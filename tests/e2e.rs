@@ -451,9 +451,16 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     // B accepts A's answer as it is and countersigns A's file as received: both signatures valid.
     {
         let mut b = Steward::open(&db_b, Arc::new(SystemClock)).expect("store B");
-        let r = b.import_partner_pdf(&std::fs::read(&revised).expect("a2"), "a2.pdf", None, false).expect("import");
-        let all: Vec<String> = r.changes.iter().map(|c| c.id.clone()).collect();
+        let file = std::fs::read(&revised).expect("a2");
+        // A signed its revised draft with another of its identities (the office's key): B's pin
+        // of A's first key stops the import until B accepts the new key, as a signed decision.
         let who = b.identities().expect("ids").into_iter().find(|i| i.name == "Aiko Tanabe").expect("B");
+        let e = b.import_partner_pdf(&file, "a2.pdf", None, false).expect_err("a new key for A");
+        assert_eq!(e.kind(), steward_core::ErrorKind::NewKey, "{e}");
+        let opts = steward_core::exchange::ImportOptions { accept_new_key: Some(who.id), ..Default::default() };
+        let r = b.import_partner_pdf_with(&file, "a2.pdf", &opts).expect("import");
+        assert!(r.pinned.iter().any(|p| p.contains("accepted a new key")), "{:?}", r.pinned);
+        let all: Vec<String> = r.changes.iter().map(|c| c.id.clone()).collect();
         b.decide_exchange(r.received.id, &all, &[], who.id).expect("accept all");
         std::fs::write(&countersigned, b.countersign_received(r.received.id, who.id).expect("countersign"))
             .expect("write");

@@ -39,6 +39,13 @@ fn every_attack_is_refused_with_its_reason_and_every_original_verifies() {
             assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stdout));
         }
     }
+    // A signature made by the corpus's own hand signer, in order, is accepted: the refusals below
+    // are for what each attack changes, not for how it was made.
+    let control =
+        attacks::hand_signed(&steward_testkit::update::Base::new(&once), (&attacker.0, &attacker.1), &|_, _, _| {});
+    let r = steward_sign::verify(&control).expect("verifies");
+    assert!(r.ok, "{}", attacks::reason(&Ok(r.clone())));
+    originals.push(("hand-signed.pdf".into(), control));
     let sign_as_victim = |pdf: &[u8]| sign_in_box(pdf, &victim, "Helen Achterberg", &s.boxes, 0);
     let corpus = attacks::corpus(&once, &s.pdf, &sign_as_victim, (&attacker.0, &attacker.1));
     let kinds: std::collections::BTreeSet<&str> =
@@ -91,6 +98,9 @@ fn pyhanko_agrees_where_steward_accepts() {
     let mut files: Vec<(String, Vec<u8>, bool)> =
         signed_samples().into_iter().map(|(n, f)| (format!("original--{n}"), f, true)).collect();
     files.push(("original--nda-base.pdf".into(), once.clone(), true));
+    let control =
+        attacks::hand_signed(&steward_testkit::update::Base::new(&once), (&attacker.0, &attacker.1), &|_, _, _| {});
+    files.push(("original--hand-signed.pdf".into(), control, true));
     for a in attacks::corpus(&once, &s.pdf, &sign_as_victim, (&attacker.0, &attacker.1)) {
         files.push((format!("{}.pdf", a.name.replace('/', "--")), a.file, false));
     }

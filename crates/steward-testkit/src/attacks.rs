@@ -8,7 +8,7 @@
 //!
 //! Each [`Attack`] names what a verifier must refuse it for (`expect`, a part of the reason).
 
-use crate::update::{Base, Update, Xref, dict, name, r, stream, text};
+use crate::update::{Base, Update, Xref, dict, name, r, sign_update, signature_placeholder, stream, text};
 use steward_sign::SecretKey;
 use steward_sign::pdf::syntax::{Dict, Obj};
 
@@ -178,6 +178,65 @@ fn usf(b: &Base, pairs: &[(&str, Option<Obj>)]) -> Vec<u8> {
     form.set(b"Fields", Obj::Array(fields));
     put_acroform(b, &mut u, form);
     u.apply(b)
+}
+
+/// The signature boxes the embedded draft names: (page, rect).
+pub fn boxes(b: &Base) -> Vec<(usize, [f64; 4])> {
+    let draft = steward_sign::pdf::embedded_file(&b.file, b.last(), steward_sign::DRAFT_FILE_NAME, 1 << 26);
+    let v: serde_json::Value = draft.and_then(|d| serde_json::from_slice(&d).ok()).unwrap_or_default();
+    v["signature_boxes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| {
+                    let r: Vec<f64> = x["rect"].as_array()?.iter().filter_map(serde_json::Value::as_f64).collect();
+                    Some((x["page"].as_u64()? as usize, <[f64; 4]>::try_from(r.as_slice()).ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A signature made by hand (a valid CMS over its own revision) whose field `shape` adjusts.
+/// Without `shape` it is an ordinary signature inside the last signature box.
+pub fn hand_signed(b: &Base, attacker: (&SecretKey, &[u8]), shape: &dyn Fn(&mut Dict, &mut Update, u32)) -> Vec<u8> {
+    let n = b.next_num();
+    let (page, rc) = boxes(b).last().copied().unwrap_or((1, [72.0, 60.0, 300.0, 120.0]));
+    let mut u = Update::new();
+    u.put(n, signature_placeholder());
+    let (w, h) = (rc[2] - rc[0], rc[3] - rc[1]);
+    u.put(
+        n + 2,
+        stream(
+            dict(&[("Type", name("XObject")), ("Subtype", name("Form")), ("BBox", rect(0.0, 0.0, w, h))]),
+            b"q 0.9 0.9 0.9 rg 0 0 10 10 re f Q",
+        ),
+    );
+    let mut field = dict(&[
+        ("Type", name("Annot")),
+        ("Subtype", name("Widget")),
+        ("FT", name("Sig")),
+        ("F", Obj::Int(132)),
+        ("T", text("Signature by hand")),
+        ("V", r(n)),
+        ("P", r(b.page(page))),
+        ("Rect", rect(rc[0], rc[1], rc[2], rc[3])),
+        ("AP", Obj::Dict(dict(&[("N", r(n + 2))]))),
+    ]);
+    shape(&mut field, &mut u, n + 3);
+    u.put(n + 1, Obj::Dict(field));
+    let mut p = b.dict(b.page(page));
+    let mut annots = p.get(b"Annots").and_then(Obj::as_array).map(<[Obj]>::to_vec).unwrap_or_default();
+    annots.push(r(n + 1));
+    p.set(b"Annots", Obj::Array(annots));
+    u.put(b.page(page), Obj::Dict(p));
+    let (_, mut form) = acroform(b);
+    let mut fields = form.get(b"Fields").and_then(Obj::as_array).map(<[Obj]>::to_vec).unwrap_or_default();
+    fields.push(r(n + 1));
+    form.set(b"Fields", Obj::Array(fields));
+    form.set(b"SigFlags", Obj::Int(3));
+    put_acroform(b, &mut u, form);
+    sign_update(b, &u, attacker.0, attacker.1)
 }
 
 /// The forged files made from `signed` (a file Steward signed, with its draft's signature boxes
@@ -511,6 +570,88 @@ pub fn corpus(
         "outside the signature boxes",
     );
 
+    add(
+        "ssa/no-appearance",
+        "a valid signature whose widget covers page 1 and has no appearance, so readers draw its background",
+        hand_signed(&b, attacker, &|f, _, _| {
+            f.remove(b"AP");
+            f.set(b"Rect", rect(0.0, 0.0, 612.0, 792.0));
+            f.set(b"MK", Obj::Dict(dict(&[("BG", Obj::Array(vec![Obj::Int(1), Obj::Int(1), Obj::Int(1)]))])));
+        }),
+        "without an appearance",
+    );
+    add(
+        "ssa/no-zoom-flag",
+        "a valid signature whose widget is flagged NoZoom, which some readers draw outside its rectangle",
+        hand_signed(&b, attacker, &|f, _, _| f.set(b"F", Obj::Int(4 | 8))),
+        "/F flags",
+    );
+    let existing =
+        b.signatures().first().and_then(|(f, _)| b.dict(*f).get(b"T").cloned()).unwrap_or_else(|| text("Signature1"));
+    add(
+        "ssa/duplicate-field-name",
+        "a valid signature in a field named like the existing one, which readers merge",
+        hand_signed(&b, attacker, &|f, _, _| f.set(b"T", existing.clone())),
+        "name is that of an existing field",
+    );
+    add(
+        "ssa/objects-hidden-in-appearance",
+        "a valid signature whose appearance stream holds lines that read as objects to a reader that rebuilds the file",
+        hand_signed(&b, attacker, &|f, u, next| {
+            u.put(
+                next,
+                stream(
+                    dict(&[("Type", name("XObject")), ("Subtype", name("Form")), ("BBox", rect(0.0, 0.0, 10.0, 10.0))]),
+                    b"q Q\n1 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n",
+                ),
+            );
+            f.set(b"AP", Obj::Dict(dict(&[("N", r(next))])));
+        }),
+        "looks like PDF objects",
+    );
+    add(
+        "isa/dangling-reference",
+        "a valid signature whose widget refers to an object that does not exist (readers rebuild the file)",
+        hand_signed(&b, attacker, &|f, _, _| f.set(b"BS", Obj::Ref(99_999, 0))),
+        "does not define",
+    );
+    add(
+        "isa/wrong-generation",
+        "a valid signature whose widget names its page with the wrong generation",
+        hand_signed(&b, attacker, &|f, _, _| f.set(b"P", Obj::Ref(b.page(1), 7))),
+        "does not define",
+    );
+    let mut u = Update::new();
+    replace_page_one(&b, &mut u, n, &[]);
+    u.free_head_before = Some(b.page(1));
+    add(
+        "isa/renumbered-subsection",
+        "a subsection that starts with the free-list head, which some readers renumber",
+        u.apply(&b),
+        "renumber",
+    );
+    let mut file = b.bytes.clone();
+    file.extend(std::iter::repeat_n(b' ', 2000));
+    add(
+        "isa/trailing-white-space",
+        "kilobytes of white space after %%EOF push it beyond where readers look",
+        file,
+        "white space",
+    );
+    let mut u = Update::new().with_xref(Xref::StreamWithObjectStream);
+    u.put(b.catalog(), b.get(b.catalog()));
+    u.object_stream_prefix = format!(
+        "<< /Type /Catalog /Pages {} 0 R /OpenAction << /S /JavaScript /JS (1) >> >>\n",
+        b.dict(b.catalog()).get(b"Pages").and_then(Obj::as_ref).map_or(1, |p| p.0)
+    )
+    .into_bytes();
+    add(
+        "isa/object-stream-prefix",
+        "an unchanged catalog in an object stream, with another catalog between /First and it",
+        u.apply(&b),
+        "do not start at /First",
+    );
+
     let mut u = Update::new();
     let sigs = b.signatures();
     if let Some(&(field, _)) = sigs.first() {
@@ -734,6 +875,23 @@ pub fn corpus(
         "an annotation present when signed is removed after",
         u.apply(&pb),
         "annotations changed",
+    );
+
+    // A catalog prepared with /DSS naming page 1's content; afterwards that stream is rewritten as
+    // a "DSS".
+    let mut u = Update::new();
+    let mut cat = prep.dict(prep.catalog());
+    cat.set(b"DSS", r(prep.page_content(1)));
+    u.put(prep.catalog(), Obj::Dict(cat));
+    let prepared = victim(&u.apply(&prep));
+    let pb = Base::new(&prepared);
+    let mut u = Update::new();
+    u.put(pb.page_content(1), Obj::Dict(dict(&[("Type", name("DSS")), ("Certs", Obj::Array(vec![]))])));
+    add(
+        "shadow/dss-over-content",
+        "page 1's content, named as the DSS when signed, is rewritten as one after",
+        u.apply(&pb),
+        "not a DSS",
     );
 
     // ---- damage ----

@@ -152,6 +152,11 @@ pub struct Update {
     pub prev: Option<i64>,
     /// Bytes written after an object's `endobj` (a second, unlisted definition).
     pub after_objects: Vec<u8>,
+    /// Bytes put in an object stream between `/First` and its first object.
+    pub object_stream_prefix: Vec<u8>,
+    /// An entry `0000000000 65535 f` put first in the subsection of this object (as some
+    /// writers did, and some readers renumber).
+    pub free_head_before: Option<u32>,
 }
 
 impl Update {
@@ -167,6 +172,8 @@ impl Update {
             extra_entries: Vec::new(),
             prev: None,
             after_objects: Vec::new(),
+            object_stream_prefix: Vec::new(),
+            free_head_before: None,
         }
     }
 
@@ -254,6 +261,12 @@ impl Update {
                     entries.push((*num, format!("{at:010} {generation:05} n \n")));
                 }
                 entries.sort_by_key(|(n, _)| *n);
+                if let Some(n) = self.free_head_before {
+                    // The subsection starts one number earlier, with the head of the free list.
+                    if let Some(i) = entries.iter().position(|(m, _)| *m == n) {
+                        entries.insert(i, (n - 1, "0000000000 65535 f \n".into()));
+                    }
+                }
                 let xref_at = out.len();
                 if self.prev_self {
                     trailer.set(b"Prev", Obj::Int(xref_at as i64));
@@ -297,8 +310,18 @@ impl Update {
                     o.write(&mut body);
                     body.push(b'\n');
                 }
+                // Objects are placed after the prefix; the header names offsets from /First.
+                let shift = self.object_stream_prefix.len();
+                let header: String = header
+                    .split(' ')
+                    .collect::<Vec<_>>()
+                    .chunks(2)
+                    .filter(|c| c.len() == 2 && !c[0].is_empty())
+                    .map(|c| format!("{} {} ", c[0], c[1].parse::<usize>().unwrap_or(0) + shift))
+                    .collect();
                 let first = header.len();
                 let mut data = header.into_bytes();
+                data.extend_from_slice(&self.object_stream_prefix);
                 data.extend_from_slice(&body);
                 let packed = deflate(&data);
                 let st = stream(
@@ -374,4 +397,49 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     z.write_all(data).expect("deflate");
     z.finish().expect("deflate")
+}
+
+/// A signature dictionary with room for its byte range and CMS, for [`sign_update`].
+pub fn signature_placeholder() -> Obj {
+    Obj::Dict(dict(&[
+        ("Type", name("Sig")),
+        ("Filter", name("Adobe.PPKLite")),
+        ("SubFilter", name("ETSI.CAdES.detached")),
+        (
+            "ByteRange",
+            Obj::Array(vec![Obj::Int(0), Obj::Int(PLACEHOLDER), Obj::Int(PLACEHOLDER), Obj::Int(PLACEHOLDER)]),
+        ),
+        ("Contents", Obj::HexStr(vec![0u8; 8192], 0..0)),
+        ("M", text("D:20270201000000+00'00'")),
+    ]))
+}
+
+const PLACEHOLDER: i64 = 9_999_999_999;
+
+/// Applies `u` (which holds one [`signature_placeholder`]) to `base` and signs the result as a
+/// real signer would: the byte range is the new revision less the placeholder's `/Contents`.
+/// With it a test makes signature fields of any shape that carry a valid signature.
+pub fn sign_update(base: &Base, u: &Update, key: &steward_sign::SecretKey, cert: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut out = u.apply(base);
+    let tail = base.bytes.len();
+    let zeros = vec![b'0'; 8192 * 2];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let hole = find(&out[tail..], &zeros).map(|i| i + tail).expect("the placeholder is in the update");
+    let (lt, gt) = (hole - 1, hole + zeros.len());
+    let range = [0, lt, gt + 1, out.len() - gt - 1];
+    let ph = PLACEHOLDER.to_string();
+    let br = find(&out[tail..], ph.as_bytes()).map(|i| i + tail).expect("byte range");
+    let open = out[..br].iter().rposition(|&c| c == b'[').expect("[");
+    let close = out[br..].iter().position(|&c| c == b']').map(|i| i + br).expect("]");
+    let text = format!("{} {} {} {}", range[0], range[1], range[2], range[3]);
+    let slot = close - open - 1;
+    out[open + 1..close].copy_from_slice(format!("{text:<slot$}").as_bytes());
+    let mut h = Sha256::new();
+    h.update(&out[..lt]);
+    h.update(&out[gt + 1..]);
+    let blob = steward_sign::cms_sig::sign_detached(key, cert, &h.finalize()).expect("CMS");
+    let hex: String = blob.iter().map(|b| format!("{b:02X}")).collect();
+    out[hole..hole + hex.len()].copy_from_slice(hex.as_bytes());
+    out
 }

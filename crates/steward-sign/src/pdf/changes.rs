@@ -50,9 +50,14 @@ struct Roles {
     dss: Option<u32>,
     /// Leaf pages: object number -> 1-based page number.
     pages: HashMap<u32, usize>,
-    /// Indirect `/Annots` arrays -> page number.
-    annots: HashMap<u32, usize>,
+    /// Indirect `/Annots` arrays -> page number and page object.
+    annots: HashMap<u32, (usize, u32)>,
     names: HashMap<u32, String>,
+    /// How many of the roles above each object plays: a change to one that plays two is judged
+    /// as a change to both, and refused.
+    roles: HashMap<u32, usize>,
+    /// The names (/T) of the form's fields.
+    field_names: HashSet<Vec<u8>>,
 }
 
 impl Roles {
@@ -70,11 +75,17 @@ impl Roles {
         let dss = cat.get(b"DSS").and_then(Obj::as_ref).map(|r| r.0);
         let mut pages = HashMap::new();
         let mut annots = HashMap::new();
+        let mut role_count: HashMap<u32, usize> = HashMap::new();
+        for n in [Some(catalog), acroform, fields, dss].into_iter().flatten() {
+            *role_count.entry(n).or_default() += 1;
+        }
         for (i, (num, page)) in file.pages(rev).into_iter().enumerate() {
             let n = i + 1;
             pages.insert(num, n);
+            *role_count.entry(num).or_default() += 1;
             if let Some((a, _)) = page.get(b"Annots").and_then(Obj::as_ref) {
-                annots.insert(a, n);
+                annots.insert(a, (n, num));
+                *role_count.entry(a).or_default() += 1;
             }
             match page.get(b"Contents") {
                 Some(Obj::Array(a)) => a.iter().for_each(|c| name(Some(c), format!("page {n} content"))),
@@ -137,7 +148,17 @@ impl Roles {
                 names.entry(v).or_insert(format!("signature dictionary of {t}"));
             }
         }
-        Some(Roles { catalog, acroform, fields, dss, pages, annots, names })
+        let mut field_names = HashSet::new();
+        if let Some(list) = form.and_then(|f| file.lookup(rev, f, b"Fields")).and_then(Obj::as_array) {
+            for f in list {
+                if let Some(t) =
+                    file.resolve(rev, f).and_then(Obj::as_dict).and_then(|d| d.get(b"T")).and_then(Obj::as_bytes)
+                {
+                    field_names.insert(t.to_vec());
+                }
+            }
+        }
+        Some(Roles { catalog, acroform, fields, dss, pages, annots, names, roles: role_count, field_names })
     }
 
     fn describe(&self, num: u32, generation: u16) -> String {
@@ -147,7 +168,7 @@ impl Roles {
         if let Some(n) = self.pages.get(&num) {
             return format!("page {n}");
         }
-        if let Some(n) = self.annots.get(&num) {
+        if let Some((n, _)) = self.annots.get(&num) {
             return format!("page {n} annotations");
         }
         if Some(num) == self.acroform {
@@ -264,6 +285,10 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
     let mut dss_roots: Vec<&Obj> = Vec::new();
     for (num, old, now) in modified {
         let what = roles.describe(num, 0);
+        if roles.roles.get(&num).copied().unwrap_or(0) > 1 {
+            out.insert(format!("{what} (an object that is more than one part of the document) was changed"));
+            continue;
+        }
         if num == roles.catalog {
             let (Some(was), Some(is)) = (old.as_dict(), now.as_dict()) else {
                 out.insert("the catalog".into());
@@ -319,7 +344,13 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
                 }
             }
         } else if Some(num) == roles.dss {
-            dss_roots.push(now);
+            // Only what already is a DSS may be extended as one.
+            match old {
+                Obj::Dict(d) if d.keys().all(|k| DSS_KEYS.contains(&k)) => dss_roots.push(now),
+                _ => {
+                    out.insert(format!("{what}: an object that was not a DSS was rewritten as one"));
+                }
+            }
         } else if let Some(&page) = roles.pages.get(&num) {
             let (Some(was), Some(is)) = (old.as_dict(), now.as_dict()) else {
                 out.insert(what);
@@ -356,9 +387,9 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
                     }
                 }
             }
-        } else if let Some(&page) = roles.annots.get(&num) {
+        } else if let Some(&(page, page_obj)) = roles.annots.get(&num) {
             match appended(old.as_array(), now.as_array()) {
-                Some(extra) => annots_added.extend(extra.into_iter().map(|w| (page, num, w))),
+                Some(extra) => annots_added.extend(extra.into_iter().map(|w| (page, page_obj, w))),
                 None => {
                     out.insert(format!("page {page} annotations changed other than by adding a signature"));
                 }
@@ -391,6 +422,11 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
             continue;
         };
         accounted.insert(f);
+        if field.get(b"T").and_then(Obj::as_bytes).is_some_and(|t| roles.field_names.contains(t)) {
+            out.insert(format!(
+                "signature field {label}: its name is that of an existing field (readers merge such fields)"
+            ));
+        }
         let mut roots = Vec::new();
         if let Some(problem) = check_signature_field(
             file,
@@ -457,6 +493,17 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
             out.insert(format!("object {n} was referenced before it existed and was defined after signing"));
         }
     }
+    // A stream that holds lines like `12 0 obj` or `trailer` is what a reader that rebuilds the
+    // file would take for objects: no update after a signature may bring one.
+    for &n in &new_objects {
+        if let Some((_, Obj::Stream(st))) = rev.objects.get(&n) {
+            if looks_like_structure(&st.raw) {
+                out.insert(format!(
+                    "a stream added (object {n}) holds what looks like PDF objects or a trailer, which readers that rebuild the file would take for real ones"
+                ));
+            }
+        }
+    }
     for &n in &new_objects {
         if !accounted.contains(&n) {
             let what = match rev.objects.get(&n).map(|(_, o)| o) {
@@ -473,6 +520,22 @@ pub fn update_changes(file: &PdfFile, k: usize, signed: &BTreeSet<u32>, areas: &
         }
     }
     out.into_iter().collect()
+}
+
+/// Whether `raw` has a line that starts with `N G obj`, `trailer`, `xref` or `startxref`.
+fn looks_like_structure(raw: &[u8]) -> bool {
+    raw.split(|&b| b == b'\n' || b == b'\r').any(|line| {
+        let t: &[u8] = {
+            let i = line.iter().position(|b| !super::syntax::is_white(*b)).unwrap_or(line.len());
+            &line[i..]
+        };
+        if t.starts_with(b"trailer") || t.starts_with(b"xref") || t.starts_with(b"startxref") {
+            return true;
+        }
+        let mut words = t.split(|b| super::syntax::is_white(*b)).filter(|w| !w.is_empty());
+        let (Some(a), Some(b), Some(c)) = (words.next(), words.next(), words.next()) else { return false };
+        a.iter().all(u8::is_ascii_digit) && b.iter().all(u8::is_ascii_digit) && c.starts_with(b"obj")
+    })
 }
 
 fn opt_same(a: Option<&Obj>, b: Option<&Obj>) -> bool {
@@ -588,6 +651,14 @@ fn check_signature_field(
     if field.get(b"P").and_then(Obj::as_ref).map(|r| r.0) != Some(page_obj) {
         return Some(format!("its /P does not name page {page}, where its widget is"));
     }
+    // Only flags that keep the widget to its rectangle: Hidden, Print, NoView, ReadOnly, Locked,
+    // LockedContents (NoZoom and NoRotate let a reader draw it elsewhere).
+    if let Some(f) = field.get(b"F") {
+        match f.as_int() {
+            Some(v) if v >= 0 && v & !(2 | 4 | 32 | 64 | 128 | 512) == 0 => {}
+            _ => return Some("its /F flags let readers draw it outside its rectangle".into()),
+        }
+    }
     if let Some(mk) = field.get(b"MK") {
         let mut refs = Vec::new();
         mk.refs(&mut refs);
@@ -619,8 +690,16 @@ fn check_signature_field(
     let [x0, y0, x1, y1] = rect.as_slice() else { return Some("it has no /Rect".into()) };
     let r = [x0.min(*x1), y0.min(*y1), x0.max(*x1), y0.max(*y1)];
     let area = (r[2] - r[0]) * (r[3] - r[1]);
-    if area > 0.0 && !roots.is_empty() {
-        let media = pages.iter().find(|(n, _)| *n == page_obj).and_then(|(_, d)| media_box(file, k, d));
+    if area > 0.0 {
+        if roots.is_empty() {
+            return Some(
+                "a visible signature without an appearance of its own (readers would draw one over the page)".into(),
+            );
+        }
+        let Some(visible) = pages.iter().find(|(n, _)| *n == page_obj).and_then(|(_, d)| visible_box(file, k, d))
+        else {
+            return Some(format!("page {page} has no usable /MediaBox"));
+        };
         let on_page = areas.iter().filter(|b| b.page == page).collect::<Vec<_>>();
         let inside =
             |b: &[f64; 4]| r[0] >= b[0] - 2.0 && r[1] >= b[1] - 2.0 && r[2] <= b[2] + 2.0 && r[3] <= b[3] + 2.0;
@@ -630,9 +709,9 @@ fn check_signature_field(
                     "its appearance on page {page} lies outside the signature boxes of the signed agreement (it could cover the text)"
                 ));
             }
-        } else if let Some(m) = media {
-            let page_area = (m[2] - m[0]) * (m[3] - m[1]);
-            if !inside(&m) || area > page_area / 8.0 {
+        } else {
+            let page_area = (visible[2] - visible[0]) * (visible[3] - visible[1]);
+            if !inside(&visible) || area > page_area / 8.0 {
                 return Some(format!("its appearance covers too much of page {page} (it could cover the text)"));
             }
         }
@@ -640,10 +719,20 @@ fn check_signature_field(
     None
 }
 
-fn media_box(file: &PdfFile, rev: usize, page: &Dict) -> Option<[f64; 4]> {
+/// What a reader shows of a page: its CropBox within its MediaBox (both inherited).
+fn visible_box(file: &PdfFile, rev: usize, page: &Dict) -> Option<[f64; 4]> {
+    let media = inherited_box(file, rev, page, b"MediaBox")?;
+    Some(match inherited_box(file, rev, page, b"CropBox") {
+        Some(c) => [c[0].max(media[0]), c[1].max(media[1]), c[2].min(media[2]), c[3].min(media[3])],
+        None => media,
+    })
+    .filter(|b| b[2] > b[0] && b[3] > b[1])
+}
+
+fn inherited_box(file: &PdfFile, rev: usize, page: &Dict, key: &[u8]) -> Option<[f64; 4]> {
     let mut d = page;
     for _ in 0..32 {
-        if let Some(mb) = file.lookup(rev, d, b"MediaBox").and_then(Obj::as_array) {
+        if let Some(mb) = file.lookup(rev, d, key).and_then(Obj::as_array) {
             let v: Vec<f64> = mb.iter().filter_map(|o| file.resolve(rev, o).and_then(Obj::as_number)).collect();
             if let [a, b, c, e] = v.as_slice() {
                 return Some([a.min(*c), b.min(*e), a.max(*c), b.max(*e)]);

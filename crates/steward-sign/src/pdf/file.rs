@@ -21,6 +21,10 @@ pub const MAX_REVISIONS: usize = 1000;
 pub const MAX_OBJECTS: usize = 1_000_000;
 /// A decoded stream (object stream, cross-reference stream) larger than this is refused.
 pub const MAX_DECODED: usize = 64 << 20;
+/// White space allowed after the final `%%EOF`.
+pub const MAX_TRAILING_WHITE: usize = 32;
+/// White space allowed between the tokens of `startxref N %%EOF` and before `startxref`.
+const TAIL_WHITE: usize = 4;
 
 /// Why a file is refused as damaged: what, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +110,8 @@ impl PdfFile {
         if !bytes.starts_with(b"%PDF-") {
             return Err(damage(0, None, "not a PDF: the file does not start with %PDF-"));
         }
-        // Nothing after the final %%EOF but white space.
+        // Nothing after the final %%EOF but a little white space: readers look for it near the end
+        // (some only in the last kilobyte) and rebuild the file, differently, when it is not there.
         let mut end = bytes.len();
         while end > 0 && is_white(bytes[end - 1]) {
             end -= 1;
@@ -122,10 +127,18 @@ impl PdfFile {
                 None => damage(end, None, "the file does not end with %%EOF (truncated or not a PDF)"),
             });
         }
-        // Follow /Prev from the final section to the first, then read them in file order.
+        if bytes.len() - end > MAX_TRAILING_WHITE {
+            return Err(damage(
+                end,
+                None,
+                format!("more than {MAX_TRAILING_WHITE} bytes of white space follow the final %%EOF"),
+            ));
+        }
+        // Follow /Prev from the final section to the first (each read once, with a budget of
+        // entries), then take them in file order.
         let mut sections: Vec<Section> = Vec::new();
-        let mut eof = end;
-        let mut offset = startxref_before(bytes, eof - 5)?;
+        let mut budget = MAX_OBJECTS;
+        let mut offset = startxref_before(bytes, end - 5)?;
         loop {
             if sections.len() >= MAX_REVISIONS {
                 return Err(damage(offset, None, format!("more than {MAX_REVISIONS} revisions")));
@@ -133,31 +146,37 @@ impl PdfFile {
             if sections.iter().any(|s| s.offset == offset) {
                 return Err(damage(offset, None, "the /Prev chain of cross-reference sections loops"));
             }
-            let s = read_section(bytes, offset, eof)?;
+            let s = read_section(bytes, offset, &mut budget)?;
+            match sections.last() {
+                None if s.eof != end => {
+                    return Err(damage(
+                        s.eof,
+                        None,
+                        "the final cross-reference section is not followed by the file's last %%EOF",
+                    ));
+                }
+                Some(later) if s.eof > later.offset => {
+                    return Err(damage(offset, None, "a cross-reference section lies inside a later revision"));
+                }
+                _ => {}
+            }
             let prev = s.prev;
             sections.push(s);
             match prev {
                 None => break,
-                Some(p) => {
-                    if p >= offset {
-                        return Err(damage(
-                            offset,
-                            None,
-                            format!("/Prev {p} does not point at an earlier cross-reference section"),
-                        ));
-                    }
-                    eof = eof_after_section_at(bytes, p)?;
-                    if eof > offset {
-                        return Err(damage(p, None, "a cross-reference section lies inside a later revision"));
-                    }
-                    offset = p;
+                Some(p) if p >= offset => {
+                    return Err(damage(
+                        offset,
+                        None,
+                        format!("/Prev {p} does not point at an earlier cross-reference section"),
+                    ));
                 }
+                Some(p) => offset = p,
             }
         }
         sections.reverse();
         let mut revisions: Vec<Revision> = Vec::with_capacity(sections.len());
         let mut start = 0;
-        let mut objects = 0usize;
         for (i, s) in sections.into_iter().enumerate() {
             let r = i + 1;
             let mut span_end = s.eof;
@@ -169,10 +188,6 @@ impl PdfFile {
             if s.offset < start {
                 return Err(damage(s.offset, Some(r), "a cross-reference section inside an earlier revision"));
             }
-            objects += s.entries.len();
-            if objects > MAX_OBJECTS {
-                return Err(damage(s.offset, Some(r), format!("more than {MAX_OBJECTS} objects")));
-            }
             let rev = read_revision(bytes, start..span_end, s, r, &revisions)?;
             start = rev.span.end;
             revisions.push(rev);
@@ -180,7 +195,89 @@ impl PdfFile {
         // White space after the last revision only (checked above); it belongs to no revision.
         let file = PdfFile { len: bytes.len(), revisions };
         file.check_trailers()?;
+        file.check_references()?;
         Ok(file)
+    }
+
+    /// Every reference resolves, in the revision that makes it, to an object of the same number
+    /// and generation. A reference to nothing is null to some readers and a reason to rebuild the
+    /// whole file (differently) to others; and a reference to nothing that a later revision fills
+    /// would change a signed revision's content without touching it.
+    fn check_references(&self) -> Result<(), Damage> {
+        let mut refs = Vec::new();
+        for (ri, rev) in self.revisions.iter().enumerate() {
+            let here = |num: u32| match rev.entries.get(&num) {
+                Some(Entry::InUse { offset, .. }) => *offset,
+                _ => rev.xref_offset,
+            };
+            let mut check = |from: String, at: usize, o: &Obj| -> Result<(), Damage> {
+                refs.clear();
+                o.refs(&mut refs);
+                for &(n, g) in &refs {
+                    if self.get(ri, n).is_none_or(|(found, _)| found != g) {
+                        return Err(damage(
+                            at,
+                            Some(ri + 1),
+                            format!(
+                                "{from} refers to object {n} {g}, which this revision does not define (readers would rebuild the file)"
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            };
+            for (&num, (_, o)) in &rev.objects {
+                check(format!("object {num}"), here(num), o)?;
+            }
+            for k in [&b"Root"[..], b"Info"] {
+                if let Some(o) = rev.trailer.get(k) {
+                    check(format!("the trailer's /{}", String::from_utf8_lossy(k)), rev.xref_offset, o)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The page tree of revision `rev` is one a reader walks the same way: every node a
+    /// `/Pages` with `/Kids` or a `/Page`, no node twice.
+    pub fn check_page_tree(&self, rev: usize) -> Result<(), Damage> {
+        let at = self.revisions[rev].xref_offset;
+        let bad = |m: String| damage(at, Some(rev + 1), m);
+        let (_, cat) = self.catalog(rev).ok_or_else(|| bad("the catalog is not a dictionary".into()))?;
+        let Some(Obj::Ref(root, _)) = cat.get(b"Pages") else {
+            return Err(bad("the catalog has no /Pages reference".into()));
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![(*root, 0usize)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > syntax::MAX_DEPTH {
+                return Err(bad("the page tree is nested too deep".into()));
+            }
+            if !seen.insert(n) {
+                return Err(bad(format!("object {n} appears twice in the page tree")));
+            }
+            let d = self
+                .get(rev, n)
+                .and_then(|(_, o)| o.as_dict())
+                .ok_or_else(|| bad(format!("page tree node {n} is not a dictionary")))?;
+            match d.name(b"Type") {
+                Some(b"Page") if d.get(b"Kids").is_none() => {}
+                Some(b"Pages") => {
+                    let kids = self
+                        .lookup(rev, d, b"Kids")
+                        .and_then(Obj::as_array)
+                        .ok_or_else(|| bad(format!("page tree node {n} has no /Kids")))?;
+                    for k in kids.iter().rev() {
+                        let Obj::Ref(k, _) = k else {
+                            return Err(bad(format!("page tree node {n} has a kid that is not a reference")));
+                        };
+                        stack.push((*k, depth + 1));
+                    }
+                }
+                _ => return Err(bad(format!("page tree node {n} is neither /Pages nor /Page"))),
+            }
+        }
+        Ok(())
     }
 
     fn check_trailers(&self) -> Result<(), Damage> {
@@ -316,73 +413,76 @@ struct Section {
 /// The offset in `startxref N` that ends right before `eof_at` (the `%%EOF`).
 fn startxref_before(bytes: &[u8], eof_at: usize) -> Result<usize, Damage> {
     let mut i = eof_at;
-    while i > 0 && is_white(bytes[i - 1]) {
-        i -= 1;
-    }
+    let white_back = |i: &mut usize| {
+        let from = *i;
+        while *i > 0 && is_white(bytes[*i - 1]) && from - *i < TAIL_WHITE + 1 {
+            *i -= 1;
+        }
+        from - *i
+    };
+    let w1 = white_back(&mut i);
     let digits_end = i;
-    while i > 0 && bytes[i - 1].is_ascii_digit() {
+    while i > 0 && bytes[i - 1].is_ascii_digit() && digits_end - i < 20 {
         i -= 1;
     }
     let digits = &bytes[i..digits_end];
-    let ws_end = i;
-    while i > 0 && is_white(bytes[i - 1]) {
-        i -= 1;
-    }
-    if digits.is_empty() || ws_end == i || !bytes[..i].ends_with(b"startxref") {
+    let w2 = white_back(&mut i);
+    if digits.is_empty()
+        || w1 == 0
+        || w2 == 0
+        || w1 > TAIL_WHITE
+        || w2 > TAIL_WHITE
+        || !bytes[..i].ends_with(b"startxref")
+    {
         return Err(damage(eof_at, None, "%%EOF is not preceded by 'startxref' and an offset"));
     }
     std::str::from_utf8(digits)
         .ok()
         .and_then(|d| d.parse::<usize>().ok())
         .filter(|&o| o < bytes.len())
-        .ok_or_else(|| damage(ws_end, None, "the startxref offset is beyond the end of the file"))
+        .ok_or_else(|| damage(i, None, "the startxref offset is beyond the end of the file"))
 }
 
-/// Reads the section at `offset` and the `startxref`/`%%EOF` right after it, which must be the
-/// one at `eof` (just before it, `eof - 5`).
-fn read_section(bytes: &[u8], offset: usize, eof: usize) -> Result<Section, Damage> {
-    let mut s = parse_section(bytes, offset)?;
-    let mut lx = Lexer::new(bytes, s.end);
-    lx.skip_white();
-    let at = lx.pos;
-    if !lx.keyword(b"startxref") {
-        return Err(damage(at, None, "the cross-reference section is not followed by 'startxref'"));
+/// Skips white space at `pos`: at least `min` and at most `TAIL_WHITE` bytes.
+fn tail_white(bytes: &[u8], pos: &mut usize, min: usize) -> Result<(), Damage> {
+    let from = *pos;
+    while *pos < bytes.len() && is_white(bytes[*pos]) {
+        *pos += 1;
     }
-    lx.skip_white();
+    let n = *pos - from;
+    if n < min || n > TAIL_WHITE {
+        return Err(damage(from, None, "unexpected white space around startxref (readers may not find it)"));
+    }
+    Ok(())
+}
+
+/// Reads the section at `offset` and the `startxref N %%EOF` right after it (`N` must be
+/// `offset`); `budget` is what is left of [`MAX_OBJECTS`] entries.
+fn read_section(bytes: &[u8], offset: usize, budget: &mut usize) -> Result<Section, Damage> {
+    let mut s = if bytes[offset..].starts_with(b"xref") {
+        parse_table(bytes, offset, budget)?
+    } else {
+        parse_xref_stream(bytes, offset, budget)?
+    };
+    let mut pos = s.end;
+    tail_white(bytes, &mut pos, 1)?;
+    if !bytes[pos..].starts_with(b"startxref") {
+        return Err(damage(pos, None, "the cross-reference section is not followed by 'startxref'"));
+    }
+    pos += 9;
+    tail_white(bytes, &mut pos, 1)?;
+    let mut lx = Lexer::new(bytes, pos);
     let n = lx.unsigned().map_err(|e| from_syntax(e, None))?;
     if n as usize != offset {
-        return Err(damage(lx.pos, None, format!("startxref says {n}, but the section is at {offset}")));
+        return Err(damage(pos, None, format!("startxref says {n}, but the section is at {offset}")));
     }
-    lx.skip_white();
-    if !bytes[lx.pos..].starts_with(b"%%EOF") || lx.pos + 5 != eof {
-        return Err(damage(lx.pos, None, "the cross-reference section is not followed by its %%EOF"));
+    pos = lx.pos;
+    tail_white(bytes, &mut pos, 1)?;
+    if !bytes[pos..].starts_with(b"%%EOF") {
+        return Err(damage(pos, None, "the cross-reference section is not followed by its %%EOF"));
     }
-    s.eof = eof;
+    s.eof = pos + 5;
     Ok(s)
-}
-
-/// Where the `%%EOF` after the section at `offset` ends.
-fn eof_after_section_at(bytes: &[u8], offset: usize) -> Result<usize, Damage> {
-    let s = parse_section(bytes, offset)?;
-    let mut lx = Lexer::new(bytes, s.end);
-    lx.skip_white();
-    if !lx.keyword(b"startxref") {
-        return Err(damage(lx.pos, None, "the cross-reference section is not followed by 'startxref'"));
-    }
-    lx.skip_white();
-    let n = lx.unsigned().map_err(|e| from_syntax(e, None))?;
-    if n as usize != offset {
-        return Err(damage(lx.pos, None, format!("startxref says {n}, but the section is at {offset}")));
-    }
-    lx.skip_white();
-    if !bytes[lx.pos..].starts_with(b"%%EOF") {
-        return Err(damage(lx.pos, None, "the cross-reference section is not followed by %%EOF"));
-    }
-    Ok(lx.pos + 5)
-}
-
-fn parse_section(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
-    if bytes[offset..].starts_with(b"xref") { parse_table(bytes, offset) } else { parse_xref_stream(bytes, offset) }
 }
 
 fn prev_of(trailer: &Dict, at: usize) -> Result<Option<usize>, Damage> {
@@ -393,7 +493,7 @@ fn prev_of(trailer: &Dict, at: usize) -> Result<Option<usize>, Damage> {
     }
 }
 
-fn parse_table(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
+fn parse_table(bytes: &[u8], offset: usize, budget: &mut usize) -> Result<Section, Damage> {
     let mut lx = Lexer::new(bytes, offset + 4);
     let mut entries = BTreeMap::new();
     loop {
@@ -403,41 +503,76 @@ fn parse_table(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
         }
         let at = lx.pos;
         let first = lx.unsigned().map_err(|_| damage(at, None, "a cross-reference subsection header was expected"))?;
-        lx.skip_white();
+        if !matches!(lx.peek(), Some(b' ')) {
+            return Err(damage(lx.pos, None, "a malformed cross-reference subsection header"));
+        }
+        lx.pos += 1;
         let count =
             lx.unsigned().map_err(|_| damage(lx.pos, None, "a cross-reference subsection count was expected"))?;
-        if first.saturating_add(count) > u64::from(u32::MAX) || count > MAX_OBJECTS as u64 {
-            return Err(damage(at, None, "a cross-reference subsection out of range"));
+        if first.saturating_add(count) > u64::from(u32::MAX) || count > *budget as u64 {
+            return Err(damage(
+                at,
+                None,
+                format!("a cross-reference subsection out of range (more than {MAX_OBJECTS} objects in all)"),
+            ));
+        }
+        *budget -= count as usize;
+        // The header line ends with an end of line; then entries of exactly 20 bytes each.
+        match (lx.peek(), bytes.get(lx.pos + 1)) {
+            (Some(b'\r'), Some(b'\n')) => lx.pos += 2,
+            (Some(b'\n' | b'\r'), _) => lx.pos += 1,
+            (Some(b' '), Some(b'\r' | b'\n')) => {
+                lx.pos += 1;
+                if bytes.get(lx.pos) == Some(&b'\r') && bytes.get(lx.pos + 1) == Some(&b'\n') {
+                    lx.pos += 1;
+                }
+                lx.pos += 1;
+            }
+            _ => return Err(damage(lx.pos, None, "a cross-reference subsection header must end its line")),
         }
         for k in 0..count {
-            lx.skip_white();
             let here = lx.pos;
             let e = bytes
-                .get(here..here + 18)
+                .get(here..here + 20)
                 .ok_or_else(|| damage(here, None, "the cross-reference table is truncated"))?;
             let ok = e[..10].iter().all(u8::is_ascii_digit)
                 && e[10] == b' '
                 && e[11..16].iter().all(u8::is_ascii_digit)
                 && e[16] == b' '
                 && matches!(e[17], b'n' | b'f')
-                && bytes.get(here + 18).is_none_or(|&b| is_white(b));
+                && matches!(&e[18..20], b" \r" | b" \n" | b"\r\n");
             if !ok {
-                return Err(damage(here, None, "a malformed cross-reference entry (not 'oooooooooo ggggg n|f')"));
+                return Err(damage(
+                    here,
+                    None,
+                    "a malformed cross-reference entry (not exactly 20 bytes: 'oooooooooo ggggg n|f' and an end of line)",
+                ));
             }
             let off: usize = std::str::from_utf8(&e[..10]).ok().and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
             let generation: u32 = std::str::from_utf8(&e[11..16]).ok().and_then(|s| s.parse().ok()).unwrap_or(u32::MAX);
             let generation =
                 u16::try_from(generation).map_err(|_| damage(here, None, "a generation number out of range"))?;
             let num = (first + k) as u32;
+            // Some readers take a subsection starting at 1 whose first entry is the free head of
+            // the list (0000000000 65535 f) as one starting at 0, and renumber it.
+            if k == 0 && num != 0 && e[17] == b'f' && generation == 65535 && off == 0 {
+                return Err(damage(
+                    here,
+                    None,
+                    format!(
+                        "the subsection for object {num} starts with the entry of object 0 (readers renumber such tables)"
+                    ),
+                ));
+            }
             let entry =
                 if e[17] == b'n' { Entry::InUse { offset: off, generation } } else { Entry::Free { generation } };
             if entries.insert(num, entry).is_some() {
                 return Err(damage(here, None, format!("object {num} is listed twice in one cross-reference section")));
             }
-            lx.pos = here + 18;
+            lx.pos = here + 20;
         }
     }
-    lx.skip_ws();
+    lx.skip_white();
     let at = lx.pos;
     let trailer = match lx.object(0).map_err(|e| from_syntax(e, None))? {
         Obj::Dict(d) => d,
@@ -447,7 +582,7 @@ fn parse_table(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
     Ok(Section { offset, eof: 0, end: lx.pos, entries, trailer, prev, xref_stream: None })
 }
 
-fn parse_xref_stream(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
+fn parse_xref_stream(bytes: &[u8], offset: usize, budget: &mut usize) -> Result<Section, Damage> {
     let obj = syntax::indirect_at(bytes, offset, &mut |_, _| None).map_err(|e| {
         damage(e.offset, None, format!("no cross-reference table or stream at startxref: {}", e.message))
     })?;
@@ -478,6 +613,10 @@ fn parse_xref_stream(bytes: &[u8], offset: usize) -> Result<Section, Damage> {
     }
     let row = w.iter().sum::<usize>();
     let rows: usize = index.chunks(2).map(|c| c[1] as usize).sum();
+    if rows > *budget {
+        return Err(damage(offset, None, format!("a cross-reference stream lists more than {MAX_OBJECTS} objects")));
+    }
+    *budget -= rows;
     if rows.checked_mul(row) != Some(data.len()) {
         return Err(damage(offset, None, "cross-reference stream: its data does not match /W and /Index"));
     }
@@ -649,10 +788,10 @@ fn read_revision(
             _ => None,
         })
         .collect();
+    if matches!(s.entries.get(&0), Some(Entry::InUse { .. } | Entry::Compressed { .. })) {
+        return Err(damage(s.offset, rev, "object 0 is listed as in use"));
+    }
     for &(num, off, generation) in &in_use {
-        if num == 0 {
-            return Err(damage(s.offset, rev, "object 0 is listed as in use"));
-        }
         let inside = off >= span.start && (off < s.offset || (Some(num) == s.xref_stream && off == s.offset));
         if !inside {
             return Err(damage(
@@ -829,6 +968,11 @@ fn read_object_stream(st: &syntax::Stream, num: u32) -> Result<Vec<(u32, Obj)>, 
     if !lx.at_end() {
         return Err(format!("object stream {num}: its header has more than /N entries"));
     }
+    // The first object starts at /First, and each after the one before: no bytes between /First
+    // and the first object that a reader could take for it.
+    if header.first().is_some_and(|h| h.1 != 0) || header.windows(2).any(|w| w[1].1 <= w[0].1) {
+        return Err(format!("object stream {num}: its objects do not start at /First, one after another"));
+    }
     let mut out = Vec::with_capacity(header.len());
     for (i, &(obj, off)) in header.iter().enumerate() {
         let start = first
@@ -851,4 +995,144 @@ fn read_object_stream(st: &syntax::Stream, num: u32) -> Result<Vec<(u32, Obj)>, 
         out.push((obj, o));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How [`build`] writes a small file: catalog, page tree, one page and `extra` objects.
+    struct Shape<'a> {
+        page: &'a str,
+        extra: &'a [(u32, &'a str)],
+        /// An in-use entry for an offset.
+        entry: fn(usize) -> String,
+        /// Bytes between the last object and the cross-reference table.
+        before_xref: &'a str,
+        trailer: &'a str,
+    }
+
+    const PAGE: &str = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>";
+
+    fn entry20(o: usize) -> String {
+        format!("{o:010} 00000 n \n")
+    }
+
+    fn shape() -> Shape<'static> {
+        Shape { page: PAGE, extra: &[], entry: entry20, before_xref: "", trailer: "" }
+    }
+
+    fn build(s: &Shape<'_>) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        let mut objs: Vec<(u32, String)> = vec![
+            (1, "<< /Type /Catalog /Pages 2 0 R >>".into()),
+            (2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into()),
+            (3, s.page.into()),
+        ];
+        objs.extend(s.extra.iter().map(|(n, b)| (*n, b.to_string())));
+        let mut offsets = Vec::new();
+        for (n, body) in &objs {
+            offsets.push((*n, out.len()));
+            out.extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
+        }
+        out.extend_from_slice(s.before_xref.as_bytes());
+        let size = objs.iter().map(|(n, _)| n + 1).max().unwrap_or(1);
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
+        for n in 1..size {
+            match offsets.iter().find(|(m, _)| *m == n) {
+                Some((_, o)) => out.extend_from_slice((s.entry)(*o).as_bytes()),
+                None => out.extend_from_slice(b"0000000000 00000 f \n"),
+            }
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size {size} /Root 1 0 R{} >>\nstartxref\n{xref}\n%%EOF\n", s.trailer).as_bytes(),
+        );
+        out
+    }
+
+    fn refused(bytes: &[u8]) -> String {
+        PdfFile::parse(bytes).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn a_well_formed_file_is_read() {
+        let f = PdfFile::parse(&build(&shape())).expect("reads");
+        assert_eq!(f.revisions.len(), 1);
+        assert_eq!(f.pages(0).len(), 1);
+        f.check_page_tree(0).expect("a sound page tree");
+    }
+
+    #[test]
+    fn what_readers_repair_differently_is_refused_with_where() {
+        let good = build(&shape());
+        let mut trailing = good.clone();
+        trailing.extend(std::iter::repeat_n(b' ', 100));
+        assert!(refused(&trailing).contains("white space follow the final %%EOF"));
+        let mut appended = good.clone();
+        appended.extend_from_slice(b"4 0 obj\n<< >>\nendobj\n");
+        assert!(refused(&appended).contains("does not end with %%EOF"));
+        let dangling = build(&Shape { extra: &[(4, "<< /X 9 0 R >>")], ..shape() });
+        assert!(refused(&dangling).contains("refers to object 9 0"));
+        let wrong_gen = build(&Shape { extra: &[(4, "<< /X 3 2 R >>")], ..shape() });
+        assert!(refused(&wrong_gen).contains("refers to object 3 2"));
+        let nineteen = build(&Shape { entry: |o| format!("{o:010} 00000 n\n"), ..shape() });
+        assert!(refused(&nineteen).contains("20 bytes"), "{}", refused(&nineteen));
+        let hidden = build(&Shape { before_xref: "9 0 obj\n(hidden)\nendobj\n", ..shape() });
+        assert!(refused(&hidden).contains("belong to no object"), "{}", refused(&hidden));
+        let elsewhere = build(&Shape { entry: |o| format!("{:010} 00000 n \n", o + 1), ..shape() });
+        assert!(refused(&elsewhere).contains("at byte"), "{}", refused(&elsewhere));
+        let linearized = build(&Shape { extra: &[(4, "<< /Linearized 1 >>")], ..shape() });
+        assert!(refused(&linearized).contains("linearized"));
+        let encrypted = build(&Shape { trailer: " /Encrypt << /Filter /Standard >>", ..shape() });
+        assert!(refused(&encrypted).contains("encrypted"));
+        let hybrid = build(&Shape { trailer: " /XRefStm 0", ..shape() });
+        assert!(refused(&hybrid).contains("hybrid"));
+        let twice_key = build(&Shape { extra: &[(4, "<< /A 1 /A 2 >>")], ..shape() });
+        assert!(refused(&twice_key).contains("twice"));
+    }
+
+    #[test]
+    fn a_broken_page_tree_is_named() {
+        let untyped = build(&Shape { page: "<< /Parent 2 0 R /MediaBox [0 0 612 792] >>", ..shape() });
+        let f = PdfFile::parse(&untyped).expect("the structure reads");
+        assert!(f.check_page_tree(0).expect_err("untyped node").to_string().contains("neither /Pages nor /Page"));
+    }
+    #[test]
+    fn a_huge_cross_reference_stream_is_refused_before_it_is_built() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![1u8; 2_000_000]).expect("deflate");
+        let data = z.finish().expect("deflate");
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let at = out.len();
+        out.extend_from_slice(
+            format!(
+                "1 0 obj\n<< /Type /XRef /Size 2000000 /W [0 1 0] /Root 1 0 R /Filter /FlateDecode /Length {} >>\nstream\n",
+                data.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&data);
+        out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+        assert!(refused(&out).contains("more than 1000000 objects"), "{}", refused(&out));
+    }
+
+    #[test]
+    fn an_object_stream_with_bytes_before_its_first_object_is_refused() {
+        let st = ObjStream { n: 1, first: 5, data: b"4 10 << /Type /Catalog >> << /A 1 >>".to_vec() };
+        let d = syntax::Dict(vec![
+            (b"Type".to_vec(), Obj::name("ObjStm")),
+            (b"N".to_vec(), Obj::Int(st.n)),
+            (b"First".to_vec(), Obj::Int(st.first)),
+        ]);
+        let e = read_object_stream(&syntax::Stream { dict: d, raw: st.data }, 7).expect_err("refused");
+        assert!(e.contains("do not start at /First"), "{e}");
+    }
+
+    struct ObjStream {
+        n: i64,
+        first: i64,
+        data: Vec<u8>,
+    }
 }

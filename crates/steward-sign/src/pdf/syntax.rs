@@ -7,6 +7,8 @@ use std::ops::Range;
 
 /// Arrays and dictionaries nested deeper than this are refused.
 pub const MAX_DEPTH: usize = 64;
+/// Dictionaries with more keys than this are refused (no real one comes close).
+pub const MAX_KEYS: usize = 10_000;
 
 /// A problem at a byte offset of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -472,7 +474,7 @@ impl<'a> Lexer<'a> {
 
     fn dict_body(&mut self, depth: usize) -> Parsed<Dict> {
         let mut d: Vec<(Vec<u8>, Obj)> = Vec::new();
-        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
         loop {
             self.skip_ws();
             match self.peek() {
@@ -484,6 +486,12 @@ impl<'a> Lexer<'a> {
                     let at = self.pos;
                     let k = self.name()?;
                     let v = self.object_or_ref(depth + 1)?;
+                    if seen.len() >= MAX_KEYS {
+                        return Err(SyntaxError::new(
+                            self.base + at,
+                            format!("a dictionary with more than {MAX_KEYS} keys"),
+                        ));
+                    }
                     if seen.contains(&k) {
                         return Err(SyntaxError::new(
                             self.base + at,
@@ -494,7 +502,7 @@ impl<'a> Lexer<'a> {
                     if v != Obj::Null {
                         d.push((k.clone(), v));
                     }
-                    seen.push(k);
+                    seen.insert(k);
                 }
                 None => return Err(self.err("a dictionary is not closed")),
                 Some(_) => return Err(self.err("a dictionary key must be a name")),

@@ -197,6 +197,7 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
     }
     let file = PdfFile::parse(pdf).map_err(|d| SignError::Damaged(d.to_string()))?;
     let last = file.revisions.len() - 1;
+    file.check_page_tree(last).map_err(|d| SignError::Damaged(d.to_string()))?;
     let mut reports: Vec<SignatureReport> = Vec::new();
     // Revision index -> the signature dictionaries that verified and cover exactly it.
     let mut covering: BTreeMap<usize, BTreeSet<u32>> = BTreeMap::new();
