@@ -387,7 +387,7 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
         );
         b.import_templates(&[steward_clauses::check::SourceFile { name: "remedies.hbs".into(), text: remedies }])
             .expect("clause");
-        b.review_template("nda.remedies", None, steward_core::agreements::Status::Approved, Some("ours"))
+        b.review_template("nda.remedies", None, steward_core::library::Status::Approved, Some("ours"))
             .expect("approve");
         b.upgrade_agreement(ag).expect("upgrade");
         let who = b

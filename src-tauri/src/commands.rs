@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use steward_clauses::diff::{Redline, WordRun};
 use steward_clauses::document::Document;
-use steward_core::agreements::{
-    AgreementDetail, AgreementRow, DraftForm, Preview, Saved, SearchHit, TemplateDetail, TemplateSummary, Upgrade,
-};
+use steward_core::agreements::{AgreementDetail, AgreementRow, DraftForm, Preview, Saved, Upgrade};
 use steward_core::decisions::{Decision, LogVerification, NewDecision};
+use steward_core::documents::ExportedPdf;
 use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, ImportedDraft, ReceivedSummary};
-use steward_core::identities::{ExportedPdf, Identity};
+use steward_core::identities::Identity;
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
+use steward_core::library::{SearchHit, TemplateDetail, TemplateSummary};
 use steward_core::trust::PartnerKey;
 use steward_core::{
     Collaboration, CollaborationDetail, CollaborationPatch, CollaborationSummary, ErrorKind, FieldError, Id,
@@ -255,9 +255,9 @@ fn review_template(
     app: State<'_, App>,
     id: String,
     version: i64,
-    to: steward_core::agreements::Status,
+    to: steward_core::library::Status,
     note: Option<String>,
-) -> Out<steward_core::agreements::TemplateRow> {
+) -> Out<steward_core::library::TemplateRow> {
     app.with(|s| s.review_template(&id, Some(version), to, note.as_deref()))
 }
 

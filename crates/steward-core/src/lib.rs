@@ -1,23 +1,48 @@
 //! Steward's core: the domain, the local store, and [`Steward`], the one API that the desktop
 //! shell, the `steward` CLI and the tests all call. Nothing here knows about windows or terminals.
+//!
+//! One folder per capability, each with its `impl Steward` methods and the types its callers see
+//! (its SQL is in the same-named file of the private `store`):
+//!
+//! | capability | module | store |
+//! |---|---|---|
+//! | collaborations, parties, people | [`collaborations`] | `store/collaborations.rs` |
+//! | the clause library: import, review, search, compare | [`library`] | `store/library.rs` |
+//! | drafting agreements: create, revise, upgrade, render, diff, builder form and preview | [`agreements`] | `store/agreements.rs` |
+//! | signing identities | [`identities`] | `store/identities.rs` |
+//! | PDF export, signing, verification | [`documents`] | (none: reads agreements and identities) |
+//! | partner exchange: import, compare, decide, countersign | [`exchange`] | `store/exchange.rs` |
+//! | partners' pinned keys | [`trust`] | `store/trust.rs` |
+//! | the contribution ledger, rates, CRediT roles | [`ledger`] | `store/ledger.rs` |
+//! | the decision log | [`decisions`] | `store/decisions.rs` |
+//! | the demo collaboration | [`demo`] | |
+//!
+//! Cross-cutting: [`error`] (typed errors with kinds), [`clock`], [`secrets`] (the credential
+//! store), [`files`] (bounded reads and atomic writes for both hosts), [`domain`] (plain types and
+//! validation of single values).
 
 pub mod agreements;
 pub mod clock;
+pub mod collaborations;
 pub mod decisions;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod files;
 pub mod identities;
 pub mod ledger;
+pub mod library;
 pub mod secrets;
-pub mod store;
+mod store;
 pub mod trust;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use domain::*;
 pub use error::{Error, ErrorKind, FieldError, Result};
-pub use store::{SCHEMA_VERSION, Store, db_path_from_env, default_db_path};
+use store::Store;
+pub use store::{SCHEMA_VERSION, db_path_from_env, default_db_path};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -137,8 +162,18 @@ impl Steward {
         self.store.set_setting(KEY, &digest)
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+
+    /// Where the store is (none: in memory).
+    pub fn store_path(&self) -> Option<&Path> {
+        self.store.path()
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -148,229 +183,5 @@ impl Steward {
     /// Runs `f` in one transaction: every change it makes lands, or none does.
     pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         Store::atomically(self, |s| &mut s.store, f)
-    }
-
-    // ---- collaborations ----
-
-    pub fn create_collaboration(&mut self, new: &NewCollaboration) -> Result<Id> {
-        let fields = domain::CollabFields::merge(None, &new.into())?;
-        let id = self.store.insert_collaboration(&fields, self.clock.now())?;
-        self.store.set_collaboration_uid(id, &self.ids.new_uid())?;
-        Ok(id)
-    }
-
-    pub fn update_collaboration(&mut self, id: Id, patch: &CollaborationPatch) -> Result<Collaboration> {
-        let base = self.store.collaboration(id)?;
-        let fields = domain::CollabFields::merge(Some(&base), patch)?;
-        self.store.update_collaboration(id, &fields, self.clock.now())?;
-        self.store.collaboration(id)
-    }
-
-    /// Hides a collaboration from the default lists; nothing is deleted.
-    pub fn archive_collaboration(&mut self, id: Id) -> Result<()> {
-        let now = self.clock.now();
-        self.store.set_collaboration_archived(id, Some(now), now)
-    }
-
-    pub fn restore_collaboration(&mut self, id: Id) -> Result<()> {
-        self.store.set_collaboration_archived(id, None, self.clock.now())
-    }
-
-    pub fn collaborations(&self, include_archived: bool) -> Result<Vec<CollaborationSummary>> {
-        self.store.collaborations(include_archived)
-    }
-
-    pub fn collaboration(&self, id: Id) -> Result<CollaborationDetail> {
-        let collaboration = self.store.collaboration(id)?;
-        let members = self.store.members(id)?;
-        let people = self.store.people(None, Some(id), false)?;
-        Ok(CollaborationDetail { collaboration, members, people })
-    }
-
-    /// Adds a party to a collaboration in a role. Archived records cannot gain members.
-    pub fn add_member(&mut self, collab: Id, party: Id, role: Role) -> Result<()> {
-        let c = self.store.collaboration(collab)?;
-        let p = self.store.party(party)?;
-        if c.archived {
-            return Err(Error::Conflict(format!("collaboration {collab} is archived; restore it first")));
-        }
-        if p.archived {
-            return Err(Error::Conflict(format!("party {party} ({}) is archived", p.display_name())));
-        }
-        let now = self.clock.now();
-        self.store.add_member(collab, party, role, now)
-    }
-
-    pub fn set_member_role(&mut self, collab: Id, party: Id, role: Role) -> Result<()> {
-        if self.store.set_member_role(collab, party, role)? {
-            Ok(())
-        } else {
-            Err(Error::not_found("membership", format!("of party {party} in collaboration {collab}")))
-        }
-    }
-
-    pub fn remove_member(&mut self, collab: Id, party: Id) -> Result<()> {
-        if self.store.remove_member(collab, party)? {
-            Ok(())
-        } else {
-            Err(Error::not_found("membership", format!("of party {party} in collaboration {collab}")))
-        }
-    }
-
-    // ---- parties ----
-
-    pub fn add_party(&mut self, new: &NewParty) -> Result<Id> {
-        let fields = domain::PartyFields::validate(new)?;
-        self.store.insert_party(&fields, self.clock.now())
-    }
-
-    pub fn parties(&self, include_archived: bool) -> Result<Vec<Party>> {
-        self.store.parties(include_archived)
-    }
-
-    pub fn party(&self, id: Id) -> Result<Party> {
-        self.store.party(id)
-    }
-
-    pub fn archive_party(&mut self, id: Id) -> Result<()> {
-        self.store.set_party_archived(id, Some(self.clock.now()))
-    }
-
-    /// Deletes a party that nothing refers to; otherwise a conflict that says to archive it.
-    pub fn remove_party(&mut self, id: Id) -> Result<()> {
-        self.store.delete_party(id)
-    }
-
-    // ---- people ----
-
-    pub fn add_person(&mut self, new: &NewPerson) -> Result<Id> {
-        let fields = domain::PersonFields::validate(new)?;
-        let party = self.store.party(new.party_id).map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("party", format!("there is no party {}", new.party_id)),
-            e => e,
-        })?;
-        if party.archived {
-            return Err(Error::Conflict(format!("party {} ({}) is archived", party.id, party.display_name())));
-        }
-        self.store.insert_person(party.id, &fields, self.clock.now())
-    }
-
-    pub fn people(&self, party: Option<Id>, collab: Option<Id>, include_archived: bool) -> Result<Vec<Person>> {
-        if let Some(p) = party {
-            self.store.party(p)?;
-        }
-        if let Some(c) = collab {
-            self.store.collaboration(c)?;
-        }
-        self.store.people(party, collab, include_archived)
-    }
-
-    pub fn archive_person(&mut self, id: Id) -> Result<()> {
-        self.store.set_person_archived(id, Some(self.clock.now()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn steward() -> Steward {
-        let clock = FixedClock::ticking(
-            chrono::Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().expect("valid"),
-            chrono::Duration::seconds(1),
-        );
-        Steward::open_in_memory(Arc::new(clock)).expect("store")
-    }
-
-    fn party(s: &mut Steward, name: &str, country: &str) -> Id {
-        s.add_party(&NewParty { legal_name: name.into(), country: country.into(), ..Default::default() })
-            .expect("party")
-    }
-
-    #[test]
-    fn collaboration_round_trip() {
-        let mut s = steward();
-        let id = s
-            .create_collaboration(&NewCollaboration {
-                title: "Sensors".into(),
-                start_date: Some("2027-01-01".into()),
-                end_date: Some("2028-12-31".into()),
-                ..Default::default()
-            })
-            .expect("create");
-        let a = party(&mut s, "Northmoor University", "gb");
-        let b = party(&mut s, "Ferrant GmbH", "DE");
-        s.add_member(id, b, Role::Partner).expect("member");
-        s.add_member(id, a, Role::Lead).expect("member");
-        let d = s.collaboration(id).expect("detail");
-        assert_eq!(d.collaboration.title, "Sensors");
-        assert!(d.collaboration.created_at.to_rfc3339().starts_with("2026-11-01T09:00:0"), "stamped by the test clock");
-        let names: Vec<_> = d.members.iter().map(|m| (m.role, m.party.legal_name.as_str())).collect();
-        assert_eq!(names, [(Role::Lead, "Northmoor University"), (Role::Partner, "Ferrant GmbH")]);
-        let list = s.collaborations(false).expect("list");
-        assert_eq!(list[0].countries, ["DE", "GB"]);
-        assert_eq!(list[0].member_count, 2);
-
-        let err = s.add_member(id, a, Role::Funder).expect_err("duplicate");
-        assert_eq!(err.kind(), ErrorKind::Conflict);
-        s.set_member_role(id, a, Role::Funder).expect("role");
-        assert_eq!(s.collaboration(id).expect("d").members[1].role, Role::Funder);
-    }
-
-    #[test]
-    fn archive_instead_of_delete() {
-        let mut s = steward();
-        let id = s.create_collaboration(&NewCollaboration { title: "X".into(), ..Default::default() }).expect("c");
-        let p = party(&mut s, "Lonely Ltd", "GB");
-        let q = party(&mut s, "Busy Ltd", "GB");
-        s.add_member(id, q, Role::Partner).expect("m");
-        s.remove_party(p).expect("unreferenced parties may go");
-        let err = s.remove_party(q).expect_err("referenced");
-        assert_eq!(err.kind(), ErrorKind::Conflict);
-        assert!(err.to_string().contains("archive it instead"), "{err}");
-        s.archive_party(q).expect("archive");
-        assert!(s.parties(false).expect("l").is_empty());
-        assert_eq!(s.parties(true).expect("l").len(), 1);
-        s.archive_collaboration(id).expect("archive");
-        assert!(s.collaborations(false).expect("l").is_empty());
-        assert!(s.collaborations(true).expect("l")[0].collaboration.archived);
-        s.restore_collaboration(id).expect("restore");
-        assert_eq!(s.collaborations(false).expect("l").len(), 1);
-    }
-
-    #[test]
-    fn people_belong_to_parties() {
-        let mut s = steward();
-        let p = party(&mut s, "Northmoor University", "GB");
-        let new = NewPerson { name: "Ada Byron".into(), email: "ada@northmoor.ac.uk".into(), orcid: None, party_id: p };
-        s.add_person(&new).expect("person");
-        assert_eq!(s.add_person(&new).expect_err("dup").kind(), ErrorKind::Conflict);
-        let err =
-            s.add_person(&NewPerson { party_id: 99, email: "x@y.org".into(), ..new.clone() }).expect_err("no party");
-        assert_eq!(err.field_errors()[0].field, "party");
-        assert_eq!(s.people(Some(p), None, false).expect("l").len(), 1);
-        assert_eq!(s.people(Some(42), None, false).expect_err("nf").kind(), ErrorKind::NotFound);
-    }
-
-    #[test]
-    fn update_validates_the_merged_record() {
-        let mut s = steward();
-        let id = s
-            .create_collaboration(&NewCollaboration {
-                title: "X".into(),
-                start_date: Some("2027-06-01".into()),
-                ..Default::default()
-            })
-            .expect("c");
-        let err = s
-            .update_collaboration(id, &CollaborationPatch { end_date: Some("2027-01-01".into()), ..Default::default() })
-            .expect_err("end before start");
-        assert_eq!(err.field_errors()[0].field, "end_date");
-        let c = s
-            .update_collaboration(id, &CollaborationPatch { status: Some("active".into()), ..Default::default() })
-            .expect("ok");
-        assert_eq!(c.status, CollabStatus::Active);
-        assert!(c.updated_at > c.created_at);
     }
 }

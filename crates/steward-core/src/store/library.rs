@@ -1,15 +1,13 @@
-//! SQL for the clause library (template versions, reviews) and agreements (revisions).
+//! SQL of the clause library (`migrations/0002_library_agreements.sql`, `0005_library_search.sql`):
+//! template versions, their reviews, and full-text search.
 
 use super::Store;
-use crate::domain::Id;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+pub(crate) use super::ts;
 
 /// One stored template version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,21 +44,6 @@ fn tv_row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
     })
 }
 
-/// One stored revision of an agreement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RevisionRow {
-    pub agreement_id: Id,
-    pub number: i64,
-    pub kind_hash: String,
-    #[serde(skip)]
-    pub spec: String,
-    pub spec_hash: String,
-    pub note: Option<String>,
-    pub created_at: String,
-    pub created_by: String,
-}
-
 /// A review step of a template version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -72,22 +55,8 @@ pub struct ReviewRow {
     pub at: String,
 }
 
-/// An agreement's own record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct AgreementRow {
-    pub id: Id,
-    pub uid: String,
-    pub collaboration_id: Id,
-    pub kind: String,
-    pub title: String,
-    pub archived: bool,
-    pub created_at: String,
-    pub revisions: i64,
-}
-
 impl Store {
-    pub fn template_versions(&self) -> Result<Vec<TemplateRow>> {
+    pub(crate) fn template_versions(&self) -> Result<Vec<TemplateRow>> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {TV_COLS} FROM template_version ORDER BY template_type, template_id, version"))?;
@@ -96,7 +65,7 @@ impl Store {
     }
 
     /// Just the canonical text of a version (what exports embed).
-    pub fn template_canonical(&self, hash: &str) -> Result<Option<String>> {
+    pub(crate) fn template_canonical(&self, hash: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .prepare_cached("SELECT canonical FROM template_version WHERE hash = ?1")?
@@ -104,14 +73,14 @@ impl Store {
             .optional()?)
     }
 
-    pub fn template_version(&self, hash: &str) -> Result<Option<TemplateRow>> {
+    pub(crate) fn template_version(&self, hash: &str) -> Result<Option<TemplateRow>> {
         Ok(self
             .conn
             .query_row(&format!("SELECT {TV_COLS} FROM template_version WHERE hash = ?1"), [hash], tv_row)
             .optional()?)
     }
 
-    pub fn next_template_version(&self, ty: &str, id: &str) -> Result<i64> {
+    pub(crate) fn next_template_version(&self, ty: &str, id: &str) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT coalesce(max(version), 0) + 1 FROM template_version WHERE template_type = ?1 AND template_id = ?2",
             params![ty, id],
@@ -175,7 +144,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn template_reviews(&self, hash: &str) -> Result<Vec<ReviewRow>> {
+    pub(crate) fn template_reviews(&self, hash: &str) -> Result<Vec<ReviewRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT from_status, to_status, reviewer, note, at FROM template_review WHERE hash = ?1 ORDER BY id",
         )?;
@@ -191,102 +160,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    // ---- agreements ----
-
-    pub(crate) fn insert_agreement(
-        &self,
-        uid: &str,
-        collab: Id,
-        kind: &str,
-        title: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Id> {
-        self.conn.execute(
-            "INSERT INTO agreement (uid, collaboration_id, kind, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uid, collab, kind, title, ts(now)],
+    /// Template versions whose text matches the FTS5 query `q`, best first (at most 200).
+    pub(crate) fn search_templates(&self, q: &str) -> Result<Vec<crate::library::SearchHit>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.template_type, v.template_id, v.version, v.title, v.status,
+                    snippet(template_search, -1, '[', ']', '…', 14)
+             FROM template_search JOIN template_version AS v ON v.rowid = template_search.rowid
+             WHERE template_search MATCH ?1
+             ORDER BY rank LIMIT 200",
         )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn insert_revision(
-        &self,
-        agreement: Id,
-        kind_hash: &str,
-        spec: &str,
-        spec_hash: &str,
-        pins: &[(&str, &str)],
-        note: Option<&str>,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64> {
-        let number: i64 = self.conn.query_row(
-            "SELECT coalesce(max(number), 0) + 1 FROM agreement_revision WHERE agreement_id = ?1",
-            [agreement],
-            |r| r.get(0),
-        )?;
-        self.conn.execute(
-            "INSERT INTO agreement_revision (agreement_id, number, kind_hash, spec, spec_hash, note, created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![agreement, number, kind_hash, spec, spec_hash, note, ts(now), by],
-        )?;
-        let mut stmt = self
-            .conn
-            .prepare("INSERT INTO revision_clause (agreement_id, number, clause_id, hash) VALUES (?1, ?2, ?3, ?4)")?;
-        for (id, hash) in pins {
-            stmt.execute(params![agreement, number, id, hash])?;
-        }
-        Ok(number)
-    }
-
-    const AGREEMENT_SELECT: &str =
-        "SELECT a.id, a.uid, a.collaboration_id, a.kind, a.title, a.archived_at, a.created_at,
-        (SELECT count(*) FROM agreement_revision r WHERE r.agreement_id = a.id) FROM agreement a";
-
-    fn agreement_row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
-        Ok(AgreementRow {
-            id: r.get(0)?,
-            uid: r.get(1)?,
-            collaboration_id: r.get(2)?,
-            kind: r.get(3)?,
-            title: r.get(4)?,
-            archived: r.get::<_, Option<String>>(5)?.is_some(),
-            created_at: r.get(6)?,
-            revisions: r.get(7)?,
-        })
-    }
-
-    pub fn agreement_row_by_id(&self, id: Id) -> Result<AgreementRow> {
-        self.conn
-            .query_row(&format!("{} WHERE a.id = ?1", Self::AGREEMENT_SELECT), [id], Self::agreement_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("agreement", id))
-    }
-
-    pub fn agreement_rows(&self, collab: Option<Id>) -> Result<Vec<AgreementRow>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{} WHERE (?1 IS NULL OR a.collaboration_id = ?1) ORDER BY a.collaboration_id, a.id",
-            Self::AGREEMENT_SELECT
-        ))?;
-        let rows = stmt.query_map([collab], Self::agreement_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn revisions(&self, agreement: Id) -> Result<Vec<RevisionRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT agreement_id, number, kind_hash, spec, spec_hash, note, created_at, created_by
-             FROM agreement_revision WHERE agreement_id = ?1 ORDER BY number",
-        )?;
-        let rows = stmt.query_map([agreement], |r| {
-            Ok(RevisionRow {
-                agreement_id: r.get(0)?,
-                number: r.get(1)?,
-                kind_hash: r.get(2)?,
-                spec: r.get(3)?,
-                spec_hash: r.get(4)?,
-                note: r.get(5)?,
-                created_at: r.get(6)?,
-                created_by: r.get(7)?,
+        let rows = stmt.query_map([q], |r| {
+            Ok(crate::library::SearchHit {
+                template_type: r.get(0)?,
+                id: r.get(1)?,
+                version: r.get(2)?,
+                title: r.get(3)?,
+                status: r.get(4)?,
+                snippet: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -3,17 +3,28 @@
 //! Invariants: a database whose schema is newer than this binary is refused before anything is
 //! written to it; migrations run in one transaction, so a failed upgrade leaves the old schema whole.
 
+pub(crate) mod agreements;
+mod collaborations;
+pub(crate) mod decisions;
+pub(crate) mod exchange;
+pub(crate) mod identities;
+pub(crate) mod ledger;
 pub(crate) mod library;
-mod rows;
 pub(crate) mod trust;
 
-pub use library::{RevisionRow, TemplateRow};
+pub use agreements::{AgreementRow, RevisionRow};
+pub use library::{ReviewRow, TemplateRow};
 pub use trust::PartnerKey;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// A time as the store writes it (RFC 3339, milliseconds, UTC).
+pub(crate) fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
 
 /// `STWD` in ASCII: marks a SQLite file as Steward's.
 pub const APPLICATION_ID: i64 = 0x5354_5744;
@@ -64,7 +75,7 @@ impl Store {
     }
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self> {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
         if path.exists() {
             inspect_existing(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -79,7 +90,7 @@ impl Store {
     }
 
     /// A private in-memory store (tests, previews).
-    pub fn open_in_memory() -> Result<Self> {
+    pub(crate) fn open_in_memory() -> Result<Self> {
         let mut store = Self { conn: Connection::open_in_memory()?, path: None };
         store.configure(false)?;
         store.migrate_to(SCHEMA_VERSION)?;
@@ -88,7 +99,8 @@ impl Store {
 
     /// Opens without migrating: for tests that build old schemas.
     #[doc(hidden)]
-    pub fn open_at_version(path: &Path, version: i64) -> Result<Self> {
+    #[cfg(test)]
+    pub(crate) fn open_at_version(path: &Path, version: i64) -> Result<Self> {
         let conn = Connection::open(path)?;
         let mut store = Self { conn, path: Some(path.to_path_buf()) };
         store.configure(true)?;
@@ -96,11 +108,11 @@ impl Store {
         Ok(store)
     }
 
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
 
-    pub fn schema_version(&self) -> Result<i64> {
+    pub(crate) fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 

@@ -2,7 +2,7 @@
 //! log's signed checkpoint (`migrations/0007_trust.sql`).
 
 use super::Store;
-use super::library::ts;
+use super::ts;
 use crate::Id;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
@@ -63,7 +63,7 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerKey> {
 
 impl Store {
     /// Pinned keys, of one party or of all, oldest first.
-    pub fn partner_keys(&self, party: Option<Id>) -> Result<Vec<PartnerKey>> {
+    pub(crate) fn partner_keys(&self, party: Option<Id>) -> Result<Vec<PartnerKey>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {KEY_COLS} FROM party_key k JOIN party p ON p.id = k.party_id
              WHERE ?1 IS NULL OR k.party_id = ?1 ORDER BY k.id"
@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// The pinned keys with this fingerprint (one per party that uses it).
-    pub fn partner_keys_by_fingerprint(&self, fingerprint: &str) -> Result<Vec<PartnerKey>> {
+    pub(crate) fn partner_keys_by_fingerprint(&self, fingerprint: &str) -> Result<Vec<PartnerKey>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {KEY_COLS} FROM party_key k JOIN party p ON p.id = k.party_id WHERE k.fingerprint = ?1 ORDER BY k.id"
         ))?;
@@ -101,7 +101,7 @@ impl Store {
     }
 
     /// The stable uid of a collaboration.
-    pub fn collaboration_uid(&self, id: Id) -> Result<String> {
+    pub(crate) fn collaboration_uid(&self, id: Id) -> Result<String> {
         let uid: Option<Option<String>> =
             self.conn.query_row("SELECT uid FROM collaboration WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         match uid {

@@ -7,7 +7,6 @@
 use crate::decisions::NewDecision;
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::{Id, NewCollaboration, NewParty, Role, Steward};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -16,7 +15,7 @@ use steward_clauses::diff::{self, Redline};
 use steward_clauses::{DraftSpec, Template, canonical};
 
 /// The machine-readable draft format and the versions this build reads.
-pub const DRAFT_FORMAT: &str = crate::identities::DRAFT_FORMAT;
+pub const DRAFT_FORMAT: &str = crate::documents::DRAFT_FORMAT;
 pub const READABLE_VERSIONS: [u64; 2] = [1, 2];
 /// The largest embedded draft read (the PDF layer already refuses to inflate more).
 const MAX_DRAFT: usize = steward_sign::pdf::MAX_EMBEDDED_FILE;
@@ -169,6 +168,46 @@ pub struct ReceivedSummary {
     pub received_at: String,
     pub decided: bool,
     pub result_revision: Option<i64>,
+    /// How many of its changes were rejected.
+    pub rejected: i64,
+    /// Where it stands, and the same in words (both hosts show `state_label`).
+    pub state: ReceivedState,
+    pub state_label: String,
+}
+
+/// Where a received draft stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReceivedState {
+    /// Its changes wait for a decision.
+    ToDecide,
+    /// It created the agreement here: its draft is our revision `revision`.
+    CreatedAgreement { revision: i64 },
+    /// Decided: the accepted changes made our revision `revision`.
+    Decided { revision: i64 },
+    /// Decided: every change was rejected.
+    AllRejected,
+}
+
+impl ReceivedState {
+    pub fn of(decided: bool, base_revision: Option<i64>, result_revision: Option<i64>) -> Self {
+        match (decided, base_revision, result_revision) {
+            (false, _, _) => ReceivedState::ToDecide,
+            (true, None, Some(n)) => ReceivedState::CreatedAgreement { revision: n },
+            (true, _, Some(n)) => ReceivedState::Decided { revision: n },
+            (true, _, None) => ReceivedState::AllRejected,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            ReceivedState::ToDecide => "to decide".into(),
+            ReceivedState::CreatedAgreement { revision } => format!("created the agreement: revision {revision}"),
+            ReceivedState::Decided { revision } => format!("decided: revision {revision}"),
+            ReceivedState::AllRejected => "decided: all rejected".into(),
+        }
+    }
 }
 
 /// What an import did.
@@ -224,28 +263,6 @@ pub struct ExchangeDecision {
     pub revision: Option<i64>,
     /// The decision log entry that records it.
     pub decision_seq: u64,
-}
-
-const RECEIVED_COLS: &str = "r.id, r.agreement_id, a.collaboration_id, a.title, r.file_name, r.file_sha256, r.signed, \
-     r.signers, r.their_revision, r.base_revision, r.received_at, r.decided_at, r.result_revision";
-
-fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
-    let signers: String = r.get(7)?;
-    Ok(ReceivedSummary {
-        id: r.get(0)?,
-        agreement_id: r.get(1)?,
-        collaboration_id: r.get(2)?,
-        agreement_title: r.get(3)?,
-        file_name: r.get(4)?,
-        file_sha256: r.get(5)?,
-        signed: r.get::<_, i64>(6)? == 1,
-        signers: serde_json::from_str(&signers).unwrap_or_default(),
-        their_revision: r.get(8)?,
-        base_revision: r.get(9)?,
-        received_at: r.get(10)?,
-        decided: r.get::<_, Option<String>>(11)?.is_some(),
-        result_revision: r.get(12)?,
-    })
 }
 
 fn refuse(message: impl Into<String>) -> Error {
@@ -341,13 +358,7 @@ impl Steward {
                 )));
             }
         }
-        let existing = self
-            .store()
-            .conn
-            .query_row("SELECT id, collaboration_id FROM agreement WHERE uid = ?1", [&draft.uid], |r| {
-                Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?))
-            })
-            .optional()?;
+        let existing = self.store().agreement_by_uid(&draft.uid)?.map(|a| (a.id, a.collaboration_id));
         if let Some((a, _)) = existing {
             let ours = self.store().agreement_row_by_id(a)?;
             if ours.kind != draft.kind {
@@ -365,16 +376,7 @@ impl Steward {
             }
         }
         if let Some((a, _)) = existing {
-            let dup: Option<Id> = self
-                .store()
-                .conn
-                .query_row(
-                    "SELECT id FROM received_draft WHERE agreement_id = ?1 AND file_sha256 = ?2",
-                    params![a, sha],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(d) = dup {
+            if let Some(d) = self.store().received_by_file(a, &sha)? {
                 return Err(Error::Conflict(format!("this file was imported before (received draft {d})")));
             }
         }
@@ -431,41 +433,28 @@ impl Steward {
             let pinned =
                 s.pin_signers(&report, draft_bytes, &spec.parties, collab_of, file_name, &sha, opts.accept_new_key)?;
             let canonical_spec = spec.canonical();
-            let base: Option<i64> = if created_agreement {
-                None
-            } else {
-                s.store().conn.query_row(
-                    "SELECT max(number) FROM agreement_revision WHERE agreement_id = ?1",
-                    [agreement],
-                    |r| r.get(0),
-                )?
-            };
-            s.store().conn.execute(
-                "INSERT INTO received_draft (agreement_id, file_name, file_sha256, file, signed, signers, their_revision, spec, base_revision, received_at, received_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
+            let base: Option<i64> =
+                if created_agreement { None } else { s.store().revisions(agreement)?.last().map(|r| r.number) };
+            let id = s.store().insert_received(
+                &crate::store::exchange::NewReceived {
                     agreement,
                     file_name,
-                    sha,
-                    pdf,
-                    i64::from(signed),
-                    serde_json::to_string(&signers).unwrap_or_default(),
-                    draft.revision,
-                    canonical_spec,
-                    base,
-                    crate::store::library::ts(now),
-                    by
-                ],
+                    file_sha256: &sha,
+                    file: pdf,
+                    signed,
+                    signers: &signers,
+                    their_revision: draft.revision,
+                    spec: &canonical_spec,
+                    base_revision: base,
+                    received_by: &by,
+                },
+                now,
             )?;
-            let id = s.store().conn.last_insert_rowid();
             if created_agreement {
                 // The partner's draft is where our copy starts: it renders as received.
                 let note = format!("received from a partner in {file_name} (their revision {})", draft.revision);
                 let n = s.save_revision(agreement, &spec, Some(&note))?;
-                s.store().conn.execute(
-                    "UPDATE received_draft SET decided_at = ?2, decided_by = ?3, decision = ?4, result_revision = ?5 WHERE id = ?1",
-                    params![id, crate::store::library::ts(now), by, r#"{"accepted":["all"],"rejected":[]}"#, n],
-                )?;
+                s.store().set_received_decision(id, now, &by, r#"{"accepted":["all"],"rejected":[]}"#, Some(n))?;
             }
             // The draft must render with the versions it pins, or it is not a draft we can show.
             s.render_spec(&spec)?;
@@ -583,43 +572,21 @@ impl Steward {
 
     /// One received draft.
     pub fn received(&self, id: Id) -> Result<ReceivedSummary> {
-        self.store()
-            .conn
-            .query_row(
-                &format!("SELECT {RECEIVED_COLS} FROM received_draft r JOIN agreement a ON a.id = r.agreement_id WHERE r.id = ?1"),
-                [id],
-                received_row,
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("received draft", id))
+        self.store().received(id)?.ok_or_else(|| Error::not_found("received draft", id))
     }
 
     /// Received drafts, newest first (of one agreement, or all).
     pub fn received_drafts(&self, agreement: Option<Id>) -> Result<Vec<ReceivedSummary>> {
-        let mut stmt = self.store().conn.prepare(&format!(
-            "SELECT {RECEIVED_COLS} FROM received_draft r JOIN agreement a ON a.id = r.agreement_id
-             WHERE ?1 IS NULL OR r.agreement_id = ?1 ORDER BY r.id DESC"
-        ))?;
-        let rows = stmt.query_map([agreement], received_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.store().received_drafts(agreement)
     }
 
     /// The received file as it arrived (for countersigning).
     pub fn received_file(&self, id: Id) -> Result<Vec<u8>> {
-        self.store()
-            .conn
-            .query_row("SELECT file FROM received_draft WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::not_found("received draft", id))
+        self.store().received_file(id)?.ok_or_else(|| Error::not_found("received draft", id))
     }
 
     fn received_spec(&self, id: Id) -> Result<DraftSpec> {
-        let text: String = self
-            .store()
-            .conn
-            .query_row("SELECT spec FROM received_draft WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::not_found("received draft", id))?;
+        let text = self.store().received_spec(id)?.ok_or_else(|| Error::not_found("received draft", id))?;
         serde_json::from_str(&text).map_err(|e| Error::Conflict(format!("stored received draft is damaged: {e}")))
     }
 
@@ -848,19 +815,14 @@ impl Steward {
         let now = self.now();
         let note = format!("partner changes from {} accepted: {}", received.file_name, describe(&accepted_ids));
         let (revision, seq) = self.atomically(|s| {
-            let revision =
-                if accepted.is_empty() { None } else { Some(s.save_revision(received.agreement_id, &merged, Some(&note))?) };
+            let revision = if accepted.is_empty() {
+                None
+            } else {
+                Some(s.save_revision(received.agreement_id, &merged, Some(&note))?)
+            };
             let entry = s.add_decision(received.collaboration_id, &decision, identity)?;
-            s.store().conn.execute(
-                "UPDATE received_draft SET decided_at = ?2, decided_by = ?3, decision = ?4, result_revision = ?5 WHERE id = ?1",
-                params![
-                    id,
-                    crate::store::library::ts(now),
-                    by,
-                    serde_json::json!({ "accepted": accepted_ids, "rejected": rejected_ids }).to_string(),
-                    revision
-                ],
-            )?;
+            let decided = serde_json::json!({ "accepted": accepted_ids, "rejected": rejected_ids }).to_string();
+            s.store().set_received_decision(id, now, &by, &decided, revision)?;
             Ok((revision, entry.entry.seq))
         })?;
         Ok(ExchangeDecision {
@@ -877,12 +839,7 @@ impl Steward {
     /// did not agree to, and what we send back is our revised draft, signed (`export_agreement`).
     pub fn countersign_received(&self, id: Id, identity: Id) -> Result<Vec<u8>> {
         let r = self.received(id)?;
-        let decision: Option<String> =
-            self.store().conn.query_row("SELECT decision FROM received_draft WHERE id = ?1", [id], |row| row.get(0))?;
-        let rejected = decision
-            .and_then(|d| serde_json::from_str::<Json>(&d).ok())
-            .and_then(|d| d["rejected"].as_array().map(Vec::len))
-            .unwrap_or(0);
+        let rejected = r.rejected;
         if !r.decided {
             return Err(Error::Conflict(format!(
                 "decide the changes of received draft {id} first: countersigning agrees to all of them"

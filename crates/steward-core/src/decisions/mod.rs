@@ -5,10 +5,9 @@
 
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::{Id, Steward};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use steward_ledger::log::{self, Break, BreakKind, Entry, GENESIS, Head, Packed, Parts, Sealed, SignatureCheck};
+use steward_ledger::log::{self, Break, BreakKind, Entry, GENESIS, Head, Packed, Sealed, SignatureCheck};
 use steward_sign::raw::{PublicKey, Signer};
 
 /// A decision to record.
@@ -106,86 +105,28 @@ fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-fn sealed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Id, Sealed)> {
-    // The lists are kept in their canonical JSON form; any other form is damage, never repaired
-    // silently (an export must not turn a changed row back into an intact one).
-    let json = |i: usize| -> rusqlite::Result<Vec<String>> {
-        let text: String = r.get(i)?;
-        let list: Vec<String> = serde_json::from_str(&text)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?;
-        if log::json_list(&list) != text {
-            return Err(rusqlite::Error::InvalidColumnType(
-                i,
-                "a list not in canonical form".into(),
-                rusqlite::types::Type::Text,
-            ));
-        }
-        Ok(list)
-    };
-    Ok((
-        r.get(0)?,
-        Sealed {
-            entry: Entry {
-                log: r.get(1)?,
-                seq: r.get::<_, i64>(2)? as u64,
-                title: r.get(3)?,
-                decision: r.get(4)?,
-                rationale: r.get(5)?,
-                participants: json(6)?,
-                date: r.get(7)?,
-                links: json(8)?,
-                supersedes: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                author: r.get(10)?,
-                author_fingerprint: r.get(11)?,
-                recorded_at: r.get(12)?,
-                prev: r.get(13)?,
-            },
-            hash: r.get(14)?,
-            signature: r.get(15)?,
-        },
-    ))
-}
-
 impl Steward {
     /// The log's uid and head, created with the first entry.
     fn log_head(&self, collab: Id) -> Result<Option<(String, Head)>> {
-        Ok(self
-            .store()
-            .conn
-            .query_row("SELECT uid, entries, last_hash FROM decision_log WHERE collaboration_id = ?1", [collab], |r| {
-                Ok((r.get(0)?, Head { entries: r.get::<_, i64>(1)? as u64, last_hash: r.get(2)? }))
-            })
-            .optional()?)
+        self.store().log_head(collab)
     }
 
     /// Entries as stored, in the order they were appended (row order), whatever their content.
     fn sealed_entries(&self, collab: Id) -> Result<Vec<(Id, Sealed)>> {
         let uid = self.log_head(collab)?.map(|(u, _)| u).unwrap_or_default();
-        let mut stmt = self.store().conn.prepare_cached(
-            "SELECT id, ?2, seq, title, decision, rationale, participants, decided_on, links, supersedes, author_name,
-                    author_fingerprint, recorded_at, prev_hash, hash, signature
-             FROM decision WHERE collaboration_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![collab, uid], sealed_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.store().sealed_entries(collab, &uid)
     }
 
-    /// The log as verification reads it: canonical bytes straight from the rows, in the order
-    /// they were appended (no entry objects: a million entries are read in well under a second).
+    /// The log as verification reads it: canonical bytes straight from the rows.
     fn packed_log(&self, collab: Id) -> Result<(String, Option<Head>, Packed)> {
         let head = self.log_head(collab)?;
         let uid = head.as_ref().map(|(u, _)| u.clone()).unwrap_or_default();
-        let mut stmt = self.store().conn.prepare_cached(&format!(
-            "SELECT {PARTS_COLUMNS}, signature FROM decision WHERE collaboration_id = ?1 ORDER BY id"
-        ))?;
-        let mut rows = stmt.query([collab])?;
-        // The head is only a hint (and could be tampered with): never reserve more than a little.
-        let mut packed = Packed::with_capacity(head.as_ref().map_or(0, |(_, h)| (h.entries as usize).min(1 << 20)));
-        while let Some(r) = rows.next()? {
-            let (parts, hash) = row_parts(r, &uid)?;
-            packed.push(&parts, &uid, hash, r.get::<_, Vec<u8>>(13)?);
-        }
+        let packed = self.store().packed_log(collab, &uid, head.as_ref().map_or(0, |(_, h)| h.entries))?;
         Ok((uid, head.map(|(_, h)| h), packed))
+    }
+
+    fn chain_links(&self, collab: Id, uid: &str) -> Result<log::Links> {
+        self.store().chain_links(collab, uid, threads())
     }
 
     fn check_link(&self, collab: Id, link: &str, next_seq: u64) -> std::result::Result<String, String> {
@@ -305,35 +246,7 @@ impl Steward {
         .canonical();
         let checkpoint_signature = signer.sign(checkpoint.as_bytes()).map_err(|e| Error::Signature(e.to_string()))?;
         let id = self.atomically(|s| {
-            let e = &sealed.entry;
-            s.store().conn.execute(
-                "INSERT INTO decision_log (collaboration_id, uid, entries, last_hash) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (collaboration_id) DO UPDATE SET entries = excluded.entries, last_hash = excluded.last_hash",
-                params![collab, uid, e.seq as i64, sealed.hash],
-            )?;
-            s.store().conn.execute(
-                "INSERT INTO decision (collaboration_id, seq, title, decision, rationale, participants, decided_on, links,
-                     supersedes, author_name, author_fingerprint, recorded_at, prev_hash, hash, signature)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                params![
-                    collab,
-                    e.seq as i64,
-                    e.title,
-                    e.decision,
-                    e.rationale,
-                    serde_json::to_string(&e.participants).unwrap_or_else(|_| "[]".into()),
-                    e.date,
-                    serde_json::to_string(&e.links).unwrap_or_else(|_| "[]".into()),
-                    e.supersedes.map(|s| s as i64),
-                    e.author,
-                    e.author_fingerprint,
-                    e.recorded_at,
-                    e.prev,
-                    sealed.hash,
-                    sealed.signature
-                ],
-            )?;
-            let id = s.store().conn.last_insert_rowid();
+            let id = s.store().append_decision(collab, &uid, &sealed)?;
             s.store().set_log_checkpoint(collab, &checkpoint, &checkpoint_signature)?;
             Ok(id)
         })?;
@@ -368,12 +281,8 @@ impl Steward {
         for k in self.store().partner_keys(None)? {
             out.insert(k.fingerprint.clone(), (format!("{} ({})", k.subject, k.party), k.certificate));
         }
-        let mut stmt = self.store().conn.prepare("SELECT fingerprint, name, certificate FROM identity")?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))))?;
-        for row in rows {
-            let (fp, v) = row?;
-            out.insert(fp, v);
+        for (fp, name, der) in self.store().identity_certificates()? {
+            out.insert(fp, (name, der));
         }
         Ok(out)
     }
@@ -472,45 +381,6 @@ impl Steward {
         let certs = self.known_certificates()?;
         self.check_checkpoint(collab, &uid, head.as_ref(), &certs, &mut v)?;
         Ok(v)
-    }
-
-    /// Every entry hashed as it is read, keeping no bytes. A large log on disk is read in slices
-    /// of its rows, one per core, each on its own read-only connection.
-    fn chain_links(&self, collab: Id, uid: &str) -> Result<log::Links> {
-        let (lo, hi): (Option<i64>, Option<i64>) = self.store().conn.query_row(
-            "SELECT min(id), max(id) FROM decision WHERE collaboration_id = ?1",
-            [collab],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let (Some(lo), Some(hi)) = (lo, hi) else { return Ok(log::Links::default()) };
-        let parts = threads().min(8) as i64;
-        let readers: Vec<rusqlite::Connection> = if hi - lo >= 50_000 && parts > 1 {
-            (1..parts).map_while(|_| self.store().reader()).collect()
-        } else {
-            Vec::new()
-        };
-        if readers.is_empty() {
-            return Ok(read_links(&self.store().conn, collab, uid, lo, hi)?);
-        }
-        let slices = readers.len() as i64 + 1;
-        let step = (hi - lo + slices) / slices;
-        let bound = |k: i64| (lo + k * step, (lo + (k + 1) * step - 1).min(hi));
-        std::thread::scope(|scope| -> Result<log::Links> {
-            let handles: Vec<_> = readers
-                .into_iter()
-                .enumerate()
-                .map(|(k, conn)| {
-                    let (from, to) = bound(k as i64 + 1);
-                    scope.spawn(move || read_links(&conn, collab, uid, from, to))
-                })
-                .collect();
-            let (from, to) = bound(0);
-            let mut all = read_links(&self.store().conn, collab, uid, from, to)?;
-            for h in handles {
-                all.join(h.join().map_err(|_| Error::Conflict("reading the log failed".into()))??);
-            }
-            Ok(all)
-        })
     }
 
     /// The log as a self-contained JSON document (hashes, signatures, authors' certificates).
@@ -702,51 +572,6 @@ pub fn verify_exported_log(data: &[u8], known: Option<&KnownKeys>) -> Result<Log
     Ok(v)
 }
 
-/// The entries of `collab` with ids in `from..=to`, in order, each encoded and hashed as read.
-/// (A range scan of the table itself: one pass in rowid order, no index lookups.)
-fn read_links(conn: &rusqlite::Connection, collab: Id, uid: &str, from: i64, to: i64) -> rusqlite::Result<log::Links> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {PARTS_COLUMNS} FROM decision NOT INDEXED WHERE id BETWEEN ?2 AND ?3 AND collaboration_id = ?1 ORDER BY id"
-    ))?;
-    let mut rows = stmt.query(params![collab, from, to])?;
-    let mut out = log::Links::with_capacity(((to - from + 1).max(0) as usize).min(1 << 24));
-    let mut buf = Vec::with_capacity(1024);
-    while let Some(r) = rows.next()? {
-        let (parts, hash) = row_parts(r, uid)?;
-        out.push(&parts, uid, hash, &mut buf);
-    }
-    Ok(out)
-}
-
-/// The columns [`row_parts`] reads, in its order (the stored hash last).
-const PARTS_COLUMNS: &str = "seq, title, decision, rationale, participants, decided_on, links, supersedes, \
-     author_name, author_fingerprint, recorded_at, prev_hash, hash";
-
-/// A stored decision row as it is encoded (borrowed from the row), and its stored hash.
-fn row_parts<'r>(r: &'r rusqlite::Row<'_>, uid: &'r str) -> rusqlite::Result<(Parts<'r>, &'r str)> {
-    let text = |i: usize| -> rusqlite::Result<&'r str> {
-        r.get_ref(i)?
-            .as_str()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-    };
-    let parts = Parts {
-        log: uid,
-        seq: r.get::<_, i64>(0)? as u64,
-        title: text(1)?,
-        decision: text(2)?,
-        rationale: text(3)?,
-        participants_json: text(4)?,
-        date: text(5)?,
-        links_json: text(6)?,
-        supersedes: r.get::<_, Option<i64>>(7)?.map(|s| s as u64),
-        author: text(8)?,
-        author_fingerprint: text(9)?,
-        recorded_at: text(10)?,
-        prev: text(11)?,
-    };
-    Ok((parts, text(12)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -865,7 +690,7 @@ mod tests {
                     "INSERT INTO decision (collaboration_id, seq, title, decision, rationale, participants, decided_on,
                          links, author_name, author_fingerprint, recorded_at, prev_hash, hash, signature)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, x'00')",
-                    params![
+                    rusqlite::params![
                         c,
                         seq as i64,
                         e.title,
@@ -886,7 +711,7 @@ mod tests {
             }
             tx.execute(
                 "INSERT INTO decision_log (collaboration_id, uid, entries, last_hash) VALUES (?1, 'big', ?2, ?3)",
-                params![c, n as i64, prev],
+                rusqlite::params![c, n as i64, prev],
             )
             .expect("head");
             tx.commit().expect("commit");

@@ -6,7 +6,6 @@
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::{Id, Steward};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
@@ -81,48 +80,6 @@ pub struct CreditEntry {
     pub role: CreditRole,
     pub role_label: &'static str,
     pub degree: Degree,
-}
-
-const ENTRY_COLS: &str = "e.id, e.collaboration_id, e.entry_date, e.party_id, coalesce(p.short_name, p.legal_name), e.person_id, pe.name, \
-     e.category, e.currency, e.amount_minor, e.measure, e.quantity_centi, e.rate_minor, e.description, e.evidence_note, \
-     e.evidence_sha256, e.reverses, e.replaces, (SELECT r.id FROM ledger_entry r WHERE r.reverses = e.id), e.recorded_by, e.recorded_at";
-const ENTRY_FROM: &str = "ledger_entry e JOIN party p ON p.id = e.party_id LEFT JOIN person pe ON pe.id = e.person_id";
-
-fn stored<T>(what: &str, r: std::result::Result<T, Problem>) -> rusqlite::Result<T> {
-    r.map_err(|p| rusqlite::Error::InvalidColumnType(0, format!("{what}: {p}"), rusqlite::types::Type::Text))
-}
-
-fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerEntry> {
-    let currency: String = r.get(8)?;
-    let cur = stored("currency", Currency::parse("currency", &currency))?;
-    let amount_minor: i64 = r.get(9)?;
-    let quantity: Option<i64> = r.get(11)?;
-    let rate: Option<i64> = r.get(12)?;
-    let date: String = r.get(2)?;
-    Ok(LedgerEntry {
-        id: r.get(0)?,
-        collaboration_id: r.get(1)?,
-        date: stored("date", steward_ledger::entry::parse_date("date", &date))?,
-        party_id: r.get(3)?,
-        party: r.get(4)?,
-        person_id: r.get(5)?,
-        person: r.get(6)?,
-        category: stored("category", Category::parse("category", &r.get::<_, String>(7)?))?,
-        currency: cur.to_string(),
-        amount_minor,
-        amount: cur.plain(i128::from(amount_minor)),
-        measure: stored("measure", Measure::parse("measure", &r.get::<_, String>(10)?))?,
-        quantity: quantity.map(|q| format!("{}.{:02}", q / 100, q % 100)),
-        rate: rate.map(|v| cur.plain(i128::from(v))),
-        description: r.get(13)?,
-        evidence_note: r.get(14)?,
-        evidence_sha256: r.get(15)?,
-        reverses: r.get(16)?,
-        replaces: r.get(17)?,
-        reversed_by: r.get(18)?,
-        recorded_by: r.get(19)?,
-        recorded_at: r.get(20)?,
-    })
 }
 
 fn problems_of(problems: Vec<Problem>) -> Error {
@@ -204,32 +161,16 @@ impl Steward {
     ) -> Result<Id> {
         let by = self.actor().to_string();
         let at = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        self.store().conn.execute(
-            "INSERT INTO ledger_entry (collaboration_id, party_id, person_id, category, entry_date, currency, amount_minor,
-                 measure, quantity_centi, rate_minor, description, evidence_note, evidence_sha256, reverses, replaces,
-                 recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                collab,
-                party,
-                person,
-                e.category.as_str(),
-                e.date.to_string(),
-                e.currency.code(),
-                e.amount_minor,
-                e.measure.as_str(),
-                e.quantity_centi,
-                e.rate_minor,
-                e.description,
-                e.evidence_note,
-                e.evidence_sha256,
-                reverses,
-                replaces,
-                by,
-                at
-            ],
-        )?;
-        Ok(self.store().conn.last_insert_rowid())
+        self.store().insert_ledger_entry(&crate::store::ledger::NewEntry {
+            collab,
+            entry: e,
+            party,
+            person,
+            reverses,
+            replaces,
+            by: &by,
+            at: &at,
+        })
     }
 
     /// Records a contribution. With `replaces`, the old entry is reversed and the new one linked
@@ -309,22 +250,13 @@ impl Steward {
     }
 
     pub fn ledger_entry(&self, id: Id) -> Result<LedgerEntry> {
-        self.store()
-            .conn
-            .query_row(&format!("SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE e.id = ?1"), [id], entry_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("ledger entry", id))
+        self.store().ledger_entry(id)?.ok_or_else(|| Error::not_found("ledger entry", id))
     }
 
     /// Every entry of a collaboration, oldest first.
     pub fn ledger(&self, collab: Id) -> Result<Vec<LedgerEntry>> {
         self.store().collaboration(collab)?;
-        let mut stmt = self
-            .store()
-            .conn
-            .prepare(&format!("SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE e.collaboration_id = ?1 ORDER BY e.id"))?;
-        let rows = stmt.query_map([collab], entry_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.store().ledger_entries(collab)
     }
 
     // ---- rates ----
@@ -353,44 +285,17 @@ impl Steward {
         };
         let by = self.actor().to_string();
         let at = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let inserted = self.store().conn.execute(
-            "INSERT INTO exchange_rate (from_currency, to_currency, rate, rate_date, source, recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![f.code(), t.code(), r.to_string(), d.to_string(), src, by, at],
-        );
-        match inserted {
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-                return Err(Error::Conflict(format!(
-                    "a {f}→{t} rate for {d} is already recorded (rates are never changed)"
-                )));
-            }
-            other => {
-                other?;
-            }
-        }
-        let id = self.store().conn.last_insert_rowid();
+        let Some(id) = self.store().insert_rate(f.code(), t.code(), &r.to_string(), &d.to_string(), src, &by, &at)?
+        else {
+            return Err(Error::Conflict(format!(
+                "a {f}→{t} rate for {d} is already recorded (rates are never changed)"
+            )));
+        };
         self.rates()?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::not_found("rate", id))
     }
 
     pub fn rates(&self) -> Result<Vec<ExchangeRate>> {
-        let mut stmt = self.store().conn.prepare(
-            "SELECT id, from_currency, to_currency, rate, rate_date, source, recorded_by, recorded_at FROM exchange_rate
-             ORDER BY from_currency, to_currency, rate_date",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let date: String = r.get(4)?;
-            Ok(ExchangeRate {
-                id: r.get(0)?,
-                from: r.get(1)?,
-                to: r.get(2)?,
-                rate: r.get(3)?,
-                date: stored("date", steward_ledger::entry::parse_date("date", &date))?,
-                source: r.get(5)?,
-                recorded_by: r.get(6)?,
-                recorded_at: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.store().rates()
     }
 
     fn rate_table(&self) -> Result<RateTable> {
@@ -421,20 +326,14 @@ impl Steward {
         let mut currencies: Vec<Currency> = Vec::new();
         let mut known: HashMap<String, Currency> = HashMap::new();
         {
-            let mut stmt = self.store().conn.prepare_cached(
-                "SELECT party_id, category, currency, entry_date, sum(amount_minor), count(*) FROM ledger_entry
-                 WHERE collaboration_id = ?1 AND entry_date <= ?2
-                 GROUP BY party_id, category, currency, entry_date",
-            )?;
-            let mut rows = stmt.query(params![collab, until])?;
-            while let Some(r) = rows.next()? {
-                entries += r.get::<_, i64>(5)? as u64;
-                let minor: i64 = r.get(4)?;
+            for r in self.store().ledger_day_totals(collab, &until)? {
+                entries += r.entries;
+                let minor = r.minor;
                 if minor == 0 {
                     // Entries that cancel out (an entry and its reversal) need no rate.
                     continue;
                 }
-                let code: String = r.get(2)?;
+                let code = r.currency;
                 let cur = match known.get(&code) {
                     Some(c) => *c,
                     None => {
@@ -447,10 +346,9 @@ impl Steward {
                         c
                     }
                 };
-                let cat: String = r.get(1)?;
-                let date: String = r.get(3)?;
+                let (cat, date) = (r.category, r.date);
                 groups.push(Group {
-                    party: r.get(0)?,
+                    party: r.party,
                     category: Category::parse("category", &cat)
                         .map_err(|p| Error::Conflict(format!("stored entry: {p}")))?,
                     currency: cur,
@@ -753,13 +651,7 @@ impl Steward {
         };
         let by = self.actor().to_string();
         let at = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        self.store().conn.execute(
-            "INSERT INTO credit_role (collaboration_id, person_id, role, degree, recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (collaboration_id, person_id, role) DO UPDATE SET degree = excluded.degree,
-                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-            params![collab, person, r.as_str(), d.as_str(), by, at],
-        )?;
+        self.store().upsert_credit_role(collab, person, r.as_str(), d.as_str(), &by, &at)?;
         self.credit_roles(collab)?
             .into_iter()
             .find(|c| c.person_id == person && c.role == r)
@@ -769,23 +661,7 @@ impl Steward {
     /// Every CRediT role recorded in a collaboration, by person then role.
     pub fn credit_roles(&self, collab: Id) -> Result<Vec<CreditEntry>> {
         self.store().collaboration(collab)?;
-        let mut stmt = self.store().conn.prepare(
-            "SELECT c.person_id, pe.name, coalesce(p.short_name, p.legal_name), c.role, c.degree FROM credit_role c
-             JOIN person pe ON pe.id = c.person_id JOIN party p ON p.id = pe.party_id
-             WHERE c.collaboration_id = ?1 ORDER BY pe.name, c.person_id",
-        )?;
-        let rows = stmt.query_map([collab], |r| {
-            let role = stored("role", CreditRole::parse("role", &r.get::<_, String>(3)?))?;
-            Ok(CreditEntry {
-                person_id: r.get(0)?,
-                person: r.get(1)?,
-                party: r.get(2)?,
-                role,
-                role_label: role.label(),
-                degree: stored("degree", Degree::parse("degree", &r.get::<_, String>(4)?))?,
-            })
-        })?;
-        let mut out: Vec<CreditEntry> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut out = self.store().credit_roles(collab)?;
         out.sort_by(|a, b| (&a.person, a.person_id, a.role).cmp(&(&b.person, b.person_id, b.role)));
         Ok(out)
     }

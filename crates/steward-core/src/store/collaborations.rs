@@ -93,11 +93,11 @@ fn is_constraint(e: &rusqlite::Error, code: i32) -> bool {
 impl Store {
     // ---- settings ----
 
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
@@ -147,14 +147,14 @@ impl Store {
         if n == 0 { Err(Error::not_found("collaboration", id)) } else { Ok(()) }
     }
 
-    pub fn collaboration(&self, id: Id) -> Result<Collaboration> {
+    pub(crate) fn collaboration(&self, id: Id) -> Result<Collaboration> {
         self.conn
             .query_row(&format!("SELECT {COLLAB_COLS} FROM collaboration c WHERE c.id = ?1"), [id], collab_row)
             .optional()?
             .ok_or_else(|| Error::not_found("collaboration", id))
     }
 
-    pub fn collaborations(&self, include_archived: bool) -> Result<Vec<CollaborationSummary>> {
+    pub(crate) fn collaborations(&self, include_archived: bool) -> Result<Vec<CollaborationSummary>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLLAB_COLS},
                     (SELECT group_concat(DISTINCT p.country) FROM collaboration_party m JOIN party p ON p.id = m.party_id
@@ -211,7 +211,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub fn members(&self, collab: Id) -> Result<Vec<Member>> {
+    pub(crate) fn members(&self, collab: Id) -> Result<Vec<Member>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PARTY_COLS}, m.role FROM collaboration_party m JOIN party p ON p.id = m.party_id
              WHERE m.collaboration_id = ?1
@@ -250,14 +250,14 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn party(&self, id: Id) -> Result<Party> {
+    pub(crate) fn party(&self, id: Id) -> Result<Party> {
         self.conn
             .query_row(&format!("SELECT {PARTY_COLS} FROM party p WHERE p.id = ?1"), [id], party_row)
             .optional()?
             .ok_or_else(|| Error::not_found("party", id))
     }
 
-    pub fn parties(&self, include_archived: bool) -> Result<Vec<Party>> {
+    pub(crate) fn parties(&self, include_archived: bool) -> Result<Vec<Party>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PARTY_COLS} FROM party p WHERE (?1 OR p.archived_at IS NULL) ORDER BY p.legal_name COLLATE NOCASE, p.id"
         ))?;
@@ -313,14 +313,7 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn person(&self, id: Id) -> Result<Person> {
-        self.conn
-            .query_row(&format!("SELECT {PERSON_COLS} FROM person x WHERE x.id = ?1"), [id], person_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("person", id))
-    }
-
-    pub fn people(&self, party: Option<Id>, collab: Option<Id>, include_archived: bool) -> Result<Vec<Person>> {
+    pub(crate) fn people(&self, party: Option<Id>, collab: Option<Id>, include_archived: bool) -> Result<Vec<Person>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PERSON_COLS} FROM person x
              WHERE (?1 IS NULL OR x.party_id = ?1)

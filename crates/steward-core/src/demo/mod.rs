@@ -483,6 +483,24 @@ impl Steward {
     }
 }
 
+impl Steward {
+    /// Drafts one complete agreement of every kind for a collaboration, from the shipped demo values.
+    pub fn demo_agreements(&mut self, collab: Id) -> Result<Vec<Id>> {
+        let mut ids = Vec::new();
+        for kind in ["nda-mutual", "nda-one-way", "publication", "collaboration"] {
+            let values: std::collections::BTreeMap<String, serde_json::Value> =
+                match steward_clauses::shipped::demo_values(kind) {
+                    Some(text) => serde_json::from_str(text)
+                        .map_err(|e| crate::Error::Conflict(format!("demo values for {kind}: {e}")))?,
+                    None => Default::default(),
+                };
+            let set = values.into_iter().filter(|(k, _)| !k.starts_with('@')).collect();
+            ids.push(self.create_agreement(collab, kind, set, Default::default(), None)?.agreement_id);
+        }
+        Ok(ids)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{FixedClock, Steward};

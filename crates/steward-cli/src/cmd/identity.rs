@@ -1,0 +1,59 @@
+//! `steward identity`: signing identities (keys in the OS credential store).
+
+use crate::args::IdentityCmd;
+use crate::{Out, Outcome, io_error, output};
+use steward_core::Steward;
+
+pub(crate) fn identity(s: &mut Steward, cmd: IdentityCmd, out: Out) -> Outcome {
+    match cmd {
+        IdentityCmd::New { name, email, org, key } => {
+            let id = s.create_identity(&name, &email, org.as_deref(), &key, false)?;
+            if out.json {
+                return Ok(output::json(&id)?);
+            }
+            out.id(id.id)
+        }
+        IdentityCmd::Import { file, password_stdin } => {
+            let bytes = crate::read_bytes(&file, 1 << 20)?;
+            let password = if password_stdin || !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| io_error(std::path::Path::new("standard input"), e))?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                rpassword::prompt_password(format!("Password for {}: ", file.display()))
+                    .map_err(|e| io_error(&file, e))?
+            };
+            let id = s.import_identity(&bytes, &password)?;
+            if out.json {
+                return Ok(output::json(&id)?);
+            }
+            out.id(id.id)
+        }
+        IdentityCmd::List => {
+            let list = s.identities()?;
+            if out.json {
+                return Ok(output::json(&list)?);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.id.to_string(),
+                        i.key_kind.clone(),
+                        i.origin.clone(),
+                        i.fingerprint[..23].to_string() + "…",
+                        format!(
+                            "{} <{}>{}",
+                            i.name,
+                            i.email,
+                            i.organisation.as_deref().map(|o| format!(", {o}")).unwrap_or_default()
+                        ),
+                    ]
+                })
+                .collect();
+            Ok(output::text(&output::table(&["ID", "KEY", "ORIGIN", "SHA-256", "WHO"], &rows))?)
+        }
+    }
+}

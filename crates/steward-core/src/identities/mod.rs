@@ -1,0 +1,242 @@
+//! Signing identities: a private key created or imported straight into the credential store;
+//! the database keeps the certificate and a reference, never the key.
+
+use crate::error::{Error, FieldError, Invalid, Result};
+use crate::{Id, Steward};
+use serde::Serialize;
+use steward_sign::{KeyKind, SecretKey, Subject, keys};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Identity {
+    pub id: Id,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub key_kind: String,
+    pub fingerprint: String,
+    pub origin: String,
+    pub created_at: String,
+    #[serde(skip)]
+    pub certificate: Vec<u8>,
+    #[serde(skip)]
+    pub(crate) key_ref: String,
+}
+
+impl Steward {
+    pub fn identities(&self) -> Result<Vec<Identity>> {
+        self.store().identities()
+    }
+
+    /// The identity whose certificate has this fingerprint (archived ones included).
+    pub(crate) fn identity_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Identity>> {
+        self.store().identity_by_fingerprint(fingerprint)
+    }
+
+    pub fn identity(&self, id: Id) -> Result<Identity> {
+        self.store().identity(id)?.ok_or_else(|| Error::not_found("identity", id))
+    }
+
+    fn save_identity(&mut self, key: SecretKey, cert: Vec<u8>, origin: &str) -> Result<Identity> {
+        let who = keys::describe_certificate(&cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
+        let fp = keys::fingerprint(&cert);
+        if self.store().identity_by_fingerprint(&fp)?.is_some() {
+            return Err(Error::Conflict(format!("an identity with certificate {fp} already exists")));
+        }
+        let kind = key.kind().map_err(|e| Error::invalid("key", e.to_string()))?;
+        let key_ref = self.new_uid();
+        // The key goes to the credential store first; only then does the database learn of it.
+        self.secrets.put(&key_ref, key.expose_pkcs8())?;
+        drop(key);
+        let now = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let inserted = self.store().insert_identity(&crate::store::identities::NewIdentity {
+            name: &who.name,
+            email: &who.email,
+            organisation: who.organisation.as_deref(),
+            key_kind: kind.as_str(),
+            certificate: &cert,
+            fingerprint: &fp,
+            key_ref: &key_ref,
+            origin,
+            created_at: &now,
+        });
+        match inserted {
+            Ok(id) => self.identity(id),
+            Err(e) => {
+                let _ = self.secrets.delete(&key_ref);
+                Err(e)
+            }
+        }
+    }
+
+    /// Generates a key pair in the credential store and a self-signed certificate for it.
+    pub fn create_identity(
+        &mut self,
+        name: &str,
+        email: &str,
+        organisation: Option<&str>,
+        key: &str,
+        demo: bool,
+    ) -> Result<Identity> {
+        let mut problems = Vec::new();
+        let name = crate::domain::validate::required_text("name", name, 200).map_err(|e| problems.push(e)).ok();
+        let email = crate::domain::validate::email("email", email).map_err(|e| problems.push(e)).ok();
+        let kind = KeyKind::parse(key).map_err(|e| problems.push(FieldError::new("key", e.to_string()))).ok();
+        let (Some(name), Some(email), Some(kind)) = (name, email, kind) else {
+            return Err(Error::Invalid(Invalid(problems)));
+        };
+        let org = organisation.map(str::trim).filter(|o| !o.is_empty()).map(str::to_string);
+        let secret = SecretKey::generate(kind).map_err(|e| Error::Signature(e.to_string()))?;
+        let who = Subject { name, email, organisation: org };
+        let cert = keys::self_signed_certificate(&secret, &who, self.clock_today(), 5)
+            .map_err(|e| Error::Signature(e.to_string()))?;
+        self.save_identity(secret, cert, if demo { "demo" } else { "generated" })
+    }
+
+    /// Imports an institution's certificate and key from a PKCS#12 file.
+    pub fn import_identity(&mut self, p12: &[u8], password: &str) -> Result<Identity> {
+        let (key, chain) =
+            keys::read_pkcs12(p12, password).map_err(|e| Error::invalid("PKCS#12 file", e.to_string()))?;
+        let leaf = chain.into_iter().next().ok_or_else(|| Error::invalid("PKCS#12 file", "holds no certificate"))?;
+        self.save_identity(key, leaf, "imported")
+    }
+
+    pub(crate) fn clock_today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+
+    pub(crate) fn signing_key(&self, identity: &Identity) -> Result<SecretKey> {
+        Ok(SecretKey::from_pkcs8(self.secrets.get(&identity.key_ref)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::secrets::KeyringStore;
+    use crate::{ErrorKind, FixedClock, SequentialIds, Steward};
+    use keyring_core::api::CredentialStoreApi;
+    use std::sync::Arc;
+
+    fn steward(dir: &std::path::Path, store: Arc<keyring_core::CredentialStore>) -> Steward {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")));
+        Steward::open(&dir.join("s.db"), clock)
+            .expect("store")
+            .with_ids(Arc::new(SequentialIds::default()))
+            .with_secrets(Arc::new(KeyringStore::with_store(store)))
+    }
+
+    fn all_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).expect("ls").flatten() {
+            let p = e.path();
+            if p.is_dir() { out.extend(all_files(&p)) } else { out.push(p) }
+        }
+        out
+    }
+
+    #[test]
+    fn private_keys_live_only_in_the_credential_store() {
+        let started = std::time::SystemTime::now();
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = keyring_core::mock::Store::new().expect("mock");
+        let mut s = steward(dir.path(), store.clone());
+        let demo = s.install_demo().expect("demo");
+        let who = s
+            .create_identity(
+                "Helen Achterberg",
+                "h@northmoor.ac.uk",
+                Some("The University of Northmoor"),
+                "p256",
+                false,
+            )
+            .expect("identity");
+        let exported = s.export_agreement(demo.agreement_ids[0], None, Some(who.id)).expect("signed export");
+        std::fs::write(dir.path().join("signed.pdf"), &exported.pdf).expect("write");
+        let report = s.verify_pdf(&exported.pdf).expect("verify");
+        assert!(report.ok, "{report:#?}");
+        assert_eq!(report.signatures[0].signer, "Helen Achterberg");
+        assert_eq!(report.signatures[0].signing_time.as_deref(), Some("2027-01-15T08:00:00Z"));
+
+        // The key is in the store, and nowhere on disk: not in the database, its WAL, or any file.
+        let key = s.signing_key(&who).expect("key");
+        let raw = key.expose_pkcs8().to_vec();
+        let hex_lower = hex::encode(&raw);
+        drop(s);
+        for f in all_files(dir.path()) {
+            let bytes = std::fs::read(&f).expect("read");
+            assert!(bytes.windows(raw.len()).all(|w| w != raw.as_slice()), "raw key bytes in {}", f.display());
+            assert!(
+                bytes.windows(hex_lower.len()).all(|w| !w.eq_ignore_ascii_case(hex_lower.as_bytes())),
+                "hex key in {}",
+                f.display()
+            );
+        }
+        // And in no file written to the system temp folder while the test ran.
+        let fresh = |f: &std::path::PathBuf| {
+            std::fs::metadata(f).is_ok_and(|m| m.len() < 20_000_000 && m.modified().is_ok_and(|t| t >= started))
+        };
+        let top: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        for f in top.into_iter().chain(all_files(dir.path())).filter(fresh) {
+            if let Ok(bytes) = std::fs::read(&f) {
+                assert!(bytes.windows(raw.len()).all(|w| w != raw.as_slice()), "raw key bytes in {}", f.display());
+            }
+        }
+    }
+
+    #[test]
+    fn a_locked_credential_store_gives_a_clear_error() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = keyring_core::mock::Store::new().expect("mock");
+        let mut s = steward(dir.path(), store.clone());
+        let demo = s.install_demo().expect("demo");
+        let who = s.create_identity("A B", "a@b.org", None, "p256", false).expect("identity");
+        // Lock the entry: the next read fails as a locked keyring would.
+        let entry = store.build("org.steward.signing-key", &who.key_ref, None).expect("entry");
+        let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().expect("mock cred");
+        cred.set_error(keyring_core::Error::NoStorageAccess("collection is locked".into()));
+        let err = s.export_agreement(demo.agreement_ids[0], None, Some(who.id)).expect_err("locked");
+        assert_eq!(err.kind(), ErrorKind::Credentials);
+        assert!(err.to_string().contains("locked or unavailable") && err.to_string().contains("unlock"), "{err}");
+        // Once unlocked, it works.
+        assert!(s.export_agreement(demo.agreement_ids[0], None, Some(who.id)).is_ok());
+    }
+
+    /// The PDF writer and the signature checker name the embedded draft the same way.
+
+    #[test]
+    fn identities_validate_and_import_pkcs12() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = steward(dir.path(), keyring_core::mock::Store::new().expect("mock"));
+        let err = s.create_identity("", "nope", None, "ed25519", false).expect_err("bad");
+        let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["name", "email", "key"]);
+        let key = steward_sign::SecretKey::generate(steward_sign::KeyKind::P256).expect("key");
+        let who = steward_sign::Subject {
+            name: "Registry Office".into(),
+            email: "registry@northmoor.ac.uk".into(),
+            organisation: Some("The University of Northmoor".into()),
+        };
+        let cert = steward_sign::keys::self_signed_certificate(
+            &key,
+            &who,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("d"),
+            3,
+        )
+        .expect("cert");
+        let p12 = steward_sign::keys::write_pkcs12(&key, &cert, "s3cret").expect("p12");
+        let e = s.import_identity(&p12, "wrong").expect_err("wrong password");
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        let id = s.import_identity(&p12, "s3cret").expect("imports");
+        assert_eq!(
+            (id.name.as_str(), id.origin.as_str(), id.organisation.as_deref()),
+            ("Registry Office", "imported", Some("The University of Northmoor"))
+        );
+        assert_eq!(s.import_identity(&p12, "s3cret").expect_err("twice").kind(), ErrorKind::Conflict);
+        assert_eq!(s.identities().expect("list").len(), 1);
+    }
+}

@@ -1,0 +1,505 @@
+//! The clause library in the store: template files checked and imported as versions (immutable,
+//! named by the hash of their content), reviewed (approved, rejected, deprecated), listed,
+//! searched and compared. The shipped library is imported when a build brings versions the store
+//! has not seen.
+
+use crate::Steward;
+use crate::error::{Error, FieldError, Invalid, Result};
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use steward_clauses::check::{self, SourceFile};
+use steward_clauses::{Library, Template, TemplateError, shipped};
+
+pub use crate::store::ReviewRow;
+pub use crate::store::TemplateRow;
+
+/// Who imports shipped versions.
+pub const SHIPPED_BY: &str = "Steward shipped library";
+
+/// Review status of a template version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Approved,
+    Rejected,
+    Deprecated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Deprecated => "deprecated",
+        }
+    }
+    /// The statuses a version may move to this one from.
+    fn allowed_from(self) -> &'static [&'static str] {
+        match self {
+            Status::Approved => &["draft"],
+            Status::Rejected => &["draft"],
+            Status::Deprecated => &["approved"],
+            Status::Draft => &[],
+        }
+    }
+}
+
+/// What an import did with each template.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    pub added: Vec<ImportedVersion>,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportedVersion {
+    pub template_type: String,
+    pub id: String,
+    pub version: i64,
+    pub hash: String,
+    pub status: String,
+}
+
+impl TemplateSummary {
+    /// Version `v` of this template.
+    pub fn version(&self, v: i64) -> Result<&TemplateRow> {
+        self.versions
+            .iter()
+            .find(|r| r.version == v)
+            .ok_or_else(|| Error::not_found("version", format!("{v} of {}", self.id)))
+    }
+}
+
+/// A template with all its versions, newest last.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TemplateSummary {
+    pub template_type: String,
+    pub id: String,
+    pub title: String,
+    pub versions: Vec<TemplateRow>,
+    /// The version new drafts use (the newest approved), if any.
+    pub current: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TemplateDetail {
+    #[serde(flatten)]
+    pub summary: TemplateSummary,
+    /// The shown version's content.
+    pub version: i64,
+    pub content: Json,
+    pub reviews: Vec<ReviewRow>,
+}
+
+fn template_errors(errors: Vec<TemplateError>) -> Error {
+    Error::Invalid(Invalid(
+        errors
+            .into_iter()
+            .map(|e| {
+                FieldError::new(format!("{}{}", e.file, e.line.map(|l| format!(":{l}")).unwrap_or_default()), e.message)
+            })
+            .collect(),
+    ))
+}
+
+/// Reads the template files in a folder (recursively) or one file.
+pub fn read_template_files(path: &std::path::Path) -> Result<Vec<SourceFile>> {
+    let mut out = Vec::new();
+    let io = |e: std::io::Error, p: &std::path::Path| Error::Io {
+        context: format!("cannot read {}", p.display()),
+        source: e,
+    };
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("hbs" | "toml")) {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut paths = Vec::new();
+    if path.is_dir() {
+        walk(path, &mut paths).map_err(|e| io(e, path))?;
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    for p in paths {
+        let bytes = std::fs::read(&p).map_err(|e| io(e, &p))?;
+        if bytes.len() > 1 << 20 {
+            return Err(Error::invalid(
+                p.display().to_string(),
+                "is larger than 1 MiB; a template is a page or two of text",
+            ));
+        }
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::invalid(p.display().to_string(), "is not UTF-8 text"))?;
+        out.push(SourceFile { name: p.display().to_string(), text });
+    }
+    if out.is_empty() {
+        return Err(Error::invalid(
+            path.display().to_string(),
+            "holds no template files (*.hbs clauses, *.toml kinds)",
+        ));
+    }
+    Ok(out)
+}
+
+impl Steward {
+    /// Every stored template version, newest of each id last.
+    fn stored_templates(&self) -> Result<Vec<(TemplateRow, Template)>> {
+        self.store()
+            .template_versions()?
+            .into_iter()
+            .map(|row| {
+                let t = Template::from_canonical(&row.canonical).map_err(|e| {
+                    Error::Conflict(format!("stored template {} v{} is damaged: {e}", row.template_id, row.version))
+                })?;
+                Ok((row, t))
+            })
+            .collect()
+    }
+
+    /// The compiled library holding at least the versions `hashes` names (compiled once each, on
+    /// first use: a render compiles the three dozen versions its draft pins, not the whole store).
+    pub(crate) fn library_with<'a>(
+        &self,
+        hashes: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::cell::Ref<'_, Library>> {
+        let missing: Vec<&str> = {
+            let lib = self.library.borrow();
+            hashes.into_iter().filter(|h| !lib.contains(h)).collect()
+        };
+        if !missing.is_empty() {
+            let mut items = Vec::with_capacity(missing.len());
+            for hash in missing {
+                let row =
+                    self.store().template_version(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
+                let t = Template::from_canonical(&row.canonical).map_err(|e| {
+                    Error::Conflict(format!("stored template {} v{} is damaged: {e}", row.template_id, row.version))
+                })?;
+                items.push((format!("{} v{}", row.template_id, row.version), t));
+            }
+            self.library.borrow_mut().add_all(items).map_err(|e| Error::Conflict(format!("stored template: {e}")))?;
+        }
+        Ok(self.library.borrow())
+    }
+
+    /// The newest version of each template id, of any status (the base a folder is checked against).
+    fn latest_templates(&self) -> Result<Vec<Template>> {
+        let mut latest: BTreeMap<(String, String), Template> = BTreeMap::new();
+        for (row, t) in self.stored_templates()? {
+            latest.insert((row.template_type, row.template_id), t);
+        }
+        Ok(latest.into_values().collect())
+    }
+
+    /// Checks template files in the context of the stored library; every problem is returned.
+    pub fn check_templates(&self, files: &[SourceFile]) -> Result<Vec<TemplateError>> {
+        Ok(check::check(files, &self.latest_templates()?).errors)
+    }
+
+    /// Imports the library built into Steward: new versions only; idempotent.
+    pub fn import_shipped_library(&mut self) -> Result<ImportReport> {
+        self.import(&shipped::template_files(), "shipped", SHIPPED_BY)
+    }
+
+    /// Imports a legal team's template files as new draft versions, after checking them.
+    pub fn import_templates(&mut self, files: &[SourceFile]) -> Result<ImportReport> {
+        let by = self.actor().to_string();
+        self.import(files, "file", &by)
+    }
+
+    fn import(&mut self, files: &[SourceFile], origin: &str, by: &str) -> Result<ImportReport> {
+        let checked = check::check(files, &self.latest_templates()?);
+        if !checked.errors.is_empty() {
+            return Err(template_errors(checked.errors));
+        }
+        let now = self.now();
+        let shipped = origin == "shipped";
+        // Ids that already have an approved version (each id appears once in a checked set).
+        let approved = self.approved()?;
+        let report = self.atomically(|s| {
+            let mut report = ImportReport::default();
+            for (file, t) in &checked.templates {
+                let hash = t.hash();
+                if s.store().template_version(&hash)?.is_some() {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let (ty, id) = (t.type_name(), t.id());
+                let version = s.store().next_template_version(ty, id)?;
+                if let Some(declared) = t.declared_version() {
+                    if declared != version {
+                        return Err(Error::invalid(
+                            file.clone(),
+                            format!("declares version {declared} of {id}, but its content is new and would be version {version}: change `version` to {version} (or leave it out)"),
+                        ));
+                    }
+                }
+                let has_approved = approved.contains_key(&(ty.to_string(), id.to_string()));
+                // The shipped library is pre-approved where the user has not approved a version of
+                // their own; anything else waits for a reviewer.
+                let status = if shipped && !has_approved { "approved" } else { "draft" };
+                let title = match t {
+                    Template::Clause(c) => c.meta.title.clone(),
+                    Template::Kind(k) => k.title.clone(),
+                };
+                let origin_label = if shipped { "shipped".to_string() } else { file.clone() };
+                s.store().insert_template_version(
+                    &hash,
+                    ty,
+                    id,
+                    version,
+                    &title,
+                    &t.canonical(),
+                    &origin_label,
+                    status,
+                    by,
+                    now,
+                )?;
+                report.added.push(ImportedVersion {
+                    template_type: ty.into(),
+                    id: id.into(),
+                    version,
+                    hash,
+                    status: status.into(),
+                });
+            }
+            Ok(report)
+        })?;
+        Ok(report)
+    }
+
+    /// Every template with its versions.
+    pub fn templates(&self) -> Result<Vec<TemplateSummary>> {
+        let mut out: Vec<TemplateSummary> = Vec::new();
+        for row in self.store().template_versions()? {
+            match out.last_mut() {
+                Some(s) if s.id == row.template_id && s.template_type == row.template_type => s.versions.push(row),
+                _ => out.push(TemplateSummary {
+                    template_type: row.template_type.clone(),
+                    id: row.template_id.clone(),
+                    title: row.title.clone(),
+                    versions: vec![row],
+                    current: None,
+                }),
+            }
+        }
+        for s in &mut out {
+            s.current = s.versions.iter().filter(|v| v.status == "approved").map(|v| v.version).max();
+            if let Some(v) = s.versions.last() {
+                s.title = v.title.clone();
+            }
+        }
+        Ok(out)
+    }
+
+    fn template_summary(&self, id: &str) -> Result<TemplateSummary> {
+        self.templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| Error::not_found("template", id))
+    }
+
+    /// One template: all versions, and the content and review history of one (default: newest).
+    pub fn template(&self, id: &str, version: Option<i64>) -> Result<TemplateDetail> {
+        let summary = self.template_summary(id)?;
+        let row = match version {
+            Some(v) => summary.version(v)?,
+            None => summary.versions.last().ok_or_else(|| Error::not_found("template", id))?,
+        }
+        .clone();
+        let content: Json = serde_json::from_str(&row.canonical)
+            .map_err(|e| Error::Conflict(format!("stored template is damaged: {e}")))?;
+        let reviews = self.store().template_reviews(&row.hash)?;
+        Ok(TemplateDetail { version: row.version, content, reviews, summary })
+    }
+
+    /// Approves, rejects or deprecates a version (default: the newest one that can move).
+    pub fn review_template(
+        &mut self,
+        id: &str,
+        version: Option<i64>,
+        to: Status,
+        note: Option<&str>,
+    ) -> Result<TemplateRow> {
+        let summary = self.template_summary(id)?;
+        let allowed = to.allowed_from();
+        let row = match version {
+            Some(v) => summary.version(v)?,
+            None => summary.versions.iter().rev().find(|r| allowed.contains(&r.status.as_str())).ok_or_else(|| {
+                Error::Conflict(format!("{id} has no {} version to mark {}", allowed.join(" or "), to.as_str()))
+            })?,
+        }
+        .clone();
+        if !allowed.contains(&row.status.as_str()) {
+            return Err(Error::Conflict(format!(
+                "{id} version {} is {}; only a {} version can become {}",
+                row.version,
+                row.status,
+                allowed.join(" or "),
+                to.as_str()
+            )));
+        }
+        let by = self.actor().to_string();
+        let now = self.now();
+        self.store().set_template_status(&row.hash, &row.status, to.as_str(), &by, note, now)?;
+        self.store().template_version(&row.hash)?.ok_or_else(|| Error::not_found("version", &row.hash))
+    }
+
+    /// The newest approved version of each template id.
+    pub(crate) fn approved(&self) -> Result<BTreeMap<(String, String), TemplateRow>> {
+        let mut out = BTreeMap::new();
+        for row in self.store().template_versions()? {
+            if row.status == "approved" {
+                out.insert((row.template_type.clone(), row.template_id.clone()), row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Full-text search of the library (titles, bodies, reviewer guidance, fallback wordings; word
+    /// prefixes, every word required), newest matching version of each template, best first.
+    pub fn search_templates(&self, query: &str) -> Result<Vec<SearchHit>> {
+        let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+        let mut out: Vec<SearchHit> = Vec::new();
+        for hit in self.store().search_templates(&q)? {
+            match out.iter_mut().find(|h| h.id == hit.id && h.template_type == hit.template_type) {
+                Some(h) if h.version < hit.version => *h = hit,
+                Some(_) => {}
+                None => out.push(hit),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Word-by-word differences between two versions of a template (its canonical text: wording,
+    /// guidance, variables, fallbacks).
+    pub fn template_diff(&self, id: &str, from: i64, to: i64) -> Result<Vec<steward_clauses::diff::WordRun>> {
+        let summary = self.template_summary(id)?;
+        let text = |v: i64| -> Result<String> {
+            let row = summary.version(v)?;
+            let t = Template::from_canonical(&row.canonical)
+                .map_err(|e| Error::Conflict(format!("stored template {id} v{v} is damaged: {e}")))?;
+            Ok(match t {
+                Template::Clause(c) => {
+                    let mut s = format!("{}\n\n{}", c.meta.title, c.body.trim());
+                    if !c.meta.guidance.trim().is_empty() {
+                        s.push_str(&format!("\n\nGuidance: {}", c.meta.guidance.trim()));
+                    }
+                    for f in &c.meta.fallbacks {
+                        s.push_str(&format!("\n\nFallback {}: {}", f.label, f.body.trim()));
+                    }
+                    s
+                }
+                Template::Kind(k) => serde_json::to_string_pretty(&k).unwrap_or_default(),
+            })
+        };
+        Ok(steward_clauses::diff::words(&text(from)?, &text(to)?))
+    }
+}
+
+/// A template version found by a full-text search of the library.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SearchHit {
+    pub template_type: String,
+    pub id: String,
+    pub version: i64,
+    pub title: String,
+    pub status: String,
+    /// Matching words in context, the matches between `[` and `]`.
+    pub snippet: String,
+}
+
+/// Turns what a user typed into an FTS5 query: each word a quoted prefix term, all required, so no
+/// input is a syntax error.
+fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FixedClock, SequentialIds};
+    use std::sync::Arc;
+
+    fn demo() -> (Steward, crate::demo::Demo) {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+        let mut s = Steward::open_in_memory(clock).expect("store").with_ids(Arc::new(SequentialIds::default()));
+        let d = s.install_demo().expect("demo");
+        (s, d)
+    }
+
+    #[test]
+    fn versions_and_revisions_cannot_be_changed_or_deleted_even_in_sql() {
+        let (s, d) = demo();
+        let conn = &s.store().conn;
+        for sql in [
+            "UPDATE template_version SET canonical = 'x' WHERE template_id = 'nda.purpose'",
+            "UPDATE template_version SET title = 'x'",
+            "DELETE FROM template_version",
+            "UPDATE agreement_revision SET spec = '{}'",
+            "DELETE FROM agreement_revision",
+        ] {
+            let e = conn.execute(sql, []).expect_err(sql);
+            assert!(e.to_string().contains("immutable") || e.to_string().contains("never deleted"), "{sql}: {e}");
+        }
+        assert_eq!(s.agreements(Some(d.collaboration_id)).expect("list").len(), 4);
+        let a = s.agreement(d.agreement_ids[0]).expect("agreement");
+        assert!(
+            a.agreement.uid.starts_with("00000000-0000-4000-8000-00000000000"),
+            "uids come from the injected source"
+        );
+    }
+
+    #[test]
+    fn the_shipped_library_is_imported_once_and_approved() {
+        let (mut s, _) = demo();
+        let list = s.templates().expect("templates");
+        assert!(list.len() >= 50);
+        assert!(list.iter().all(|t| t.current == Some(1)), "shipped versions are approved");
+        let again = s.import_shipped_library().expect("import");
+        assert!(again.added.is_empty());
+        assert_eq!(again.unchanged, list.len());
+    }
+
+    #[test]
+    fn the_library_is_searched_by_full_text_and_versions_are_compared() {
+        let (mut s, _) = demo();
+        let hits = s.search_templates("confidential informat").expect("search");
+        assert!(hits.iter().any(|h| h.id == "nda.confidential-information"), "{hits:?}");
+        assert!(hits.iter().all(|h| h.snippet.contains('[')), "matches are marked");
+        // Any input is a valid query: FTS5 syntax is never passed through.
+        for q in ["\"unbalanced", "AND OR NOT", "*", "a:b", "(", ""] {
+            s.search_templates(q).expect(q);
+        }
+        assert!(s.search_templates("zzzzqqq").expect("none").is_empty());
+        // A new version is found too, and compared word by word with the old one.
+        let text = format!(
+            "{}\nThe parties may agree this Purpose as amended in writing.\n",
+            include_str!("../../../../templates/clauses/nda/purpose.hbs").trim_end()
+        );
+        let file = check::SourceFile { name: "nda/purpose.hbs".into(), text };
+        s.import_templates(&[file]).expect("import");
+        let diff = s.template_diff("nda.purpose", 1, 2).expect("diff");
+        assert!(diff.iter().any(|r| r.op == "insert" && r.text.contains("amended")), "{diff:?}");
+        assert!(s.search_templates("amended").expect("search").iter().any(|h| h.id == "nda.purpose" && h.version == 2));
+        assert!(s.template_diff("nda.purpose", 1, 9).is_err());
+    }
+}

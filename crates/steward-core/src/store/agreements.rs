@@ -1,0 +1,146 @@
+//! SQL of agreements and their revisions (`migrations/0002_library_agreements.sql`).
+
+use super::{Store, ts};
+use crate::domain::Id;
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// One stored revision of an agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RevisionRow {
+    pub agreement_id: Id,
+    pub number: i64,
+    pub kind_hash: String,
+    #[serde(skip)]
+    pub spec: String,
+    pub spec_hash: String,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// An agreement's own record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AgreementRow {
+    pub id: Id,
+    pub uid: String,
+    pub collaboration_id: Id,
+    pub kind: String,
+    pub title: String,
+    pub archived: bool,
+    pub created_at: String,
+    pub revisions: i64,
+}
+
+impl Store {
+    pub(crate) fn insert_agreement(
+        &self,
+        uid: &str,
+        collab: Id,
+        kind: &str,
+        title: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Id> {
+        self.conn.execute(
+            "INSERT INTO agreement (uid, collaboration_id, kind, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![uid, collab, kind, title, ts(now)],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn insert_revision(
+        &self,
+        agreement: Id,
+        kind_hash: &str,
+        spec: &str,
+        spec_hash: &str,
+        pins: &[(&str, &str)],
+        note: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let number: i64 = self.conn.query_row(
+            "SELECT coalesce(max(number), 0) + 1 FROM agreement_revision WHERE agreement_id = ?1",
+            [agreement],
+            |r| r.get(0),
+        )?;
+        self.conn.execute(
+            "INSERT INTO agreement_revision (agreement_id, number, kind_hash, spec, spec_hash, note, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![agreement, number, kind_hash, spec, spec_hash, note, ts(now), by],
+        )?;
+        let mut stmt = self
+            .conn
+            .prepare("INSERT INTO revision_clause (agreement_id, number, clause_id, hash) VALUES (?1, ?2, ?3, ?4)")?;
+        for (id, hash) in pins {
+            stmt.execute(params![agreement, number, id, hash])?;
+        }
+        Ok(number)
+    }
+
+    const AGREEMENT_SELECT: &str =
+        "SELECT a.id, a.uid, a.collaboration_id, a.kind, a.title, a.archived_at, a.created_at,
+        (SELECT count(*) FROM agreement_revision r WHERE r.agreement_id = a.id) FROM agreement a";
+
+    fn agreement_row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
+        Ok(AgreementRow {
+            id: r.get(0)?,
+            uid: r.get(1)?,
+            collaboration_id: r.get(2)?,
+            kind: r.get(3)?,
+            title: r.get(4)?,
+            archived: r.get::<_, Option<String>>(5)?.is_some(),
+            created_at: r.get(6)?,
+            revisions: r.get(7)?,
+        })
+    }
+
+    pub(crate) fn agreement_row_by_id(&self, id: Id) -> Result<AgreementRow> {
+        self.conn
+            .query_row(&format!("{} WHERE a.id = ?1", Self::AGREEMENT_SELECT), [id], Self::agreement_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("agreement", id))
+    }
+
+    /// The agreement with this stable uid (as partners' drafts name it), if any.
+    pub(crate) fn agreement_by_uid(&self, uid: &str) -> Result<Option<AgreementRow>> {
+        Ok(self
+            .conn
+            .query_row(&format!("{} WHERE a.uid = ?1", Self::AGREEMENT_SELECT), [uid], Self::agreement_row)
+            .optional()?)
+    }
+
+    pub(crate) fn agreement_rows(&self, collab: Option<Id>) -> Result<Vec<AgreementRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{} WHERE (?1 IS NULL OR a.collaboration_id = ?1) ORDER BY a.collaboration_id, a.id",
+            Self::AGREEMENT_SELECT
+        ))?;
+        let rows = stmt.query_map([collab], Self::agreement_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn revisions(&self, agreement: Id) -> Result<Vec<RevisionRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT agreement_id, number, kind_hash, spec, spec_hash, note, created_at, created_by
+             FROM agreement_revision WHERE agreement_id = ?1 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([agreement], |r| {
+            Ok(RevisionRow {
+                agreement_id: r.get(0)?,
+                number: r.get(1)?,
+                kind_hash: r.get(2)?,
+                spec: r.get(3)?,
+                spec_hash: r.get(4)?,
+                note: r.get(5)?,
+                created_at: r.get(6)?,
+                created_by: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
