@@ -12,10 +12,12 @@
 
 pub mod assemble;
 pub mod canonical;
+pub mod changes;
 pub mod check;
 pub mod cond;
 pub mod diff;
 pub mod document;
+pub mod draft_file;
 pub mod helpers;
 pub mod library;
 pub mod meta;

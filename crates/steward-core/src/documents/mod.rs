@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::identities::Identity;
 use crate::{Id, Steward};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use steward_sign::{SecretKey, SignRequest, VerifyReport};
 
 /// A PDF Steward made, and what is in it.
@@ -20,11 +19,7 @@ pub struct ExportedPdf {
     pub signed_by: Option<String>,
 }
 
-/// The machine-readable draft a PDF carries.
-pub const DRAFT_FORMAT: &str = "steward-draft";
-/// Version 2 carries the content of every template version the draft pins, so that a partner
-/// whose library lacks one can still read (and compare) the text.
-pub const DRAFT_VERSION: u32 = 2;
+pub use steward_clauses::draft_file::{DRAFT_FORMAT, DRAFT_VERSION};
 
 impl Steward {
     /// The canonical machine-readable draft of a revision, as embedded in exported PDFs.
@@ -42,40 +37,21 @@ impl Steward {
         };
         let spec: serde_json::Value =
             serde_json::from_str(&row.spec).map_err(|e| Error::Conflict(format!("stored revision is damaged: {e}")))?;
-        // Every pinned version, in its canonical form (what its hash is taken over). The stored
-        // canonical text is spliced in as it is: it already is the canonical encoding of that
-        // value, so the draft stays canonical without parsing and re-encoding every template.
-        let pinned: BTreeSet<&str> = std::iter::once(&spec["kind_version"])
-            .chain(spec["clauses"].as_object().into_iter().flat_map(|m| m.values()))
-            .filter_map(serde_json::Value::as_str)
-            .collect();
-        let mut templates = String::from("{");
-        for (i, hash) in pinned.into_iter().enumerate() {
+        let mut templates = std::collections::BTreeMap::new();
+        for hash in steward_clauses::draft_file::pinned(&spec) {
             let canonical =
                 self.store().template_canonical(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
-            if i > 0 {
-                templates.push(',');
-            }
-            templates.push_str(&serde_json::Value::from(hash).to_string());
-            templates.push(':');
-            templates.push_str(&canonical);
+            templates.insert(hash.to_string(), canonical);
         }
-        templates.push('}');
-        let v = serde_json::json!({
-            "format": DRAFT_FORMAT,
-            "agreement": { "uid": a.uid, "title": a.title, "kind": a.kind },
-            "revision": row.number,
-            "spec_hash": row.spec_hash,
-            "spec": spec,
-            "signature_boxes": boxes,
-        });
-        // Keys sort as agreement, format, revision, signature_boxes, spec, spec_hash, templates,
-        // version: the last two go on the end.
-        let mut out = steward_clauses::canonical::encode(&v);
-        out.pop(); // the closing brace
-        out.push_str(",\"templates\":");
-        out.push_str(&templates);
-        out.push_str(&format!(",\"version\":{DRAFT_VERSION}}}"));
+        let meta = steward_clauses::draft_file::DraftMeta {
+            uid: &a.uid,
+            title: &a.title,
+            kind: &a.kind,
+            revision: row.number,
+            spec_hash: &row.spec_hash,
+        };
+        let boxes = serde_json::to_value(boxes).unwrap_or_default();
+        let out = steward_clauses::draft_file::write(&meta, &spec, &templates, &boxes);
         Ok(out)
     }
 

@@ -12,142 +12,10 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use steward_clauses::diff::{self, Redline};
-use steward_clauses::{DraftSpec, Template, canonical};
+use steward_clauses::{DraftSpec, Template};
 
-/// The machine-readable draft format and the versions this build reads.
-pub const DRAFT_FORMAT: &str = crate::documents::DRAFT_FORMAT;
-pub const READABLE_VERSIONS: [u64; 2] = [1, 2];
-/// The largest embedded draft read (the PDF layer already refuses to inflate more).
-const MAX_DRAFT: usize = steward_sign::pdf::MAX_EMBEDDED_FILE;
-
-/// A partner's draft as read from the file, checked but not stored.
-#[derive(Debug, Clone)]
-pub struct ReceivedDraft {
-    pub version: u64,
-    pub uid: String,
-    pub title: String,
-    pub kind: String,
-    pub revision: i64,
-    pub spec: DraftSpec,
-    /// Template versions the draft carries, by hash (checked: each hash is its content's).
-    pub templates: BTreeMap<String, Template>,
-}
-
-fn field<'a>(v: &'a Json, path: &str) -> std::result::Result<&'a Json, String> {
-    let mut at = v;
-    for key in path.split('.') {
-        at = at.get(key).ok_or_else(|| format!("the draft has no `{path}`"))?;
-    }
-    Ok(at)
-}
-
-fn text(v: &Json, path: &str) -> std::result::Result<String, String> {
-    field(v, path)?.as_str().map(str::to_string).ok_or_else(|| format!("`{path}` must be text"))
-}
-
-/// Reads an embedded draft (the bytes of `steward-draft.json`). Every problem is named; nothing
-/// here panics, whatever the bytes.
-pub fn parse_draft(bytes: &[u8]) -> std::result::Result<ReceivedDraft, String> {
-    if bytes.len() > MAX_DRAFT {
-        return Err(format!("the embedded draft is larger than {} MiB", MAX_DRAFT >> 20));
-    }
-    let v: Json = serde_json::from_slice(bytes).map_err(|e| format!("the embedded draft is not JSON: {e}"))?;
-    if canonical::encode(&v).as_bytes() != bytes {
-        return Err("the embedded draft is not in canonical form (Steward writes nothing else)".into());
-    }
-    if v.get("format").and_then(Json::as_str) != Some(DRAFT_FORMAT) {
-        return Err(format!("the embedded file is not a Steward draft (format is not `{DRAFT_FORMAT}`)"));
-    }
-    let version = field(&v, "version")?.as_u64().ok_or("`version` must be a whole number")?;
-    if !READABLE_VERSIONS.contains(&version) {
-        return Err(format!(
-            "the draft is format version {version}; this Steward reads versions {}: a newer Steward made it",
-            READABLE_VERSIONS.map(|n| n.to_string()).join(" and ")
-        ));
-    }
-    let spec_json = field(&v, "spec")?;
-    let spec: DraftSpec =
-        serde_json::from_value(spec_json.clone()).map_err(|e| format!("the draft's `spec` is not a draft: {e}"))?;
-    let spec_hash = text(&v, "spec_hash")?;
-    let actual = canonical::sha256_hex(spec.canonical().as_bytes());
-    if spec_hash != actual {
-        return Err(format!("the draft's spec_hash {spec_hash} is not the hash of its spec ({actual})"));
-    }
-    let mut templates = BTreeMap::new();
-    if let Some(map) = v.get("templates") {
-        let map = map.as_object().ok_or("`templates` must be an object of hash → template")?;
-        for (hash, content) in map {
-            let t = Template::from_canonical(&canonical::encode(content))
-                .map_err(|e| format!("template {hash} in the draft: {e}"))?;
-            if t.hash() != *hash {
-                return Err(format!("template {hash} in the draft does not have that hash: its content was changed"));
-            }
-            templates.insert(hash.clone(), t);
-        }
-    }
-    let pins: BTreeSet<&String> = std::iter::once(&spec.kind_version).chain(spec.clauses.values()).collect();
-    if version >= 2 {
-        if let Some(missing) = pins.iter().find(|h| !templates.contains_key(h.as_str())) {
-            return Err(format!("the draft pins template version {missing} but does not carry it"));
-        }
-    }
-    // Only what the draft pins is kept, and each pin must be what it claims to be.
-    templates.retain(|hash, _| pins.contains(hash));
-    match templates.get(&spec.kind_version) {
-        Some(Template::Kind(k)) if k.id == spec.kind => {}
-        Some(_) => return Err(format!("the draft's kind version is not a version of kind {}", spec.kind)),
-        None => {}
-    }
-    for (cid, hash) in &spec.clauses {
-        match templates.get(hash) {
-            Some(Template::Clause(c)) if &c.meta.id == cid => {}
-            Some(_) => return Err(format!("the version pinned for clause {cid} is not a version of that clause")),
-            None => {}
-        }
-    }
-    let revision = field(&v, "revision")?.as_i64().filter(|n| *n > 0).ok_or("`revision` must be a positive number")?;
-    let uid = text(&v, "agreement.uid")?;
-    if uid.len() != 36 || !uid.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(format!("the agreement id {uid:?} is not a UUID"));
-    }
-    let kind = text(&v, "agreement.kind")?;
-    if kind != spec.kind {
-        return Err(format!("the draft says it is a {kind} but its spec is a {}", spec.kind));
-    }
-    Ok(ReceivedDraft { version, uid, title: text(&v, "agreement.title")?, kind, revision, spec, templates })
-}
-
-/// What kind of thing a change is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeOf {
-    /// A variable's value.
-    Value,
-    /// The wording chosen for a clause (standard or a fallback).
-    Fallback,
-    /// The clause's text: another version of it, added or removed.
-    Clause,
-    /// The agreement's title.
-    Title,
-}
-
-/// One difference between the partner's draft and our latest revision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Change {
-    /// `value:NAME`, `fallback:CLAUSE`, `clause:CLAUSE` or `title`: what accept / reject name.
-    pub id: String,
-    pub of: ChangeOf,
-    /// The variable or clause it is about.
-    pub target: String,
-    /// A label for people (the clause's title, the variable's name).
-    pub label: String,
-    pub ours: Option<Json>,
-    pub theirs: Option<Json>,
-    /// The partner's clause text is not an approved version of our library.
-    pub non_standard: bool,
-}
+pub use steward_clauses::changes::{Change, ChangeOf};
+pub use steward_clauses::draft_file::{DRAFT_FORMAT, READABLE_VERSIONS, ReceivedDraft, parse as parse_draft};
 
 /// A received draft as stored, with its changes against our latest revision.
 #[derive(Debug, Clone, Serialize)]
@@ -611,64 +479,7 @@ impl Steward {
                 .map(|r| r.title)
                 .unwrap_or_else(|| hash.get(..12).unwrap_or(hash).to_string())
         };
-        let mut changes = Vec::new();
-        if ours.title != theirs.title {
-            changes.push(Change {
-                id: "title".into(),
-                of: ChangeOf::Title,
-                target: "title".into(),
-                label: "Title".into(),
-                ours: Some(Json::from(ours.title.clone())),
-                theirs: Some(Json::from(theirs.title.clone())),
-                non_standard: false,
-            });
-        }
-        let clause_ids: BTreeSet<&String> = ours.clauses.keys().chain(theirs.clauses.keys()).collect();
-        for cid in clause_ids {
-            let (o, t) = (ours.clauses.get(cid), theirs.clauses.get(cid));
-            if o != t {
-                let label = t.or(o).map(|h| title_of(h)).unwrap_or_else(|| cid.clone());
-                changes.push(Change {
-                    id: format!("clause:{cid}"),
-                    of: ChangeOf::Clause,
-                    target: cid.clone(),
-                    label,
-                    ours: o.map(|h| Json::from(h.clone())),
-                    theirs: t.map(|h| Json::from(h.clone())),
-                    non_standard: t.is_some_and(|h| !approved.contains(h)),
-                });
-            }
-        }
-        let fb_ids: BTreeSet<&String> = ours.fallbacks.keys().chain(theirs.fallbacks.keys()).collect();
-        for cid in fb_ids {
-            let (o, t) = (ours.fallbacks.get(cid), theirs.fallbacks.get(cid));
-            if o != t {
-                changes.push(Change {
-                    id: format!("fallback:{cid}"),
-                    of: ChangeOf::Fallback,
-                    target: cid.clone(),
-                    label: format!("Wording of {cid}"),
-                    ours: o.map(|v| Json::from(v.clone())),
-                    theirs: t.map(|v| Json::from(v.clone())),
-                    non_standard: false,
-                });
-            }
-        }
-        let names: BTreeSet<&String> = ours.values.keys().chain(theirs.values.keys()).collect();
-        for name in names {
-            let (o, t) = (ours.values.get(name), theirs.values.get(name));
-            if o != t {
-                changes.push(Change {
-                    id: format!("value:{name}"),
-                    of: ChangeOf::Value,
-                    target: name.clone(),
-                    label: name.replace('_', " "),
-                    ours: o.cloned(),
-                    theirs: t.cloned(),
-                    non_standard: false,
-                });
-            }
-        }
+        let changes = steward_clauses::changes::between(&ours, &theirs, &title_of, &|h| approved.contains(h));
         Ok(((row.number, ours), changes, theirs))
     }
 
@@ -736,36 +547,7 @@ impl Steward {
             return Err(Error::Invalid(Invalid(problems)));
         }
         let accepted: Vec<&Change> = changes.iter().filter(|c| accept.contains(&c.id)).collect();
-        let mut merged = ours.clone();
-        for c in &accepted {
-            match c.of {
-                ChangeOf::Title => merged.title = theirs.title.clone(),
-                ChangeOf::Clause => match theirs.clauses.get(&c.target) {
-                    Some(h) => {
-                        merged.clauses.insert(c.target.clone(), h.clone());
-                    }
-                    None => {
-                        merged.clauses.remove(&c.target);
-                    }
-                },
-                ChangeOf::Fallback => match theirs.fallbacks.get(&c.target) {
-                    Some(f) => {
-                        merged.fallbacks.insert(c.target.clone(), f.clone());
-                    }
-                    None => {
-                        merged.fallbacks.remove(&c.target);
-                    }
-                },
-                ChangeOf::Value => match theirs.values.get(&c.target) {
-                    Some(v) => {
-                        merged.values.insert(c.target.clone(), v.clone());
-                    }
-                    None => {
-                        merged.values.remove(&c.target);
-                    }
-                },
-            }
-        }
+        let merged = steward_clauses::changes::apply(&ours, &theirs, &accepted);
         let merged = if accepted.is_empty() {
             merged
         } else {
@@ -861,6 +643,7 @@ mod tests {
     use super::*;
     use crate::{FixedClock, SequentialIds};
     use std::sync::Arc;
+    use steward_clauses::canonical;
 
     fn demo() -> (Steward, crate::demo::Demo) {
         let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
