@@ -12,6 +12,7 @@ use steward_clauses::document::Document;
 use steward_core::agreements::{AgreementDetail, AgreementRow, DraftForm, Preview, Saved, Upgrade};
 use steward_core::decisions::{Decision, LogVerification, NewDecision};
 use steward_core::documents::ExportedPdf;
+use steward_core::error::ErrorData;
 use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, ImportedDraft, ReceivedSummary};
 use steward_core::identities::Identity;
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
@@ -34,17 +35,15 @@ pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,
     pub fields: Vec<FieldError>,
+    /// What the error carries for the window to act on (never parsed out of the message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub data: Option<Box<ErrorData>>,
 }
 
 impl From<steward_core::Error> for IpcError {
     fn from(e: steward_core::Error) -> Self {
-        Self { kind: e.kind(), message: e.to_string(), fields: e.field_errors().to_vec() }
-    }
-}
-
-impl IpcError {
-    fn io(message: String) -> Self {
-        Self { kind: ErrorKind::Io, message, fields: Vec::new() }
+        Self { kind: e.kind(), message: e.to_string(), fields: e.field_errors().to_vec(), data: e.data().map(Box::new) }
     }
 }
 
@@ -103,18 +102,20 @@ async fn off_thread<T: Send + 'static>(
     .map_err(|e| IpcError::io(format!("the work stopped unexpectedly: {e}")))?
 }
 
-fn read_file(path: &str) -> Out<Vec<u8>> {
-    std::fs::read(path).map_err(|e| IpcError::io(format!("{path}: cannot be read: {e}")))
+/// A file the user chose, read as the core reads outside input (bounded, regular files only).
+fn read_file(path: &str, limit: u64) -> Out<Vec<u8>> {
+    Ok(steward_core::files::read_bounded(Path::new(path), limit)?)
 }
 
+/// Written beside the target, flushed, then renamed: a failed save never leaves half a file.
 fn write_file(path: &str, bytes: &[u8]) -> Out<()> {
-    let target = Path::new(path);
-    // Written beside the target, then renamed: a failed save never leaves half a file.
-    let tmp = target.with_extension("steward-partial");
-    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, target)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        IpcError::io(format!("{path}: cannot be written: {e}"))
-    })
+    Ok(steward_core::files::write_atomically(Path::new(path), bytes)?)
+}
+
+impl IpcError {
+    fn io(message: String) -> Self {
+        Self { kind: ErrorKind::Io, message, fields: Vec::new(), data: None }
+    }
 }
 
 // ---- collaborations, parties, people --------------------------------------------------------
@@ -360,7 +361,7 @@ fn create_identity(
 #[tauri::command]
 #[specta::specta]
 fn import_identity(app: State<'_, App>, path: String, password: String) -> Out<Identity> {
-    let p12 = read_file(&path)?;
+    let p12 = read_file(&path, 1 << 20)?;
     app.with(|s| s.import_identity(&p12, &password))
 }
 
@@ -393,7 +394,7 @@ async fn export_agreement(
 async fn sign_pdf(app: AppHandle, path: String, identity: Id, output: String, progress: Channel<Progress>) -> Out<()> {
     off_thread(app, move |s| {
         report(&progress, 0, 3, "Reading the file");
-        let pdf = read_file(&path)?;
+        let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
         report(&progress, 1, 3, "Signing");
         let signed = s.sign_pdf(&pdf, identity, None)?;
         report(&progress, 2, 3, "Saving the file");
@@ -409,7 +410,7 @@ async fn sign_pdf(app: AppHandle, path: String, identity: Id, output: String, pr
 async fn verify_pdf(app: AppHandle, path: String, progress: Channel<Progress>) -> Out<VerifyReport> {
     off_thread(app, move |s| {
         report(&progress, 0, 2, "Reading the file");
-        let pdf = read_file(&path)?;
+        let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
         report(&progress, 1, 2, "Checking every signature and every change after it");
         let out = s.verify_pdf(&pdf)?;
         report(&progress, 2, 2, "Done");
@@ -463,7 +464,7 @@ fn ledger_report(
 async fn import_ledger_csv(app: AppHandle, collab: Id, path: String, progress: Channel<Progress>) -> Out<LedgerImport> {
     off_thread(app, move |s| {
         report(&progress, 0, 2, "Reading the file");
-        let data = read_file(&path)?;
+        let data = read_file(&path, steward_core::files::MAX_TEXT)?;
         report(&progress, 1, 2, "Checking and adding every row");
         let out = s.import_ledger_csv(collab, &data)?;
         report(&progress, 2, 2, "Done");
@@ -553,7 +554,7 @@ async fn import_partner_pdf(
 ) -> Out<ImportedDraft> {
     off_thread(app, move |s| {
         report(&progress, 0, 2, "Reading the file");
-        let pdf = read_file(&path)?;
+        let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
         report(&progress, 1, 2, "Verifying every signature, reading the draft, comparing it with ours");
         let name = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let out = s.import_partner_pdf_with(&pdf, &name, &ImportOptions { collab, allow_unsigned, accept_new_key })?;

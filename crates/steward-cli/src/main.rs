@@ -42,6 +42,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Io => 7,
         ErrorKind::Credentials => 8,
         ErrorKind::Signature | ErrorKind::Damaged | ErrorKind::NewKey => 9,
+        ErrorKind::Typesetting => 10,
     }
 }
 
@@ -57,15 +58,22 @@ fn main() -> ExitCode {
         }
         Err(Failure::Core(e)) => {
             if json_errors {
-                let body =
-                    json!({ "error": { "kind": e.kind(), "message": e.to_string(), "fields": e.field_errors() } });
+                let body = json!({ "error": { "kind": e.kind(), "message": e.to_string(), "fields": e.field_errors(), "data": e.data() } });
                 eprintln!("{body}");
-            } else if e.field_errors().is_empty() {
+            } else if let steward_core::Error::MissingRates { rates, .. } = &e {
+                eprintln!("error: invalid input: the report needs exchange rates that are not recorded");
+                for r in rates {
+                    eprintln!(
+                        "  rate {}→{}: none on or before {} ({} entry date(s) need one); record it with `steward rate add --from {} --to {} --rate R --date {} --source S`",
+                        r.from, r.to, r.first_needed, r.entries_on_dates, r.from, r.to, r.first_needed
+                    );
+                }
+            } else if e.kind() != ErrorKind::Invalid || e.field_errors().is_empty() {
                 eprintln!("error: {e}");
             } else {
                 eprintln!("error: invalid input");
                 for f in e.field_errors() {
-                    eprintln!("  {}: {}", f.field, f.message);
+                    eprintln!("  {f}");
                 }
             }
             ExitCode::from(exit_code(e.kind()))

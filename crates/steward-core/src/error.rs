@@ -12,17 +12,29 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong, in a sentence a user understands.
     pub message: String,
+    /// The clause whose variable or wording it is, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self { field: field.into(), message: message.into(), clause: None }
+    }
+
+    /// A problem with a clause's variable or wording.
+    pub fn in_clause(field: impl Into<String>, message: impl Into<String>, clause: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), clause: Some(clause.into()) }
     }
 }
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.message)?;
+        match &self.clause {
+            Some(c) => write!(f, " (clause {c})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -71,6 +83,15 @@ pub enum Error {
     #[error("{0}")]
     Damaged(String),
 
+    /// A ledger report needs exchange rates nobody recorded: each pair and the first date, as
+    /// data, and as one field each (`rate EUR→GBP`). Its kind is `invalid`.
+    #[error("invalid input: no exchange rate is recorded for {}", describe_rates(rates))]
+    MissingRates { rates: Vec<steward_ledger::report::MissingRate>, fields: Vec<FieldError> },
+
+    /// A document could not be typeset or written as PDF.
+    #[error("the document could not be typeset: {0}")]
+    Typesetting(String),
+
     /// A signed file from a party whose pinned key is another: accepted only on purpose.
     #[error("{message}")]
     NewKey {
@@ -106,6 +127,52 @@ pub enum ErrorKind {
     Damaged,
     /// A party's file is signed with a key other than the one pinned for it.
     NewKey,
+    /// A document could not be typeset.
+    Typesetting,
+}
+
+/// What an error carries as data, beyond its message and fields: for hosts to act on (a form to
+/// record the missing rates, a dialog to accept a new key), never parsed out of the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ErrorData {
+    /// Every rate a report lacks: the pair and the first date that needs it.
+    MissingRates { rates: Vec<steward_ledger::report::MissingRate> },
+    /// A party's new signing key.
+    NewKey { party: String, signer: String, fingerprint: String, pinned: String },
+}
+
+impl Error {
+    /// The error for rates a report lacks.
+    pub fn missing_rates(rates: Vec<steward_ledger::report::MissingRate>) -> Self {
+        let fields = rates
+            .iter()
+            .map(|r| {
+                FieldError::new(
+                    format!("rate {}→{}", r.from, r.to),
+                    format!(
+                        "no rate recorded on or before {} ({} entry date(s) need one)",
+                        r.first_needed, r.entries_on_dates
+                    ),
+                )
+            })
+            .collect();
+        Error::MissingRates { rates, fields }
+    }
+}
+
+fn describe_rates(rates: &[steward_ledger::report::MissingRate]) -> String {
+    rates
+        .iter()
+        .map(|r| {
+            format!(
+                "{}→{} on or before {} ({} entry date(s) need one)",
+                r.from, r.to, r.first_needed, r.entries_on_dates
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
@@ -121,6 +188,26 @@ impl Error {
             Error::Signature(_) => ErrorKind::Signature,
             Error::Damaged(_) => ErrorKind::Damaged,
             Error::NewKey { .. } => ErrorKind::NewKey,
+            Error::MissingRates { .. } => ErrorKind::Invalid,
+            Error::Typesetting(_) => ErrorKind::Typesetting,
+        }
+    }
+
+    /// The data the error carries for hosts, if any.
+    pub fn data(&self) -> Option<ErrorData> {
+        match self {
+            Error::MissingRates { rates, .. } => Some(ErrorData::MissingRates { rates: rates.clone() }),
+            Error::NewKey { details, .. } => {
+                let get =
+                    |k: &str| details.iter().find(|f| f.field == k).map(|f| f.message.clone()).unwrap_or_default();
+                Some(ErrorData::NewKey {
+                    party: get("party"),
+                    signer: get("signer"),
+                    fingerprint: get("fingerprint"),
+                    pinned: get("pinned"),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -130,6 +217,7 @@ impl Error {
         match self {
             Error::Invalid(inv) => &inv.0,
             Error::NewKey { details, .. } => details,
+            Error::MissingRates { fields, .. } => fields,
             _ => &[],
         }
     }

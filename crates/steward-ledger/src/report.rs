@@ -1,7 +1,6 @@
 //! The contribution report: totals per party and category in one currency, converted with the rate
 //! in force on each entry's date, and shares that sum to exactly 100.00.
 
-use crate::Problem;
 use crate::entry::Category;
 use crate::money::Currency;
 use crate::rates::{RateTable, RateUsed, convert};
@@ -94,18 +93,6 @@ pub struct MissingRate {
     /// The earliest entry date that needs it (every later one may too).
     pub first_needed: NaiveDate,
     pub entries_on_dates: usize,
-}
-
-impl MissingRate {
-    pub fn problem(&self) -> Problem {
-        Problem::new(
-            format!("rate {}→{}", self.from, self.to),
-            format!(
-                "no rate recorded on or before {} ({} entry date(s) need one); record it with `steward rate add --from {} --to {} --rate R --date {} --source S`",
-                self.first_needed, self.entries_on_dates, self.from, self.to, self.first_needed
-            ),
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,8 @@ export function isIpcError(e: unknown): e is IpcError {
 
 /** Normalises anything thrown by a command into an IpcError. */
 export function toIpcError(e: unknown): IpcError {
-  if (isIpcError(e)) return { kind: e.kind, message: e.message, fields: e.fields ?? [] };
-  return { kind: "io", message: e instanceof Error ? e.message : String(e), fields: [] };
+  if (isIpcError(e)) return { kind: e.kind, message: e.message, fields: e.fields ?? [], data: e.data ?? null };
+  return { kind: "io", message: e instanceof Error ? e.message : String(e), fields: [], data: null };
 }
 
 /** Awaits a command; failures are rethrown as IpcError. */

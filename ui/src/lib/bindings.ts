@@ -349,6 +349,16 @@ export type EntryFields = {
 	evidence?: string,
 };
 
+/**
+ *  What an error carries as data, beyond its message and fields: for hosts to act on (a form to
+ *  record the missing rates, a dialog to accept a new key), never parsed out of the message.
+ */
+export type ErrorData = 
+/**  Every rate a report lacks: the pair and the first date that needs it. */
+{ kind: "missing_rates"; rates: MissingRate[] } | 
+/**  A party's new signing key. */
+{ kind: "new_key"; party: string; signer: string; fingerprint: string; pinned: string };
+
 /**  What kind of failure, for hosts to branch on (UI colours, CLI exit codes). */
 export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | "storage" | "io" | 
 /**  The OS credential store is locked, missing or refused. */
@@ -358,7 +368,9 @@ export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | 
 /**  A PDF that is damaged or ambiguous and would need repair. */
 "damaged" | 
 /**  A party's file is signed with a key other than the one pinned for it. */
-"new_key";
+"new_key" | 
+/**  A document could not be typeset. */
+"typesetting";
 
 /**  The outcome of deciding a received draft's changes. */
 export type ExchangeDecision = {
@@ -408,6 +420,8 @@ export type FieldError = {
 	field: string,
 	/**  What is wrong, in a sentence a user understands. */
 	message: string,
+	/**  The clause whose variable or wording it is, when it is one. */
+	clause?: string | null,
 };
 
 /**  A clause as the builder shows it. */
@@ -463,6 +477,8 @@ export type IpcError = {
 	kind: ErrorKind,
 	message: string,
 	fields: FieldError[],
+	/**  What the error carries for the window to act on (never parsed out of the message). */
+	data?: ErrorData | null,
 };
 
 /**  Whose certificate signed: one of our identities, a partner's pinned key, or nobody we know. */
@@ -531,6 +547,15 @@ export type Measure = "money" | "hours" | "fte_months";
 export type Member = {
 	role: Role,
 	party: Party,
+};
+
+/**  What a report lacks: a rate for a pair on these dates. */
+export type MissingRate = {
+	from: string,
+	to: string,
+	/**  The earliest entry date that needs it (every later one may too). */
+	first_needed: string,
+	entries_on_dates: number,
 };
 
 export type NewCollaboration = {
@@ -661,6 +686,17 @@ export type RateUsed = {
 	inverse: boolean,
 };
 
+/**  Where a received draft stands. */
+export type ReceivedState = 
+/**  Its changes wait for a decision. */
+{ kind: "to_decide" } | 
+/**  It created the agreement here: its draft is our revision `revision`. */
+{ kind: "created_agreement"; revision: number } | 
+/**  Decided: the accepted changes made our revision `revision`. */
+{ kind: "decided"; revision: number } | 
+/**  Decided: every change was rejected. */
+{ kind: "all_rejected" };
+
 /**  A received draft as stored, with its changes against our latest revision. */
 export type ReceivedSummary = {
 	id: number,
@@ -678,6 +714,11 @@ export type ReceivedSummary = {
 	received_at: string,
 	decided: boolean,
 	result_revision: number | null,
+	/**  How many of its changes were rejected. */
+	rejected: number,
+	/**  Where it stands, and the same in words (both hosts show `state_label`). */
+	state: ReceivedState,
+	state_label: string,
 };
 
 export type Recital = {

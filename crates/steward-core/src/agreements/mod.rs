@@ -62,7 +62,7 @@ fn problems(p: Vec<steward_clauses::Problem>) -> Error {
         p.into_iter()
             .map(|p| {
                 let field = if p.variable.is_empty() { p.clause.clone() } else { p.variable.clone() };
-                FieldError::new(field, format!("{} (clause {})", p.message, p.clause))
+                FieldError::in_clause(field, p.message, p.clause)
             })
             .collect(),
     ))

@@ -102,7 +102,7 @@ impl Steward {
             subject: format!("{} ({})", detail.agreement.title, detail.agreement.kind),
             created: self.now().timestamp(),
         };
-        let out = steward_pdf::typeset(&doc, &opts).map_err(|e| Error::Signature(e.to_string()))?;
+        let out = steward_pdf::typeset(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
         let draft = self.draft_document(agreement, Some(rev), &out.signature_boxes)?;
         let date = self.now().format("D:%Y%m%d%H%M%S+00'00'").to_string();
         let pdf = steward_pdf::embed_file(
@@ -112,7 +112,7 @@ impl Steward {
             draft.as_bytes(),
             &date,
         )
-        .map_err(|e| Error::Signature(e.to_string()))?;
+        .map_err(|e| Error::Typesetting(e.to_string()))?;
         Ok((pdf, out.pages, out.signature_boxes))
     }
 

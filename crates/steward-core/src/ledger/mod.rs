@@ -382,7 +382,7 @@ impl Steward {
         }
         let rates = self.rate_table()?;
         let mut r = report::report(&groups, &parties, currency, &rates, as_of).map_err(|e| match e {
-            ReportError::MissingRates(m) => problems_of(m.iter().map(|m| m.problem()).collect()),
+            ReportError::MissingRates(m) => Error::missing_rates(m),
             ReportError::TooLarge => Error::invalid("currency", "the totals are too large to convert exactly"),
         })?;
         r.entries = entries;

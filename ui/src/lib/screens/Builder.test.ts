@@ -191,7 +191,7 @@ describe("Builder", () => {
           kind: "invalid",
           message: "1 problem",
           fields: [
-            { field: "disclosure_purpose", message: "is too vague to be a Purpose (clause nda.purpose)" },
+            { field: "disclosure_purpose", message: "is too vague to be a Purpose", clause: "nda.purpose" },
             { field: "nda.obligations", message: "refers to nda.missing, which is not part of this agreement" },
           ],
         };
@@ -254,8 +254,8 @@ describe("Builder", () => {
           kind: "invalid",
           message: "2 problems",
           fields: [
-            { field: "effective_date", message: "missing: Date of the agreement (clause kind:nda-mutual)" },
-            { field: "party_b", message: "is the same party as party_a (clause kind:nda-mutual)" },
+            { field: "effective_date", message: "missing: Date of the agreement", clause: "kind:nda-mutual" },
+            { field: "party_b", message: "is the same party as party_a", clause: "kind:nda-mutual" },
           ],
         } satisfies IpcError;
       }

@@ -32,6 +32,9 @@ function summary(over: Partial<ReceivedSummary> = {}): ReceivedSummary {
     received_at: "2027-01-15T10:32:00.000Z",
     decided: false,
     result_revision: null,
+    rejected: 0,
+    state: { kind: "to_decide" },
+    state_label: "to decide",
     ...over,
   };
 }
@@ -270,7 +273,9 @@ describe("Exchange", () => {
 
   it("flags an unsigned draft in the list and in the verification panel", async () => {
     const unsigned = summary({ id: 4, signed: false, signers: [], file_name: "draft.pdf" });
-    const decided = summary({ id: 2, decided: true, result_revision: null, file_name: "older.pdf" });
+    const decided = summary({
+      id: 2, decided: true, result_revision: null, file_name: "older.pdf", state: { kind: "all_rejected" }, state_label: "all rejected",
+    });
     const calls = mock((cmd, args) => {
       if (cmd === "exchange_redline") return exchangeRedline(args.id === 4 ? unsigned : decided);
     }, { drafts: [unsigned, decided] });
@@ -351,12 +356,14 @@ describe("Exchange", () => {
           throw {
             kind: "new_key",
             message: "new key for The University of Northmoor: ...",
-            fields: [
-              { field: "party", message: "The University of Northmoor" },
-              { field: "signer", message: "Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor" },
-              { field: "fingerprint", message: "AA:BB:CC" },
-              { field: "pinned", message: "11:22:33 (Helen Achterberg, from nda-r1.pdf)" },
-            ],
+            fields: [],
+            data: {
+              kind: "new_key",
+              party: "The University of Northmoor",
+              signer: "Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor",
+              fingerprint: "AA:BB:CC",
+              pinned: "11:22:33 (Helen Achterberg, from nda-r1.pdf)",
+            },
           };
         }
         return imported({ pinned: ["accepted a new key of Samuel Okafor for The University of Northmoor (AA:BB:CC), decision 9"] });

@@ -247,11 +247,9 @@ describe("Ledger", () => {
         if (haveRate) return { ...report(["60000.00", 6000, "60.00"], ["40000.00", 4000, "40.00"]), total_minor: 10000000 };
         throw {
           kind: "invalid",
-          message: "invalid input: rate JPY→GBP: no rate recorded on or before 2027-02-15",
-          fields: [{
-            field: "rate JPY→GBP",
-            message: "no rate recorded on or before 2027-02-15 (2 entry date(s) need one); record it with `steward rate add --from JPY --to GBP --rate R --date 2027-02-15 --source S`",
-          }],
+          message: "invalid input: no exchange rate is recorded for JPY→GBP on or before 2027-02-15 (2 entry date(s) need one)",
+          fields: [{ field: "rate JPY→GBP", message: "no rate recorded on or before 2027-02-15 (2 entry date(s) need one)" }],
+          data: { kind: "missing_rates", rates: [{ from: "JPY", to: "GBP", first_needed: "2027-02-15", entries_on_dates: 2 }] },
         } satisfies IpcError;
       },
       add_rate: (a) => {
