@@ -344,8 +344,22 @@ fn grey(p: f32) -> Color {
     Color::Greyscale(Greyscale { percent: p, icc_profile: None })
 }
 
-/// Typesets the document.
+/// Parses the fonts now (they are parsed once per process), so that another thread can do it
+/// while the document is being rendered.
+pub fn warm_up() {
+    let _ = fonts();
+}
+
+/// Typesets the document, its streams deflated.
 pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfError> {
+    let mut out = typeset_plain(doc, opts)?;
+    out.pdf = crate::compress(&out.pdf)?;
+    Ok(out)
+}
+
+/// Typesets the document with its streams written plain, for [`crate::finish`] to deflate (and
+/// to embed a file in the same pass).
+pub fn typeset_plain(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfError> {
     let fonts = fonts()?;
     let mut l =
         Layout { m: Metrics { fonts, cache: HashMap::new() }, pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
@@ -600,7 +614,7 @@ pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfErro
     if let Some(w) = warnings.iter().find(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
         return Err(PdfError::Write(w.msg.clone()));
     }
-    Ok(Exported { pdf: crate::compress(&bytes)?, pages: total, signature_boxes: boxes })
+    Ok(Exported { pdf: bytes, pages: total, signature_boxes: boxes })
 }
 
 #[cfg(test)]

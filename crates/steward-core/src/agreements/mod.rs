@@ -334,10 +334,15 @@ impl Steward {
     pub fn render_agreement(&self, id: Id, revision: Option<i64>) -> Result<Document> {
         self.store().agreement_row_by_id(id)?;
         let (_, spec) = self.spec_of(id, revision)?;
+        self.render_spec_document(&spec)
+    }
+
+    /// Renders a stored revision's spec with the versions it pins.
+    pub(crate) fn render_spec_document(&self, spec: &DraftSpec) -> Result<Document> {
         let lib = self.library_with(
             std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
         )?;
-        assemble::render(&lib, &spec).map_err(|e| Error::Conflict(format!("revision cannot be rendered: {e}")))
+        assemble::render(&lib, spec).map_err(|e| Error::Conflict(format!("revision cannot be rendered: {e}")))
     }
 
     /// The redline between two revisions of an agreement.

@@ -35,6 +35,16 @@ impl Steward {
             Some(n) => revs.into_iter().find(|r| r.number == n).ok_or_else(|| Error::not_found("revision", n))?,
             None => revs.into_iter().last().ok_or_else(|| Error::not_found("agreement", agreement))?,
         };
+        self.draft_of(&a, &row, boxes)
+    }
+
+    /// The draft of revision `row` of agreement `a`.
+    fn draft_of(
+        &self,
+        a: &crate::agreements::AgreementRow,
+        row: &crate::agreements::RevisionRow,
+        boxes: &[steward_pdf::SignatureBox],
+    ) -> Result<String> {
         let spec: serde_json::Value =
             serde_json::from_str(&row.spec).map_err(|e| Error::Conflict(format!("stored revision is damaged: {e}")))?;
         let mut templates = std::collections::BTreeMap::new();
@@ -79,17 +89,22 @@ impl Steward {
         })
     }
 
-    /// The typeset revision with its draft embedded, its page count and its signature boxes.
+    /// The typeset revision with its draft embedded, its page count and its signature boxes. The
+    /// agreement and its revision are read once; the fonts are parsed on a second thread while
+    /// the revision renders.
     fn typeset_with_draft(
         &self,
         agreement: Id,
         revision: Option<i64>,
         for_signature: bool,
     ) -> Result<(Vec<u8>, usize, Vec<steward_pdf::SignatureBox>)> {
-        let doc = self.render_agreement(agreement, revision)?;
-        let detail = self.agreement(agreement)?;
-        let rev = revision.unwrap_or(detail.revisions.last().map_or(1, |r| r.number));
-        let row = detail.revisions.iter().find(|r| r.number == rev).ok_or_else(|| Error::not_found("revision", rev))?;
+        let a = self.store().agreement_row_by_id(agreement)?;
+        let (row, spec) = self.spec_of(agreement, revision)?;
+        let doc = std::thread::scope(|scope| {
+            scope.spawn(steward_pdf::warm_up);
+            self.render_spec_document(&spec)
+        })?;
+        let rev = row.number;
         let opts = steward_pdf::ExportOptions {
             status: if for_signature {
                 format!("Revision {rev} \u{00b7} for signature")
@@ -99,20 +114,19 @@ impl Steward {
             doc_id: row.spec_hash[..12].to_string(),
             draft_mark: !for_signature,
             author: self.actor().to_string(),
-            subject: format!("{} ({})", detail.agreement.title, detail.agreement.kind),
+            subject: format!("{} ({})", a.title, a.kind),
             created: self.now().timestamp(),
         };
-        let out = steward_pdf::typeset(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
-        let draft = self.draft_document(agreement, Some(rev), &out.signature_boxes)?;
+        let out = steward_pdf::typeset_plain(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
+        let draft = self.draft_of(&a, &row, &out.signature_boxes)?;
         let date = self.now().format("D:%Y%m%d%H%M%S+00'00'").to_string();
-        let pdf = steward_pdf::embed_file(
-            &out.pdf,
-            steward_pdf::DRAFT_FILE_NAME,
-            "application/json",
-            draft.as_bytes(),
-            &date,
-        )
-        .map_err(|e| Error::Typesetting(e.to_string()))?;
+        let attachment = steward_pdf::Attachment {
+            name: steward_pdf::DRAFT_FILE_NAME,
+            mime: "application/json",
+            data: draft.as_bytes(),
+            created: &date,
+        };
+        let pdf = steward_pdf::finish(&out.pdf, Some(&attachment)).map_err(|e| Error::Typesetting(e.to_string()))?;
         Ok((pdf, out.pages, out.signature_boxes))
     }
 
