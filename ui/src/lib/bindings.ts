@@ -86,10 +86,10 @@ export type AgreementDetail = {
 	fallbacks: { [key in string]: string },
 	clauses: { [key in string]: string },
 	recommendation: Recommended | null,
-} & AgreementRow;
+} & AgreementInfo;
 
 /**  An agreement's own record. */
-export type AgreementRow = {
+export type AgreementInfo = {
 	id: number,
 	uid: string,
 	collaboration_id: number,
@@ -97,8 +97,12 @@ export type AgreementRow = {
 	title: string,
 	archived: boolean,
 	created_at: string,
-	revisions: number,
 };
+
+/**  An agreement as lists show it: its record and how many revisions it has. */
+export type AgreementRow = {
+	revisions: number,
+} & AgreementInfo;
 
 export type Block = {
 	/**  `7.2`, `7.2.1`, or none for a plain paragraph. */

@@ -18,7 +18,7 @@ use steward_clauses::document::Document;
 use steward_clauses::values::PartyInfo;
 use steward_clauses::{DraftInput, DraftSpec, Recommended, assemble};
 
-pub use crate::store::{AgreementRow, RevisionRow};
+pub use crate::store::{AgreementInfo, AgreementRow, RevisionRow};
 
 /// Variable values as typed, by name.
 pub type Values = BTreeMap<String, Json>;
@@ -28,8 +28,9 @@ pub type Fallbacks = BTreeMap<String, String>;
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AgreementDetail {
+    /// The agreement's record (its revisions are listed below, not counted).
     #[serde(flatten)]
-    pub agreement: AgreementRow,
+    pub agreement: AgreementInfo,
     pub revisions: Vec<RevisionRow>,
     /// The latest revision's values.
     pub values: BTreeMap<String, Json>,
@@ -321,7 +322,7 @@ impl Steward {
                 })
             });
         Ok(AgreementDetail {
-            agreement,
+            agreement: agreement.info,
             revisions,
             values: spec.values,
             fallbacks: spec.fallbacks,

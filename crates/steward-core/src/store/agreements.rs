@@ -25,7 +25,7 @@ pub struct RevisionRow {
 /// An agreement's own record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct AgreementRow {
+pub struct AgreementInfo {
     pub id: Id,
     pub uid: String,
     pub collaboration_id: Id,
@@ -33,7 +33,22 @@ pub struct AgreementRow {
     pub title: String,
     pub archived: bool,
     pub created_at: String,
+}
+
+/// An agreement as lists show it: its record and how many revisions it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AgreementRow {
+    #[serde(flatten)]
+    pub info: AgreementInfo,
     pub revisions: i64,
+}
+
+impl std::ops::Deref for AgreementRow {
+    type Target = AgreementInfo;
+    fn deref(&self) -> &AgreementInfo {
+        &self.info
+    }
 }
 
 impl Store {
@@ -89,13 +104,15 @@ impl Store {
 
     fn agreement_row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
         Ok(AgreementRow {
-            id: r.get(0)?,
-            uid: r.get(1)?,
-            collaboration_id: r.get(2)?,
-            kind: r.get(3)?,
-            title: r.get(4)?,
-            archived: r.get::<_, Option<String>>(5)?.is_some(),
-            created_at: r.get(6)?,
+            info: AgreementInfo {
+                id: r.get(0)?,
+                uid: r.get(1)?,
+                collaboration_id: r.get(2)?,
+                kind: r.get(3)?,
+                title: r.get(4)?,
+                archived: r.get::<_, Option<String>>(5)?.is_some(),
+                created_at: r.get(6)?,
+            },
             revisions: r.get(7)?,
         })
     }

@@ -12,7 +12,7 @@ pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod trust;
 
-pub use agreements::{AgreementRow, RevisionRow};
+pub use agreements::{AgreementInfo, AgreementRow, RevisionRow};
 pub use library::{ReviewRow, TemplateRow};
 pub use trust::PartnerKey;
 
