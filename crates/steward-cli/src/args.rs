@@ -114,8 +114,8 @@ pub enum ExchangeCmd {
     Show {
         id: i64,
         /// text, html or json (json is also what --json gives)
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -356,9 +356,9 @@ pub enum IdentityCmd {
         email: String,
         #[arg(long)]
         org: Option<String>,
-        /// p256 or rsa3072
-        #[arg(long, default_value = "p256")]
-        key: String,
+        /// The kind of key pair
+        #[arg(long, value_enum, default_value_t = KeyChoice::P256)]
+        key: KeyChoice,
     },
     /// Import an institution's certificate and key from a PKCS#12 (.p12) file
     Import {
@@ -460,8 +460,8 @@ pub enum AgreementCmd {
         id: i64,
         #[arg(long)]
         revision: Option<i64>,
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// Write to a file instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
@@ -485,8 +485,8 @@ pub enum AgreementCmd {
         #[arg(long)]
         to: i64,
         /// text, html or json (--json also gives json)
-        #[arg(long, default_value = "text")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -631,5 +631,31 @@ mod tests {
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+}
+
+/// How a document or a comparison is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Html,
+    Json,
+}
+
+/// The kind of a new identity's key pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyChoice {
+    /// ECDSA on the NIST P-256 curve
+    P256,
+    /// RSA with a 3072-bit modulus
+    Rsa3072,
+}
+
+impl KeyChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyChoice::P256 => "p256",
+            KeyChoice::Rsa3072 => "rsa3072",
+        }
     }
 }

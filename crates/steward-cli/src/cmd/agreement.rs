@@ -1,6 +1,6 @@
 //! `steward agreement`: drafting, revising, upgrading, rendering, comparing and exporting agreements.
 
-use crate::args::{AgreementCmd, ValueArgs};
+use crate::args::{AgreementCmd, Format, ValueArgs};
 use crate::{Failure, Out, Outcome, output, read_file, write_or_print};
 use serde_json::json;
 use steward_core::Steward;
@@ -111,16 +111,10 @@ pub(crate) fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome
         }
         AgreementCmd::Render { id, revision, format, out: file } => {
             let doc = s.render_agreement(id, revision)?;
-            let text = match (out.json, format.as_str()) {
-                (true, _) | (_, "json") => serde_json::to_string_pretty(&doc).unwrap_or_default(),
-                (_, "text") => doc.to_text(),
-                (_, "html") => doc.to_html(),
-                (_, other) => {
-                    return Err(Failure::Core(steward_core::Error::invalid(
-                        "--format",
-                        format!("'{other}' is not one of: text, html, json"),
-                    )));
-                }
+            let text = match (out.json, format) {
+                (true, _) | (_, Format::Json) => serde_json::to_string_pretty(&doc).unwrap_or_default(),
+                (_, Format::Text) => doc.to_text(),
+                (_, Format::Html) => doc.to_html(),
             };
             write_or_print(file.as_deref(), &text)
         }
@@ -137,14 +131,10 @@ pub(crate) fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome
         }
         AgreementCmd::Diff { id, from, to, format } => {
             let r = s.diff_agreement(id, from, to)?;
-            match (out.json, format.as_str()) {
-                (true, _) | (_, "json") => Ok(output::json(&r)?),
-                (_, "text") => Ok(output::text(&r.to_text())?),
-                (_, "html") => Ok(output::text(&r.to_html())?),
-                (_, other) => Err(Failure::Core(steward_core::Error::invalid(
-                    "--format",
-                    format!("'{other}' is not one of: text, html, json"),
-                ))),
+            match (out.json, format) {
+                (true, _) | (_, Format::Json) => Ok(output::json(&r)?),
+                (_, Format::Text) => Ok(output::text(&r.to_text())?),
+                (_, Format::Html) => Ok(output::text(&r.to_html())?),
             }
         }
     }

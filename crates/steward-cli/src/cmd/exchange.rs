@@ -1,7 +1,7 @@
 //! `steward exchange`: partners' signed drafts imported, compared, decided and countersigned.
 
-use crate::args::ExchangeCmd;
-use crate::{Failure, Out, Outcome, output, write_or_stdout};
+use crate::args::{ExchangeCmd, Format};
+use crate::{Out, Outcome, output, write_or_stdout};
 use serde_json::json;
 use steward_core::Steward;
 
@@ -83,15 +83,15 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
         }
         ExchangeCmd::Show { id, format, out: path } => {
             let r = s.exchange_redline(id)?;
-            let bytes = match (out.json, format.as_str()) {
-                (true, _) | (_, "json") => {
+            let bytes = match (out.json, format) {
+                (true, _) | (_, Format::Json) => {
                     let mut b = serde_json::to_vec_pretty(&r)
                         .map_err(|e| steward_core::Error::Conflict(format!("encoding: {e}")))?;
                     b.push(b'\n');
                     b
                 }
-                (_, "html") => r.redline.to_html().into_bytes(),
-                (_, "text") => {
+                (_, Format::Html) => r.redline.to_html().into_bytes(),
+                (_, Format::Text) => {
                     let mut t = format!(
                         "Received draft {} ({}, {}) against our revision {}\n\n",
                         r.received.id,
@@ -114,12 +114,6 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                     t.push('\n');
                     t.push_str(&r.redline.to_text());
                     t.into_bytes()
-                }
-                (_, other) => {
-                    return Err(Failure::Core(steward_core::Error::invalid(
-                        "format",
-                        format!("'{other}' is not one of: text, html, json"),
-                    )));
                 }
             };
             write_or_stdout(path.as_deref(), &bytes)?;

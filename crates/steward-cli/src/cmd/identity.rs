@@ -7,7 +7,7 @@ use steward_core::Steward;
 pub(crate) fn identity(s: &mut Steward, cmd: IdentityCmd, out: Out) -> Outcome {
     match cmd {
         IdentityCmd::New { name, email, org, key } => {
-            let id = s.create_identity(&name, &email, org.as_deref(), &key, false)?;
+            let id = s.create_identity(&name, &email, org.as_deref(), key.as_str(), false)?;
             if out.json {
                 return Ok(output::json(&id)?);
             }
