@@ -222,6 +222,75 @@ impl Cond {
     }
 }
 
+/// What the wording of a condition needs to know of a variable: its label, whether it is a
+/// yes/no answer, and the labels of its choices.
+pub struct Naming {
+    pub label: String,
+    pub yes_no: bool,
+    /// Choice values and their labels.
+    pub choices: Vec<(String, String)>,
+}
+
+fn flag_words(f: &str, yes: bool) -> String {
+    match (f, yes) {
+        ("international", true) => "the parties are in more than one country".into(),
+        ("international", false) => "all parties are in the same country".into(),
+        ("trusted_research", true) => "the collaboration is flagged for Trusted Research".into(),
+        ("trusted_research", false) => "the collaboration is not flagged for Trusted Research".into(),
+        (f, true) => format!("the \u{201c}{}\u{201d} flag is set", f.replace('_', " ")),
+        (f, false) => format!("the \u{201c}{}\u{201d} flag is not set", f.replace('_', " ")),
+    }
+}
+
+impl Cond {
+    /// The condition in plain words, with the form's labels: `sensitive_research ||
+    /// flag.trusted_research` becomes "the answer to “Sensitive research?” is yes or the
+    /// collaboration is flagged for Trusted Research". `naming` describes each variable (none:
+    /// the variable's own name, as a yes/no answer).
+    pub fn describe(&self, naming: &dyn Fn(&str) -> Option<Naming>) -> String {
+        self.words(naming, false)
+    }
+
+    fn words(&self, naming: &dyn Fn(&str) -> Option<Naming>, negated: bool) -> String {
+        let truth = |n: &str, yes: bool| match naming(n) {
+            Some(v) if !v.yes_no => {
+                format!("\u{201c}{}\u{201d} is {}", v.label, if yes { "filled in" } else { "left empty" })
+            }
+            Some(v) => format!("the answer to \u{201c}{}\u{201d} is {}", v.label, if yes { "yes" } else { "no" }),
+            None => format!("the answer to \u{201c}{n}\u{201d} is {}", if yes { "yes" } else { "no" }),
+        };
+        let compare = |n: &str, v: &str, equal: bool| {
+            let (label, value) = match naming(n) {
+                Some(x) => {
+                    let value =
+                        x.choices.iter().find(|(c, _)| c == v).map_or_else(|| v.to_string(), |(_, l)| l.clone());
+                    (x.label, value)
+                }
+                None => (n.to_string(), v.to_string()),
+            };
+            format!("\u{201c}{label}\u{201d} is {}\u{201c}{value}\u{201d}", if equal { "" } else { "not " })
+        };
+        let group = |c: &Cond| match c {
+            Cond::Or(..) => format!("({})", c.words(naming, false)),
+            _ => c.words(naming, false),
+        };
+        match (self, negated) {
+            (Cond::Truthy(n), neg) => truth(n, !neg),
+            (Cond::Flag(f), neg) => flag_words(f, !neg),
+            (Cond::Eq(n, v), neg) => compare(n, v, !neg),
+            (Cond::Ne(n, v), neg) => compare(n, v, neg),
+            (Cond::Not(c), false) => match c.as_ref() {
+                Cond::And(..) | Cond::Or(..) => format!("not ({})", c.words(naming, false)),
+                inner => inner.words(naming, true),
+            },
+            (Cond::Not(c), true) => c.words(naming, false),
+            (Cond::And(a, b), false) => format!("{} and {}", group(a), group(b)),
+            (Cond::Or(a, b), false) => format!("{} or {}", a.words(naming, false), b.words(naming, false)),
+            (c, true) => format!("not ({})", c.words(naming, false)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +330,38 @@ mod tests {
         }
         let deep = "!".repeat(100) + "a";
         assert!(Cond::parse(&deep).expect_err("deep").contains("too deeply"));
+    }
+
+    #[test]
+    fn conditions_read_as_plain_words() {
+        let named = |label: &str, yes_no: bool| Naming {
+            label: label.into(),
+            yes_no,
+            choices: vec![("joint".into(), "Joint ownership".into())],
+        };
+        let naming = |n: &str| match n {
+            "sensitive" => Some(named("Sensitive research?", true)),
+            "model" => Some(named("Ownership model", false)),
+            "notes" => Some(named("Notes", false)),
+            _ => None,
+        };
+        let w = |s: &str| Cond::parse(s).expect("parses").describe(&naming);
+        assert_eq!(
+            w("sensitive || flag.trusted_research"),
+            "the answer to \u{201c}Sensitive research?\u{201d} is yes or the collaboration is flagged for Trusted Research"
+        );
+        assert_eq!(
+            w("!sensitive && model == \"joint\""),
+            "the answer to \u{201c}Sensitive research?\u{201d} is no and \u{201c}Ownership model\u{201d} is \u{201c}Joint ownership\u{201d}"
+        );
+        assert_eq!(
+            w("(sensitive || notes) && model != \"x\""),
+            "(the answer to \u{201c}Sensitive research?\u{201d} is yes or \u{201c}Notes\u{201d} is filled in) and \u{201c}Ownership model\u{201d} is not \u{201c}x\u{201d}"
+        );
+        assert_eq!(w("!flag.international"), "all parties are in the same country");
+        assert_eq!(
+            w("!(a && b)"),
+            "not (the answer to \u{201c}a\u{201d} is yes and the answer to \u{201c}b\u{201d} is yes)"
+        );
     }
 }

@@ -308,6 +308,8 @@ export type DraftForm = {
 	clauses: FormClause[],
 	/**  The rules behind the recommendation, each with its reason. */
 	recommendation: Recommendation | null,
+	/**  Each recommendation rule's condition in plain words, in the rules' order. */
+	recommendation_when: string[],
 };
 
 /**  One decision as it is hashed and signed. */
@@ -436,6 +438,8 @@ export type FormClause = {
 	guidance: string,
 	/**  The condition under which the clause is part of the agreement (always, when absent). */
 	include_when: string | null,
+	/**  The same in plain words, with the form's labels. */
+	include_when_words: string | null,
 	/**  Variables first declared by this clause (a variable shared by clauses is asked once). */
 	variables: VarDecl[],
 	fallbacks: FormFallback[],

@@ -25,6 +25,8 @@ pub struct DraftForm {
     pub clauses: Vec<FormClause>,
     /// The rules behind the recommendation, each with its reason.
     pub recommendation: Option<steward_clauses::meta::Recommendation>,
+    /// Each recommendation rule's condition in plain words, in the rules' order.
+    pub recommendation_when: Vec<String>,
 }
 
 /// A clause as the builder shows it.
@@ -37,6 +39,8 @@ pub struct FormClause {
     pub guidance: String,
     /// The condition under which the clause is part of the agreement (always, when absent).
     pub include_when: Option<String>,
+    /// The same in plain words, with the form's labels.
+    pub include_when_words: Option<String>,
     /// Variables first declared by this clause (a variable shared by clauses is asked once).
     pub variables: Vec<steward_clauses::values::VarDecl>,
     pub fallbacks: Vec<FormFallback>,
@@ -67,6 +71,30 @@ impl Steward {
         let version_of =
             |hash: &str| self.store().template_version(hash).ok().flatten().map(|r| r.version).unwrap_or(0);
         let mut seen: BTreeSet<String> = k.questions.iter().chain(&k.variables).map(|v| v.name.clone()).collect();
+        // Every variable of the form, for the wording of conditions.
+        let decls: Vec<&steward_clauses::values::VarDecl> = k
+            .questions
+            .iter()
+            .chain(&k.variables)
+            .chain(pins.values().filter_map(|h| lib.clause(h)).flat_map(|c| c.meta.variables.iter()))
+            .collect();
+        let naming = |n: &str| {
+            let d = decls.iter().find(|d| d.name == n)?;
+            let values = d.values.clone().unwrap_or_default();
+            let labels = d.labels.clone().unwrap_or_default();
+            Some(steward_clauses::cond::Naming {
+                label: d.label.clone(),
+                yes_no: d.ty == steward_clauses::values::VarType::Bool,
+                choices: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.clone(), labels.get(i).cloned().unwrap_or_else(|| v.clone())))
+                    .collect(),
+            })
+        };
+        let words = |expr: &str| {
+            steward_clauses::cond::Cond::parse(expr).map_or_else(|_| expr.to_string(), |c| c.describe(&naming))
+        };
         let mut clauses = Vec::new();
         for id in k.sections.iter().chain(&k.schedules) {
             let Some(hash) = pins.get(id) else { continue };
@@ -77,6 +105,7 @@ impl Steward {
                 version: version_of(hash),
                 guidance: c.meta.guidance.trim().to_string(),
                 include_when: c.meta.include_when.clone(),
+                include_when_words: c.meta.include_when.as_deref().map(words),
                 variables: c.meta.variables.iter().filter(|v| seen.insert(v.name.clone())).cloned().collect(),
                 fallbacks: c
                     .meta
@@ -95,6 +124,11 @@ impl Steward {
             questions: k.questions.clone(),
             variables: k.variables.clone(),
             clauses,
+            recommendation_when: k
+                .recommendation
+                .iter()
+                .flat_map(|r| r.rules.iter().map(|rule| words(&rule.when)))
+                .collect(),
             recommendation: k.recommendation.clone(),
         })
     }
@@ -147,7 +181,15 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), total, "a variable is asked once");
         let collab = s.agreement_form("collaboration").expect("form");
-        assert!(collab.recommendation.is_some_and(|r| !r.rules.is_empty()));
+        assert!(collab.recommendation.as_ref().is_some_and(|r| r.rules.len() == collab.recommendation_when.len()));
+        // Conditions come worded with the form's labels, never as raw expressions.
+        assert!(!collab.recommendation_when.is_empty());
+        for w in
+            collab.recommendation_when.iter().chain(collab.clauses.iter().filter_map(|c| c.include_when_words.as_ref()))
+        {
+            assert!(!w.contains("&&") && !w.contains("||") && !w.contains("flag."), "{w}");
+            assert!(w.contains('\u{201c}') || w.contains("countr") || w.contains("Trusted"), "{w}");
+        }
         let e = s.agreement_form("no-such-kind").expect_err("unknown kind");
         assert_eq!(e.kind(), crate::ErrorKind::Invalid);
     }

@@ -60,14 +60,14 @@ const form: DraftForm = {
   ],
   clauses: [
     {
-      id: "nda.purpose", title: "Purpose", version: 1, include_when: null, fallbacks: [],
+      id: "nda.purpose", title: "Purpose", version: 1, include_when: null, include_when_words: null, fallbacks: [],
       guidance: "State the Purpose narrowly: the Recipient may use the information for nothing else.",
       variables: [
         { name: "disclosure_purpose", type: "text", label: "Purpose", help: "Why the parties share information.", max_length: 600, required: true },
       ],
     },
     {
-      id: "nda.obligations", title: "Obligations of the Recipient", version: 2, include_when: null,
+      id: "nda.obligations", title: "Obligations of the Recipient", version: 2, include_when: null, include_when_words: null,
       guidance: "The core duties: keep the information secret and use it only for the Purpose.",
       fallbacks: [{ id: "strict-care", label: "Stricter standard of care", guidance: "Use for unpublished inventions." }],
       variables: [
@@ -76,10 +76,13 @@ const form: DraftForm = {
     },
     {
       id: "nda.exclusions", title: "Exclusions", version: 1, include_when: "marking_required || flag.international",
+      include_when_words:
+        "the answer to “Must written confidential information be marked as confidential to be protected?” is yes or the parties are in more than one country",
       guidance: "", fallbacks: [], variables: [],
     },
   ],
   recommendation: null,
+  recommendation_when: [],
 };
 
 const preview: Preview = {
@@ -306,6 +309,10 @@ describe("Builder", () => {
           { when: "!partner_needs_exclusivity", value: "1", because: "The company needs no exclusivity." },
         ],
       },
+      recommendation_when: [
+        "the answer to “Does the company need exclusive rights?” is yes",
+        "the answer to “Does the company need exclusive rights?” is no",
+      ],
     };
     const calls = mock((cmd, args) => {
       if (cmd === "agreement_form") return collabForm;
