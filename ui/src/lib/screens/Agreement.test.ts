@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Agreement from "./Agreement.svelte";
 import type { Channel } from "@tauri-apps/api/core";
 import type { AgreementDetail, Document, ExportedPdf, Identity, Progress, Redline, RevisionRow } from "../bindings";
+import { identity as fixtureIdentity } from "../test/fixtures";
 import { nav } from "../nav.svelte";
 
 const revision = (number: number, note: string | null): RevisionRow => ({
@@ -79,16 +80,7 @@ const redline: Redline = {
   ],
 };
 
-const identity: Identity = {
-  id: 7,
-  name: "Helen Achterberg",
-  email: "h.achterberg@northmoor.ac.uk",
-  organisation: "The University of Northmoor",
-  key_kind: "ecdsa-p256",
-  fingerprint: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90",
-  origin: "created",
-  created_at: "2026-11-01T10:00:00Z",
-};
+const identity: Identity = fixtureIdentity();
 
 type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
 

@@ -3,19 +3,11 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Builder from "./Builder.svelte";
 import type { AgreementDetail, CollaborationDetail, RevisionRow, DraftForm, IpcError, Preview, Saved, TemplateSummary } from "../bindings";
+import { collaborationRecord } from "../test/fixtures";
 import { nav } from "../nav.svelte";
 
 const collaboration: CollaborationDetail = {
-  id: 1,
-  title: "Low-loss superconducting resonators",
-  summary: null,
-  status: "active",
-  start_date: "2027-01-01",
-  end_date: "2029-12-31",
-  sunset_date: null,
-  archived: false,
-  created_at: "2026-11-01T09:00:00Z",
-  updated_at: "2026-11-01T09:00:00Z",
+  ...collaborationRecord,
   people: [],
   members: [
     {

@@ -4,23 +4,11 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Collaborations from "./Collaborations.svelte";
 import Collaboration from "./Collaboration.svelte";
 import type { CollaborationDetail, CollaborationSummary } from "../bindings";
+import { collaborationSummary } from "../test/fixtures";
 import { nextDue, warnings } from "./collab-health";
 import { nav } from "../nav.svelte";
 
-const demo: CollaborationSummary = {
-  id: 1,
-  title: "Low-loss superconducting resonators",
-  summary: null,
-  status: "active",
-  start_date: "2027-01-01",
-  end_date: "2029-12-31",
-  sunset_date: null,
-  archived: false,
-  created_at: "2026-11-01T09:00:00Z",
-  updated_at: "2026-11-01T09:00:00Z",
-  countries: ["DE", "GB", "JP"],
-  member_count: 3,
-};
+const demo: CollaborationSummary = collaborationSummary();
 
 afterEach(() => {
   cleanup();

@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import DecisionLog from "./DecisionLog.svelte";
 import { nav } from "../nav.svelte";
 import type { Decision, Identity, IpcError, LogVerification } from "../bindings";
+import { identity as fixtureIdentity } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
@@ -32,16 +33,7 @@ function decision(seq: number, over: Partial<Decision> = {}): Decision {
   };
 }
 
-const identity: Identity = {
-  id: 7,
-  name: "Helen Achterberg",
-  email: "h.achterberg@northmoor.ac.uk",
-  organisation: "University of Northmoor",
-  key_kind: "ecdsa-p256",
-  fingerprint: "ab".repeat(32),
-  origin: "created",
-  created_at: "2026-12-01T09:00:00Z",
-};
+const identity: Identity = fixtureIdentity({ organisation: "University of Northmoor", fingerprint: "ab".repeat(32), created_at: "2026-12-01T09:00:00Z" });
 
 const intact = (entries: number): LogVerification => ({
   log: "log-1", entries, intact: true, first_break: null, authors: ["Helen Achterberg (abababab)"],

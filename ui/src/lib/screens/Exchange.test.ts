@@ -13,6 +13,7 @@ import type {
   ReceivedSummary,
   Redline,
 } from "../bindings";
+import { identity as fixtureIdentity } from "../test/fixtures";
 import { nav } from "../nav.svelte";
 
 const SHA = "9f2c4e1ab0d3c5e7f90112233445566778899aabbccddeeff00112233445566";
@@ -81,16 +82,7 @@ function exchangeRedline(received: ReceivedSummary = summary(), list: Change[] =
   return { received, ours: 2, changes: list, redline, non_standard: list.filter((c) => c.non_standard).map((c) => c.target) };
 }
 
-const identity: Identity = {
-  id: 7,
-  name: "Helen Achterberg",
-  email: "h.achterberg@northmoor.ac.uk",
-  organisation: "The University of Northmoor",
-  key_kind: "ecdsa-p256",
-  fingerprint: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90",
-  origin: "created",
-  created_at: "2026-11-01T10:00:00Z",
-};
+const identity: Identity = fixtureIdentity();
 const identity2: Identity = { ...identity, id: 8, name: "Samuel Okafor", email: "s.okafor@northmoor.ac.uk" };
 
 const collab: CollaborationSummary = {

@@ -3,40 +3,14 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Ledger from "./Ledger.svelte";
 import type { CollaborationDetail, ExchangeRate, IpcError, LedgerEntry, Report } from "../bindings";
+import { collaborationRecord, ferrant, northmoor, people } from "../test/fixtures";
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
 
-const detail: CollaborationDetail = {
-  id: 1,
-  title: "Low-loss superconducting resonators",
-  summary: null,
-  status: "active",
-  start_date: "2027-01-01",
-  end_date: "2029-12-31",
-  sunset_date: null,
-  archived: false,
-  created_at: "2026-11-01T09:00:00Z",
-  updated_at: "2026-11-01T09:00:00Z",
-  members: [
-    {
-      role: "lead",
-      party: { id: 1, legal_name: "University of Northmoor", short_name: "Northmoor", kind: "university",
-        registration_number: null, address: null, country: "GB", archived: false },
-    },
-    {
-      role: "partner",
-      party: { id: 2, legal_name: "Ferrant Composites GmbH", short_name: "Ferrant", kind: "company",
-        registration_number: null, address: null, country: "DE", archived: false },
-    },
-  ],
-  people: [
-    { id: 1, name: "Helen Achterberg", email: "h.achterberg@northmoor.ac.uk", orcid: null, party_id: 1, archived: false },
-    { id: 2, name: "Jonas Ferrant", email: "j.ferrant@ferrant.de", orcid: null, party_id: 2, archived: false },
-  ],
-};
+const detail: CollaborationDetail = { ...collaborationRecord, members: [northmoor, ferrant], people };
 
 function entry(over: Partial<LedgerEntry>): LedgerEntry {
   return {
