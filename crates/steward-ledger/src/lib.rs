@@ -7,6 +7,7 @@
 pub mod credit;
 pub mod csv_io;
 pub mod entry;
+pub mod import;
 pub mod log;
 pub mod money;
 pub mod rates;

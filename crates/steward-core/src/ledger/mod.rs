@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use steward_ledger::credit::{CreditRole, Degree};
 use steward_ledger::csv_io::{self, ExportRow, RowProblem};
+use steward_ledger::import::{Planned, Target};
 use steward_ledger::report::{self, Group, ReportError};
 use steward_ledger::{Category, Currency, EntryFields, Measure, Problem, Rate, RateTable, Report, ValidEntry};
 
@@ -134,6 +135,25 @@ impl Names {
             Some(p) => Err(Problem::new("person", format!("{} does not belong to that party", p.2))),
             None => Err(Problem::new("person", format!("'{t}' is not a person of this collaboration"))),
         }
+    }
+}
+
+/// The ledger a CSV import is planned against: its parties, people and stored entries.
+struct ImportLedger<'a> {
+    steward: &'a Steward,
+    collab: Id,
+    names: &'a Names,
+}
+
+impl steward_ledger::import::Ledger for ImportLedger<'_> {
+    fn party(&self, text: &str) -> std::result::Result<Id, Problem> {
+        self.names.party(text)
+    }
+    fn person(&self, text: &str, party: Id) -> std::result::Result<Id, Problem> {
+        self.names.person(text, party)
+    }
+    fn reversible(&self, id: Id) -> std::result::Result<(i64, String), String> {
+        self.steward.reversible(self.collab, id).map(|e| (e.amount_minor, e.currency)).map_err(|e| e.to_string())
     }
 }
 
@@ -396,101 +416,15 @@ impl Steward {
     pub fn import_ledger_csv(&mut self, collab: Id, data: &[u8]) -> Result<LedgerImport> {
         let names = self.ledger_names(collab)?;
         let (rows, mut problems) = csv_io::read(data).map_err(row_problems)?;
-        enum Planned {
-            Entry(ValidEntry, Id, Option<Id>),
-            Reversal { target: Target, line: u64 },
-        }
-        #[derive(Clone, Copy)]
-        enum Target {
-            Stored(Id),
-            InFile(usize),
-        }
-        let mut planned: Vec<Planned> = Vec::with_capacity(rows.len());
-        let mut file_ids: HashMap<String, usize> = HashMap::new();
-        let mut reversed: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for row in &rows {
-            let line = row.line;
-            let planned_before = planned.len();
-            if let Some(target) = &row.reverses {
-                // A reversal: the negated amount of an entry earlier in this file or already stored.
-                let t = match file_ids.get(target) {
-                    Some(i) => Some(Target::InFile(*i)),
-                    None => match target.parse::<Id>().ok().map(|id| self.reversible(collab, id)) {
-                        Some(Ok(e)) => Some(Target::Stored(e.id)),
-                        Some(Err(e)) => {
-                            problems.push(RowProblem::new(line, Problem::new("reverses", e.to_string())));
-                            None
-                        }
-                        None => {
-                            problems.push(RowProblem::new(
-                                line,
-                                Problem::new(
-                                    "reverses",
-                                    format!("'{target}' is neither an earlier row's id nor a stored entry"),
-                                ),
-                            ));
-                            None
-                        }
-                    },
-                };
-                if !reversed.insert(target.clone()) {
-                    problems.push(RowProblem::new(
-                        line,
-                        Problem::new("reverses", format!("entry {target} is reversed twice")),
-                    ));
-                }
-                if let Some(t) = t {
-                    let (amount, currency) = match t {
-                        Target::InFile(i) => match planned.get(i) {
-                            Some(Planned::Entry(v, ..)) => (v.amount_minor, v.currency.to_string()),
-                            _ => (0, String::new()),
-                        },
-                        Target::Stored(id) => {
-                            let e = self.ledger_entry(id)?;
-                            (e.amount_minor, e.currency)
-                        }
-                    };
-                    let given = Currency::parse("currency", &row.fields.currency)
-                        .and_then(|c| c.parse_amount("amount", &row.fields.amount).map(|a| (c, a)));
-                    match given {
-                        Ok((c, a)) if c.code() == currency && a == -amount && amount != 0 => {
-                            planned.push(Planned::Reversal { target: t, line });
-                        }
-                        Ok(_) => problems.push(RowProblem::new(
-                            line,
-                            Problem::new(
-                                "amount",
-                                format!("a reversal must be exactly -{amount} minor units of {currency}"),
-                            ),
-                        )),
-                        Err(p) => problems.push(RowProblem::new(line, p)),
-                    }
-                }
-            } else {
-                match row.fields.validate() {
-                    Ok(v) => {
-                        let party = names.party(&v.party).map_err(|p| problems.push(RowProblem::new(line, p))).ok();
-                        let person = match (&v.person, party) {
-                            (Some(p), Some(party)) => {
-                                names.person(p, party).map_err(|p| problems.push(RowProblem::new(line, p))).ok()
-                            }
-                            _ => None,
-                        };
-                        if let Some(party) = party {
-                            planned.push(Planned::Entry(v, party, person));
-                        }
-                    }
-                    Err(ps) => problems.extend(ps.into_iter().map(|p| RowProblem::new(line, p))),
-                }
+        let ctx = ImportLedger { steward: self, collab, names: &names };
+        let planned = match steward_ledger::import::plan(&rows, &ctx) {
+            Ok(p) if problems.is_empty() => p,
+            Ok(_) => Vec::new(),
+            Err(ps) => {
+                problems.extend(ps);
+                Vec::new()
             }
-            // Only a row that was planned can be referred to by a later reversal.
-            if let (Some(id), true) = (&row.id, planned.len() > planned_before) {
-                if file_ids.insert(id.clone(), planned.len() - 1).is_some() {
-                    problems
-                        .push(RowProblem::new(line, Problem::new("id", format!("'{id}' appears twice in the file"))));
-                }
-            }
-        }
+        };
         if !problems.is_empty() {
             problems.sort_by_key(|p| p.line);
             return Err(row_problems(problems));
@@ -503,7 +437,9 @@ impl Steward {
             let mut reversals = 0;
             for p in &planned {
                 let id = match p {
-                    Planned::Entry(v, party, person) => s.insert_entry(collab, v, *party, *person, None, None)?,
+                    Planned::Entry { entry, party, person } => {
+                        s.insert_entry(collab, entry, *party, *person, None, None)?
+                    }
                     Planned::Reversal { target, line } => {
                         reversals += 1;
                         let target = match target {
