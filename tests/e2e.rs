@@ -76,8 +76,16 @@ fn screenshots_dir() -> PathBuf {
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
-    let el = c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.expect(css);
-    el.text().await.expect("text")
+    // The window may re-render the element between finding and reading it (a stale reference):
+    // find it again.
+    for _ in 0..50 {
+        let el = c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(css)).await.expect(css);
+        match el.text().await {
+            Ok(t) => return t,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("{css}: the element kept changing while it was read")
 }
 
 /// The text of each cell of each row matched by `rows`, white space collapsed.
