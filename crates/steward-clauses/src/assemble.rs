@@ -501,6 +501,11 @@ fn document_parties<'a>(
     }
 }
 
+/// Names this renderer's output: a stored rendering is reused only by the renderer that made it.
+/// Change the suffix whenever a change here, in `document` or in the helpers makes a draft render
+/// differently (debug builds check every reused rendering against a fresh one).
+pub const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+1");
+
 /// Renders a prepared draft to its document model.
 pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError> {
     let kind = lib

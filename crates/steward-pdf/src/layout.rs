@@ -74,43 +74,73 @@ fn needs_cjk(latin: &ParsedFont, text: &str) -> bool {
     text.chars().any(|c| !c.is_whitespace() && latin.lookup_glyph_index(c as u32).is_none_or(|g| g == 0))
 }
 
+/// Characters below this are measured through a table, the rest through a map.
+const TABLE: usize = 0x250;
+
 /// Measures and splits text into runs of one face, falling back to the CJK face per glyph.
 struct Metrics<'a> {
     fonts: &'a Fonts,
+    /// Per base face, Latin characters' (face, advance); advance below zero: not measured yet.
+    table: Vec<(Face, f32)>,
     cache: HashMap<(Face, char), (Face, f32)>,
 }
 
 impl<'a> Metrics<'a> {
+    fn new(fonts: &'a Fonts) -> Self {
+        Metrics { fonts, table: vec![(Face::Regular, -1.0); 4 * TABLE], cache: HashMap::new() }
+    }
+
     /// The face that draws `c` when `base` is wanted, and its advance in 1/1000 em.
     fn glyph(&mut self, base: Face, c: char) -> (Face, f32) {
-        *self.cache.entry((base, c)).or_insert_with(|| {
-            let has = |f: Face| self.fonts.get(f).lookup_glyph_index(c as u32).filter(|g| *g != 0);
-            let face = if has(base).is_some() || c == ' ' {
-                base
-            } else if has(Face::Cjk).is_some() {
-                Face::Cjk
-            } else {
-                base
-            };
-            let font = self.fonts.get(face);
-            let gid = font.lookup_glyph_index(c as u32).unwrap_or(0);
-            let upm = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-            let adv = (f32::from(font.get_horizontal_advance(gid)) * 1000.0 / upm).trunc();
-            (face, adv)
-        })
+        let slot = (c as usize) < TABLE;
+        if slot {
+            let hit = self.table[base as usize * TABLE + c as usize];
+            if hit.1 >= 0.0 {
+                return hit;
+            }
+        } else if let Some(hit) = self.cache.get(&(base, c)) {
+            return *hit;
+        }
+        let has = |f: Face| self.fonts.get(f).lookup_glyph_index(c as u32).filter(|g| *g != 0);
+        let face = if has(base).is_some() || c == ' ' {
+            base
+        } else if has(Face::Cjk).is_some() {
+            Face::Cjk
+        } else {
+            base
+        };
+        let font = self.fonts.get(face);
+        let gid = font.lookup_glyph_index(c as u32).unwrap_or(0);
+        let upm = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+        let adv = (f32::from(font.get_horizontal_advance(gid)) * 1000.0 / upm).trunc();
+        if slot {
+            self.table[base as usize * TABLE + c as usize] = (face, adv);
+        } else {
+            self.cache.insert((base, c), (face, adv));
+        }
+        (face, adv)
     }
     fn width(&mut self, base: Face, text: &str, size: f32) -> f32 {
         text.chars().map(|c| self.glyph(base, c).1).sum::<f32>() / 1000.0 * size
     }
-    /// Splits text into (face, text) runs.
-    fn runs(&mut self, base: Face, text: &str) -> Vec<(Face, String)> {
-        let mut out: Vec<(Face, String)> = Vec::new();
-        for c in text.chars() {
+    /// Splits text into runs of one face.
+    fn runs<'t>(&mut self, base: Face, text: &'t str) -> Vec<(Face, &'t str)> {
+        let mut out: Vec<(Face, &'t str)> = Vec::new();
+        let mut start = 0;
+        let mut face = None;
+        for (i, c) in text.char_indices() {
             let f = self.glyph(base, c).0;
-            match out.last_mut() {
-                Some((lf, s)) if *lf == f => s.push(c),
-                _ => out.push((f, c.to_string())),
+            match face {
+                Some(cur) if cur == f => {}
+                Some(cur) => {
+                    out.push((cur, &text[start..i]));
+                    (start, face) = (i, Some(f));
+                }
+                None => face = Some(f),
             }
+        }
+        if let Some(cur) = face {
+            out.push((cur, &text[start..]));
         }
         out
     }
@@ -352,17 +382,30 @@ pub fn warm_up() {
 
 /// Typesets the document, its streams deflated.
 pub fn typeset(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfError> {
-    let mut out = typeset_plain(doc, opts)?;
-    out.pdf = crate::compress(&out.pdf)?;
-    Ok(out)
+    let t = lay_out(doc, opts)?;
+    let (pages, signature_boxes) = (t.pages, t.signature_boxes.clone());
+    Ok(Exported { pdf: t.finish(None)?, pages, signature_boxes })
 }
 
-/// Typesets the document with its streams written plain, for [`crate::finish`] to deflate (and
-/// to embed a file in the same pass).
-pub fn typeset_plain(doc: &Document, opts: &ExportOptions) -> Result<Exported, PdfError> {
+/// A document laid out as PDF objects, its streams still plain: [`Typeset::finish`] deflates
+/// them (and embeds a file in the same pass) and writes the file once.
+pub struct Typeset {
+    pdf: lopdf::Document,
+    pub pages: usize,
+    pub signature_boxes: Vec<SignatureBox>,
+}
+
+impl Typeset {
+    /// The file: every stream worth it deflated, and `attach` embedded.
+    pub fn finish(self, attach: Option<&crate::Attachment<'_>>) -> Result<Vec<u8>, PdfError> {
+        crate::finish_document(self.pdf, attach)
+    }
+}
+
+/// Lays the document out on pages, as PDF objects not yet written.
+pub fn lay_out(doc: &Document, opts: &ExportOptions) -> Result<Typeset, PdfError> {
     let fonts = fonts()?;
-    let mut l =
-        Layout { m: Metrics { fonts, cache: HashMap::new() }, pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
+    let mut l = Layout { m: Metrics::new(fonts), pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
     l.new_page();
 
     // Title block.
@@ -459,7 +502,7 @@ pub fn typeset_plain(doc: &Document, opts: &ExportOptions) -> Result<Exported, P
     // Emit pages, now that the total is known.
     let total = l.pages.len();
     let mut pdf = PdfDocument::new(&doc.title);
-    let mut m = Metrics { fonts, cache: HashMap::new() };
+    let mut m = Metrics::new(fonts);
     // Embed only the faces the pages use (most agreements need no CJK face).
     let mut used = [true, true, true, false];
     let any_cjk = l.pages.iter().any(|p| p.lines.iter().any(|line| needs_cjk(fonts.get(Face::Regular), &line.text)));
@@ -584,7 +627,7 @@ pub fn typeset_plain(doc: &Document, opts: &ExportOptions) -> Result<Exported, P
                         }
                     }
                 } else {
-                    items.push(TextItem::Text(run));
+                    items.push(TextItem::Text(run.to_string()));
                 }
                 ops.push(Op::ShowText { items });
             }
@@ -609,12 +652,13 @@ pub fn typeset_plain(doc: &Document, opts: &ExportOptions) -> Result<Exported, P
     // printpdf would deflate every stream at the highest level on one core (two thirds of an
     // export's time); it writes them plain and `compress` deflates them at a moderate level on
     // every core, for files a few per cent larger.
+    // The objects go straight to `finish`, without writing and reading the file in between.
     let plain = PdfSaveOptions { optimize: false, ..PdfSaveOptions::default() };
-    let bytes = pdf.save(&plain, &mut warnings);
+    let objects = pdf.to_lopdf_document(&plain, &mut warnings);
     if let Some(w) = warnings.iter().find(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
         return Err(PdfError::Write(w.msg.clone()));
     }
-    Ok(Exported { pdf: bytes, pages: total, signature_boxes: boxes })
+    Ok(Typeset { pdf: objects, pages: total, signature_boxes: boxes })
 }
 
 #[cfg(test)]
@@ -623,8 +667,7 @@ mod tests {
 
     fn layout() -> Layout<'static> {
         let fonts = fonts().expect("fonts");
-        let mut l =
-            Layout { m: Metrics { fonts, cache: HashMap::new() }, pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
+        let mut l = Layout { m: Metrics::new(fonts), pages: Vec::new(), y: TOP, bookmarks: Vec::new() };
         l.new_page();
         l
     }

@@ -152,7 +152,21 @@ impl Steward {
         let pins: Vec<(&str, &str)> = spec.clauses.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let by = self.actor().to_string();
         let now = self.now();
-        self.store().insert_revision(agreement, &spec.kind_version, &canonical, &spec_hash, &pins, note, &by, now)
+        let n = self.store().insert_revision(
+            agreement,
+            &spec.kind_version,
+            &canonical,
+            &spec_hash,
+            &pins,
+            note,
+            &by,
+            now,
+        )?;
+        // The versions are compiled already (the draft was prepared on them): keep its rendering.
+        if let Ok(doc) = self.render_spec_document(spec) {
+            self.keep_rendering(&spec_hash, &doc);
+        }
+        Ok(n)
     }
 
     /// Drafts a new agreement of `kind` for a collaboration, from values as typed. Every missing
@@ -334,8 +348,39 @@ impl Steward {
     /// Renders a revision (default: the latest) to the document model.
     pub fn render_agreement(&self, id: Id, revision: Option<i64>) -> Result<Document> {
         self.store().agreement_row_by_id(id)?;
-        let (_, spec) = self.spec_of(id, revision)?;
-        self.render_spec_document(&spec)
+        let (row, spec) = self.spec_of(id, revision)?;
+        self.render_revision(&row, &spec)
+    }
+
+    /// A stored revision's document: as rendered before (a revision pins every version it is made
+    /// from, so the same renderer makes the same document), else rendered now and kept.
+    pub(crate) fn render_revision(&self, row: &RevisionRow, spec: &DraftSpec) -> Result<Document> {
+        let kept = self.store().rendering(&row.spec_hash, assemble::RENDERER)?;
+        if let Some(doc) = kept.and_then(|json| serde_json::from_str::<Document>(&json).ok()) {
+            #[cfg(debug_assertions)]
+            {
+                let fresh = self.render_spec_document(spec)?;
+                debug_assert!(
+                    fresh == doc,
+                    "the kept rendering of revision {} of agreement {} differs from a fresh one: change \
+                     steward_clauses::assemble::RENDERER",
+                    row.number,
+                    row.agreement_id
+                );
+            }
+            return Ok(doc);
+        }
+        let doc = self.render_spec_document(spec)?;
+        self.keep_rendering(&row.spec_hash, &doc);
+        Ok(doc)
+    }
+
+    /// Keeps a revision's rendering for the next export or preview. A cache: a store that cannot
+    /// take the row now (read-only, busy) renders again next time, so a failure is not an error.
+    fn keep_rendering(&self, spec_hash: &str, doc: &Document) {
+        if let Ok(json) = serde_json::to_string(doc) {
+            let _ = self.store().save_rendering(spec_hash, assemble::RENDERER, &json);
+        }
     }
 
     /// Renders a stored revision's spec with the versions it pins.
@@ -365,6 +410,31 @@ mod tests {
         let mut s = Steward::open_in_memory(clock).expect("store").with_ids(Arc::new(SequentialIds::default()));
         let d = s.install_demo().expect("demo");
         (s, d)
+    }
+
+    #[test]
+    fn a_revision_keeps_its_rendering_and_a_bad_or_foreign_one_is_rendered_again() {
+        let (s, d) = demo();
+        let id = d.agreement_ids[0];
+        let (row, spec) = s.spec_of(id, None).expect("revision");
+        let kept = s.store().rendering(&row.spec_hash, assemble::RENDERER).expect("read").expect("kept when saved");
+        let fresh = s.render_spec_document(&spec).expect("renders");
+        assert_eq!(serde_json::from_str::<Document>(&kept).expect("a document"), fresh);
+        // A damaged row is not trusted: the revision renders again, and the row is mended.
+        s.store()
+            .conn
+            .execute(
+                "UPDATE rendering SET document = '{\"not\": \"a document\"}' WHERE spec_hash = ?1",
+                [&row.spec_hash],
+            )
+            .expect("damage");
+        assert_eq!(s.render_agreement(id, None).expect("renders"), fresh);
+        assert_eq!(s.store().rendering(&row.spec_hash, assemble::RENDERER).expect("read"), Some(kept));
+        // Another renderer's rows are not used; rendering keeps this renderer's own.
+        s.store().conn.execute("DELETE FROM rendering", []).expect("clear");
+        s.store().save_rendering(&row.spec_hash, "0.0.0+other", "{}").expect("foreign row");
+        assert_eq!(s.render_agreement(id, None).expect("renders"), fresh);
+        assert!(s.store().rendering(&row.spec_hash, assemble::RENDERER).expect("read").is_some(), "kept again");
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Steward {
         let (row, spec) = self.spec_of(agreement, revision)?;
         let doc = std::thread::scope(|scope| {
             scope.spawn(steward_pdf::warm_up);
-            self.render_spec_document(&spec)
+            self.render_revision(&row, &spec)
         })?;
         let rev = row.number;
         let opts = steward_pdf::ExportOptions {
@@ -117,7 +117,7 @@ impl Steward {
             subject: format!("{} ({})", a.title, a.kind),
             created: self.now().timestamp(),
         };
-        let out = steward_pdf::typeset_plain(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
+        let out = steward_pdf::lay_out(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
         let draft = self.draft_of(&a, &row, &out.signature_boxes)?;
         let date = self.now().format("D:%Y%m%d%H%M%S+00'00'").to_string();
         let attachment = steward_pdf::Attachment {
@@ -126,8 +126,9 @@ impl Steward {
             data: draft.as_bytes(),
             created: &date,
         };
-        let pdf = steward_pdf::finish(&out.pdf, Some(&attachment)).map_err(|e| Error::Typesetting(e.to_string()))?;
-        Ok((pdf, out.pages, out.signature_boxes))
+        let (pages, boxes) = (out.pages, out.signature_boxes.clone());
+        let pdf = out.finish(Some(&attachment)).map_err(|e| Error::Typesetting(e.to_string()))?;
+        Ok((pdf, pages, boxes))
     }
 
     /// Adds a signature by `identity` as an incremental update, in that signatory's box: the box

@@ -52,6 +52,23 @@ impl std::ops::Deref for AgreementRow {
 }
 
 impl Store {
+    /// A revision's rendered document (JSON) as the renderer `renderer` made it, if kept.
+    pub(crate) fn rendering(&self, spec_hash: &str, renderer: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT document FROM rendering WHERE spec_hash = ?1 AND renderer = ?2")?
+            .query_row([spec_hash, renderer], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Keeps a revision's rendered document (one per spec and renderer; a damaged one is replaced).
+    pub(crate) fn save_rendering(&self, spec_hash: &str, renderer: &str, document: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO rendering (spec_hash, renderer, document) VALUES (?1, ?2, ?3)")?
+            .execute([spec_hash, renderer, document])?;
+        Ok(())
+    }
+
     pub(crate) fn insert_agreement(
         &self,
         uid: &str,

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "library_search", sql: include_str!("../../migrations/0005_library_search.sql") },
     Migration { version: 6, name: "exchange", sql: include_str!("../../migrations/0006_exchange.sql") },
     Migration { version: 7, name: "trust", sql: include_str!("../../migrations/0007_trust.sql") },
+    Migration { version: 8, name: "rendering", sql: include_str!("../../migrations/0008_rendering.sql") },
 ];
 
 /// The schema version this binary writes and understands.

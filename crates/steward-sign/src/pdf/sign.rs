@@ -272,5 +272,5 @@ pub fn sign(pdf: &[u8], key: &SecretKey, cert_der: &[u8], req: &SignRequest) -> 
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
