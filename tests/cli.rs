@@ -235,8 +235,11 @@ fn demo_creates_a_realistic_collaboration_once() {
     let again = env.json(&["demo", "--json"]);
     assert_eq!(again["created"], false);
     let list = env.json(&["collab", "list", "--json"]);
-    assert_eq!(list.as_array().map(Vec::len), Some(1));
-    assert_eq!(list[0]["countries"], serde_json::json!(["DE", "GB", "JP"]));
+    // The quantum-sensing collaboration, and a second one whose due diligence is not complete.
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    let countries: Vec<&serde_json::Value> = list.as_array().into_iter().flatten().map(|c| &c["countries"]).collect();
+    assert!(countries.contains(&&serde_json::json!(["DE", "GB", "JP"])), "{countries:?}");
+    assert!(countries.contains(&&serde_json::json!(["GB", "SG"])), "{countries:?}");
 }
 
 #[test]
@@ -274,7 +277,7 @@ fn demo_drafts_every_kind_and_each_renders_completely() {
     let demo = env.json(&["--json", "demo"]);
     let ids: Vec<String> = demo["agreement_ids"].as_array().expect("ids").iter().map(|v| v.to_string()).collect();
     assert_eq!(ids.len(), 4);
-    let list = env.json(&["agreement", "list", "--json"]);
+    let list = env.json(&["agreement", "list", "--collab", "1", "--json"]);
     let kinds: Vec<&str> = list.as_array().expect("list").iter().filter_map(|a| a["kind"].as_str()).collect();
     assert_eq!(kinds, ["nda-mutual", "nda-one-way", "publication", "collaboration"]);
     for id in &ids {
@@ -308,7 +311,11 @@ fn a_draft_with_missing_values_names_every_one_and_stores_nothing() {
         assert!(err.contains(&format!("  {name}: ")), "{name} in {err}");
     }
     assert!(err.contains("(clause nda.purpose)"), "each names its clause: {err}");
-    assert_eq!(env.json(&["agreement", "list", "--json"]).as_array().map(Vec::len), Some(4), "nothing stored");
+    assert_eq!(
+        env.json(&["agreement", "list", "--collab", "1", "--json"]).as_array().map(Vec::len),
+        Some(4),
+        "nothing stored"
+    );
     env.cmd(&["agreement", "new", "--collab", "1", "--kind", "lease"])
         .assert()
         .code(3)
@@ -848,7 +855,8 @@ fn decision_log_is_signed_verified_exported_and_tampering_is_named() {
     let env = Env::new();
     env.ok(&["demo"]);
     let demo_log = env.json(&["decision", "list", "--collab", "1", "--json"]);
-    assert_eq!(demo_log.as_array().map(Vec::len), Some(5), "the demo has a signed log");
+    // Five decisions, and the three Trusted Research approvals.
+    assert_eq!(demo_log.as_array().map(Vec::len), Some(8), "the demo has a signed log");
     env.ok(&["decision", "verify", "--collab", "1"]);
     let who = env.id(&["identity", "new", "--name", "Rita Law", "--email", "rita@northmoor.ac.uk"]);
     let c = env.id(&["collab", "new", "--title", "Logged"]);

@@ -82,6 +82,86 @@ pub enum Command {
     /// Partner exchange: import a partner's signed PDF, compare it with ours, decide, countersign
     #[command(subcommand)]
     Exchange(ExchangeCmd),
+    /// Trusted Research due diligence: the questionnaire, answers, rating, approvals
+    #[command(subcommand)]
+    Diligence(DiligenceCmd),
+    /// Offline sanctions screening: import lists, screen a collaboration's parties, clear or confirm
+    #[command(subcommand)]
+    Screening(ScreeningCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiligenceCmd {
+    /// The questions of the questionnaire in force, with their help, sources and rules
+    Questions,
+    /// Store a changed questionnaire file as a new version
+    Import { file: PathBuf },
+    /// Answer questions about the work (or, with --party, about a partner): a new assessment revision
+    Answer {
+        #[arg(long)]
+        collab: i64,
+        /// The partner the answers are about (partner questions)
+        #[arg(long)]
+        party: Option<i64>,
+        /// QUESTION=ANSWER (repeat); lists are comma-separated
+        #[arg(long = "set", value_name = "QUESTION=ANSWER")]
+        set: Vec<String>,
+        /// A JSON file of answers: {"work": {...}, "party:ID": {...}}
+        #[arg(long, conflicts_with_all = ["set", "party"])]
+        file: Option<PathBuf>,
+        /// Why the answers changed
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The rating with its reasons, required clauses and approvals, and what blocks signing
+    Show {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// Approve the current answers and screening for a reviewer role (a signed decision-log entry)
+    Approve {
+        #[arg(long)]
+        collab: i64,
+        /// The reviewer role (see: steward diligence questions)
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        identity: i64,
+        /// What was checked
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScreeningCmd {
+    /// Import list files (a file, several, or a folder of one release), recognised by content
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The imported lists: name, date, entries, SHA-256
+    Lists,
+    /// Screen every party of a collaboration against every imported list
+    Check {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// Clear a possible match: the party is not the listed one
+    Clear {
+        /// The match's number (from screening check)
+        #[arg(name = "match")]
+        match_id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Confirm a possible match: the party is the listed one (a block)
+    Confirm {
+        #[arg(name = "match")]
+        match_id: i64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

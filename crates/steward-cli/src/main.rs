@@ -48,6 +48,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Credentials => 8,
         ErrorKind::Signature | ErrorKind::Damaged | ErrorKind::NewKey => 9,
         ErrorKind::Typesetting => 10,
+        ErrorKind::Diligence => 11,
     }
 }
 
@@ -159,6 +160,8 @@ fn run(cli: Cli) -> Outcome {
         Command::Credit(cmd) => cmd::ledger::credit(&mut s, cmd, out)?,
         Command::Decision(cmd) => cmd::decision::decision(&mut s, cmd, out)?,
         Command::Exchange(cmd) => cmd::exchange::exchange(&mut s, cmd, out)?,
+        Command::Diligence(cmd) => cmd::diligence::diligence(&mut s, cmd, out)?,
+        Command::Screening(cmd) => cmd::diligence::screening(&mut s, cmd, out)?,
     }
     Ok(())
 }

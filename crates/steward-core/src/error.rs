@@ -88,6 +88,10 @@ pub enum Error {
     #[error("invalid input: no exchange rate is recorded for {}", describe_rates(rates))]
     MissingRates { rates: Vec<steward_ledger::report::MissingRate>, fields: Vec<FieldError> },
 
+    /// Due diligence stops drafting or signing: what is missing, one field each.
+    #[error("{message}")]
+    Diligence { message: String, missing: Vec<FieldError> },
+
     /// A document could not be typeset or written as PDF.
     #[error("the document could not be typeset: {0}")]
     Typesetting(String),
@@ -129,6 +133,8 @@ pub enum ErrorKind {
     NewKey,
     /// A document could not be typeset.
     Typesetting,
+    /// Due diligence is incomplete or blocks (an approval, a screening, a required clause).
+    Diligence,
 }
 
 /// What an error carries as data, beyond its message and fields: for hosts to act on (a form to
@@ -190,6 +196,7 @@ impl Error {
             Error::NewKey { .. } => ErrorKind::NewKey,
             Error::MissingRates { .. } => ErrorKind::Invalid,
             Error::Typesetting(_) => ErrorKind::Typesetting,
+            Error::Diligence { .. } => ErrorKind::Diligence,
         }
     }
 
@@ -218,6 +225,7 @@ impl Error {
             Error::Invalid(inv) => &inv.0,
             Error::NewKey { details, .. } => details,
             Error::MissingRates { fields, .. } => fields,
+            Error::Diligence { missing, .. } => missing,
             _ => &[],
         }
     }

@@ -15,6 +15,7 @@
 //! | partners' pinned keys | [`trust`] | `store/trust.rs` |
 //! | the contribution ledger, rates, CRediT roles | [`ledger`] | `store/ledger.rs` |
 //! | the decision log | [`decisions`] | `store/decisions.rs` |
+//! | Trusted Research due diligence: questionnaire, answers, rating, screening, approvals, gates | [`diligence`] | `store/diligence.rs` |
 //! | the demo collaboration | [`demo`] | |
 //!
 //! Cross-cutting: [`error`] (typed errors with kinds), [`clock`], [`secrets`] (the credential
@@ -26,6 +27,7 @@ pub mod clock;
 pub mod collaborations;
 pub mod decisions;
 pub mod demo;
+pub mod diligence;
 pub mod documents;
 pub mod domain;
 pub mod error;

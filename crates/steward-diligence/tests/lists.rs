@@ -30,7 +30,8 @@ Ferrant Cryogenix Holdings,Ferrant Kryo,DE,Internal watch list,W-1\n\
 Northwind Precision Optics,,CN,Internal watch list,W-2\n";
 
 fn one(name: &str, text: &str) -> lists::List {
-    let mut v = lists::parse(&[SourceFile { name, bytes: text.as_bytes() }]).unwrap_or_else(|p| panic!("{name}: {p:#?}"));
+    let mut v =
+        lists::parse(&[SourceFile { name, bytes: text.as_bytes() }]).unwrap_or_else(|p| panic!("{name}: {p:#?}"));
     assert_eq!(v.len(), 1);
     v.remove(0)
 }
@@ -88,7 +89,8 @@ fn uk_eu_csl_and_generic_files_are_read_by_their_headers() {
 #[test]
 fn bad_files_are_refused_whole_with_the_row_named() {
     let check = |files: &[(&str, &str)], want: &[&str]| {
-        let files: Vec<SourceFile<'_>> = files.iter().map(|(n, t)| SourceFile { name: n, bytes: t.as_bytes() }).collect();
+        let files: Vec<SourceFile<'_>> =
+            files.iter().map(|(n, t)| SourceFile { name: n, bytes: t.as_bytes() }).collect();
         let problems = lists::parse(&files).expect_err("refused");
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for w in want {
@@ -99,7 +101,10 @@ fn bad_files_are_refused_whole_with_the_row_named() {
     check(&[("x.csv", "hello,world\n1,2\n")], &["x.csv:1: not a list layout"]);
     check(&[("sdn.csv", "36,\"A\",-0-,\"CUBA\"\n")], &["sdn.csv"]);
     check(&[("sdn.csv", &SDN.replace("173,", "x173,"))], &["sdn.csv:2"]);
-    check(&[("sdn.csv", &SDN.replace("\"ANGLO-CARIBBEAN CO., LTD.\"", "-0-"))], &["sdn.csv:2: an entry needs its number"]);
+    check(
+        &[("sdn.csv", &SDN.replace("\"ANGLO-CARIBBEAN CO., LTD.\"", "-0-"))],
+        &["sdn.csv:2: an entry needs its number"],
+    );
     check(&[("alt.csv", ALT)], &["found 0 sdn files"]);
     check(&[("sdn.csv", SDN), ("alt.csv", "999,1,\"aka\",\"GHOST\",-0- \n")], &["entry 999"]);
     check(&[("ConList.csv", &UK.replace("Group ID", "Group Number"))], &["ConList.csv:2: the header lacks Group ID"]);
@@ -113,7 +118,8 @@ fn bad_files_are_refused_whole_with_the_row_named() {
 
 #[test]
 fn latin1_files_and_byte_order_marks_are_read() {
-    let latin1: Vec<u8> = b"name,aliases,country,list,reference\nSoci\xe9t\xe9 G\xe9n\xe9rale d'Armement,,FR,L,1\n".to_vec();
+    let latin1: Vec<u8> =
+        b"name,aliases,country,list,reference\nSoci\xe9t\xe9 G\xe9n\xe9rale d'Armement,,FR,L,1\n".to_vec();
     let v = lists::parse(&[SourceFile { name: "l.csv", bytes: &latin1 }]).expect("parses");
     assert_eq!(v[0].entries[0].names[0], "Société Générale d'Armement");
     let bom = format!("\u{feff}{GENERIC}");

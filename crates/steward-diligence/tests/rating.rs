@@ -71,29 +71,127 @@ fn every_trigger_fires_its_band_clauses_and_roles() {
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a [(&'a str, &'a str)], Factor, Band, &'a [&'a str], &'a [&'a str]);
     let cases: &[Case<'_>] = &[
         (&[("partner.country", "KP")], &[], Factor::Country, Band::Block, &[], &["sanctions"]),
-        (&[("partner.country", "JP, RU")], &[], Factor::Country, Band::High, &["collab.tr-sanctions", "collab.tr-suspension"], &["sanctions", "research_office"]),
-        (&[("partner.military_links", "yes")], &[], Factor::Partner, Band::High, &["collab.tr-audit", "collab.tr-suspension"], &["export_control", "research_office"]),
+        (
+            &[("partner.country", "JP, RU")],
+            &[],
+            Factor::Country,
+            Band::High,
+            &["collab.tr-sanctions", "collab.tr-suspension"],
+            &["sanctions", "research_office"],
+        ),
+        (
+            &[("partner.military_links", "yes")],
+            &[],
+            Factor::Partner,
+            Band::High,
+            &["collab.tr-audit", "collab.tr-suspension"],
+            &["export_control", "research_office"],
+        ),
         (&[("partner.wmd_link", "yes")], &[], Factor::Partner, Band::Block, &[], &["export_control"]),
         (&[("partner.red_flags", "cold_approach")], &[], Factor::Partner, Band::Medium, &[], &[]),
-        (&[("partner.red_flags", "cold_approach, agent, too_good")], &[], Factor::Partner, Band::High, &[], &["research_office"]),
-        (&[("partner.end_user_known", "no")], &[], Factor::Partner, Band::High, &["collab.export-control"], &["export_control"]),
+        (
+            &[("partner.red_flags", "cold_approach, agent, too_good")],
+            &[],
+            Factor::Partner,
+            Band::High,
+            &[],
+            &["research_office"],
+        ),
+        (
+            &[("partner.end_user_known", "no")],
+            &[],
+            Factor::Partner,
+            Band::High,
+            &["collab.export-control"],
+            &["export_control"],
+        ),
         (&[("partner.control_of_ip", "yes")], &[], Factor::Partner, Band::Medium, &[], &["research_office"]),
         (&[("partner.funding_to_partner", "25000")], &[], Factor::Partner, Band::Medium, &[], &["research_office"]),
-        (&[("partner.bribery_slavery", "yes")], &[], Factor::Partner, Band::High, &["collab.tr-audit"], &["research_office"]),
+        (
+            &[("partner.bribery_slavery", "yes")],
+            &[],
+            Factor::Partner,
+            Band::High,
+            &["collab.tr-audit"],
+            &["research_office"],
+        ),
         (&[("data.state_access", "yes")], &[], Factor::Country, Band::High, &["collab.tr-audit"], &["research_office"]),
-        (&[], &[("work.nsi_areas", "quantum_technologies")], Factor::Research, Band::Medium, &["collab.tr-audit", "collab.tr-suspension"], &["nsi"]),
-        (&[], &[("work.nsi_areas", "energy"), ("work.transfers_ip", "yes")], Factor::Research, Band::Medium, &[], &["nsi"]),
-        (&[], &[("work.annex_i", "6A005")], Factor::Research, Band::High, &["collab.export-control", "collab.tr-audit", "collab.tr-suspension"], &["export_control", "research_office"]),
+        (
+            &[],
+            &[("work.nsi_areas", "quantum_technologies")],
+            Factor::Research,
+            Band::Medium,
+            &["collab.tr-audit", "collab.tr-suspension"],
+            &["nsi"],
+        ),
+        (
+            &[],
+            &[("work.nsi_areas", "energy"), ("work.transfers_ip", "yes")],
+            Factor::Research,
+            Band::Medium,
+            &[],
+            &["nsi"],
+        ),
+        (
+            &[],
+            &[("work.annex_i", "6A005")],
+            Factor::Research,
+            Band::High,
+            &["collab.export-control", "collab.tr-audit", "collab.tr-suspension"],
+            &["export_control", "research_office"],
+        ),
         (&[], &[("work.military_list", "yes")], Factor::Research, Band::Block, &[], &["export_control"]),
-        (&[], &[("work.annex_i", "3A001"), ("work.transfer_modes", "cloud")], Factor::Research, Band::High, &[], &["export_control"]),
-        (&[], &[("work.exemption", "basic_research"), ("work.commercial", "yes")], Factor::Research, Band::High, &[], &["export_control"]),
-        (&[], &[("work.us_origin", "yes")], Factor::Research, Band::Medium, &["collab.export-control"], &["export_control"]),
-        (&[], &[("people.atas_subject", "yes"), ("people.nationalities", "JP, CN")], Factor::Research, Band::Medium, &[], &["research_office"]),
+        (
+            &[],
+            &[("work.annex_i", "3A001"), ("work.transfer_modes", "cloud")],
+            Factor::Research,
+            Band::High,
+            &[],
+            &["export_control"],
+        ),
+        (
+            &[],
+            &[("work.exemption", "basic_research"), ("work.commercial", "yes")],
+            Factor::Research,
+            Band::High,
+            &[],
+            &["export_control"],
+        ),
+        (
+            &[],
+            &[("work.us_origin", "yes")],
+            Factor::Research,
+            Band::Medium,
+            &["collab.export-control"],
+            &["export_control"],
+        ),
+        (
+            &[],
+            &[("people.atas_subject", "yes"), ("people.nationalities", "JP, CN")],
+            Factor::Research,
+            Band::Medium,
+            &[],
+            &["research_office"],
+        ),
         (&[], &[("work.classified", "yes")], Factor::Research, Band::Block, &[], &["research_office"]),
         (&[], &[("data.personal", "personal")], Factor::Research, Band::Low, &["collab.data-protection"], &[]),
-        (&[], &[("data.personal", "special_category")], Factor::Research, Band::Medium, &["collab.data-protection"], &["data_protection"]),
+        (
+            &[],
+            &[("data.personal", "special_category")],
+            Factor::Research,
+            Band::Medium,
+            &["collab.data-protection"],
+            &["data_protection"],
+        ),
         (&[], &[("data.leaves_uk_eea", "yes")], Factor::Research, Band::Low, &["collab.data-protection"], &[]),
-        (&[], &[("work.surveillance_use", "yes")], Factor::Research, Band::High, &["collab.ethics"], &["ethics", "research_office"]),
+        (
+            &[],
+            &[("work.surveillance_use", "yes")],
+            Factor::Research,
+            Band::High,
+            &["collab.ethics"],
+            &["ethics", "research_office"],
+        ),
         (&[], &[("work.academic_freedom", "yes")], Factor::Country, Band::Medium, &[], &["research_office"]),
     ];
     for (partner, work, factor, band, clauses, roles) in cases {
@@ -116,7 +214,10 @@ fn conditions_that_do_not_hold_fire_nothing() {
     // Without the second question, `with` rules stay quiet.
     assert_eq!(rated(&q, &[], &[("work.transfer_modes", "cloud")]).band, Band::Low);
     assert_eq!(rated(&q, &[], &[("work.exemption", "basic_research")]).band, Band::Low);
-    assert_eq!(rated(&q, &[], &[("people.atas_subject", "yes"), ("people.nationalities", "JP, DE, US")]).band, Band::Low);
+    assert_eq!(
+        rated(&q, &[], &[("people.atas_subject", "yes"), ("people.nationalities", "JP, DE, US")]).band,
+        Band::Low
+    );
     assert_eq!(rated(&q, &[("partner.funding_to_partner", "24999")], &[]).band, Band::Low);
 }
 
@@ -176,6 +277,10 @@ source = "s"
     }
     let syntax = Questionnaire::parse("q.toml", "id = \"x\"\n[[questions]\nid = 1").expect_err("refused");
     assert!(syntax[0].at.starts_with("q.toml:"), "{syntax:?}");
-    let unknown = Questionnaire::parse("q.toml", &shipped::TEXT.replace("rescreen_days = 365", "rescreen_days = 365\ncolour = \"red\"")).expect_err("refused");
+    let unknown = Questionnaire::parse(
+        "q.toml",
+        &shipped::TEXT.replace("rescreen_days = 365", "rescreen_days = 365\ncolour = \"red\""),
+    )
+    .expect_err("refused");
     assert!(unknown[0].message.contains("colour"), "{unknown:?}");
 }

@@ -3,6 +3,7 @@
 pub(crate) mod agreement;
 pub(crate) mod collab;
 pub(crate) mod decision;
+pub(crate) mod diligence;
 pub(crate) mod documents;
 pub(crate) mod exchange;
 pub(crate) mod identity;

@@ -183,6 +183,7 @@ impl Steward {
         if c.collaboration.archived {
             return Err(Error::Conflict(format!("collaboration {collab} is archived")));
         }
+        self.drafting_gate(collab)?;
         let input = self.new_draft_input(collab, kind, set, fallbacks, title)?;
         let (spec, recommendation) = self.prepare_draft(&input)?;
         let uid = self.new_uid();
@@ -217,6 +218,7 @@ impl Steward {
         fallbacks: BTreeMap<String, String>,
         note: Option<&str>,
     ) -> Result<Saved> {
+        self.drafting_gate(self.store().agreement_row_by_id(id)?.collaboration_id)?;
         let input = self.update_input(id, set, fallbacks)?;
         let (spec, recommendation) = self.prepare_draft(&input)?;
         let revision = self.atomically(|s| s.save_revision(id, &spec, note))?;
@@ -233,7 +235,8 @@ impl Steward {
     ) -> Result<DraftInput> {
         let (kind_version, pins) = self.current_pins(kind)?;
         let parties = self.party_infos(collab)?;
-        let flags = self.flags(&parties);
+        let mut flags = self.flags(&parties);
+        flags.extend(self.diligence_flags(collab)?);
         Ok(DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags })
     }
 
@@ -246,7 +249,8 @@ impl Steward {
         let a = self.store().agreement_row_by_id(id)?;
         let (_, prev) = self.spec_of(id, None)?;
         let parties = self.party_infos(a.collaboration_id)?;
-        let flags = self.flags(&parties);
+        let mut flags = self.flags(&parties);
+        flags.extend(self.diligence_flags(a.collaboration_id)?);
         let mut fb = prev.fallbacks.clone();
         for (k, v) in fallbacks {
             if v.is_empty() {
@@ -287,7 +291,8 @@ impl Steward {
             return Ok(Upgrade { agreement_id: id, revision: None, moved });
         }
         let parties = self.party_infos(a.collaboration_id)?;
-        let flags = self.flags(&parties);
+        let mut flags = self.flags(&parties);
+        flags.extend(self.diligence_flags(a.collaboration_id)?);
         let fallbacks =
             prev.fallbacks.iter().filter(|(k, _)| pins.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
         let input = DraftInput {

@@ -168,6 +168,18 @@ impl Steward {
                     return Err(format!("decision {id} is not an earlier entry of this log"));
                 }
             }
+            "assessment" => {
+                let known = self.store().assessments(collab).map_err(|e| e.to_string())?.iter().any(|a| a.hash == id);
+                if !known {
+                    return Err(format!("assessment {id} is not a revision of this collaboration's due diligence"));
+                }
+            }
+            "screening" => {
+                let n = num()?;
+                if self.store().screening_collaboration(n).map_err(|e| e.to_string())? != collab {
+                    return Err(format!("screening {id} belongs to another collaboration"));
+                }
+            }
             _ => return Err(format!("'{kind}' is not a link kind (agreement, clause, party, ledger or decision)")),
         }
         Ok(format!("{kind}:{id}"))
@@ -611,7 +623,8 @@ mod tests {
     fn the_demo_log_verifies_and_the_database_refuses_changes() {
         let mut s = steward();
         let d = s.install_demo().expect("demo");
-        assert_eq!(d.decisions, 5);
+        // Five decisions and the three Trusted Research approvals.
+        assert_eq!(d.decisions, 8);
         let v = s.verify_decisions(d.collaboration_id).expect("verify");
         assert!(v.intact, "{v:?}");
         assert_eq!(s.decisions(d.collaboration_id).expect("list")[2].superseded_by, vec![4]);
@@ -642,7 +655,7 @@ mod tests {
         let e = s.add_decision(d.collaboration_id, &bad, who).expect_err("invalid");
         let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["title", "date", "link", "link", "link", "supersedes"], "{e}");
-        assert_eq!(s.decisions(d.collaboration_id).expect("log").len(), 5, "nothing stored");
+        assert_eq!(s.decisions(d.collaboration_id).expect("log").len(), 8, "nothing stored");
     }
 
     #[test]

@@ -3,7 +3,11 @@
 
 use crate::{Id, NewCollaboration, NewParty, NewPerson, Result, Role, Steward};
 
+mod diligence;
+pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
+
 const DEMO_KEY: &str = "demo.collaboration";
+const DEMO_SECOND_KEY: &str = "demo.collaboration.blocked";
 const FIRST_RUN_KEY: &str = "first_run.done";
 
 /// What the demo created, for hosts to point at.
@@ -122,9 +126,12 @@ impl Steward {
                 }
                 party_ids.push(id);
             }
+            s.demo_assessment(collab, &party_ids)?;
             let agreement_ids = s.demo_agreements(collab)?;
             s.demo_ledger(collab)?;
             s.store().set_setting(DEMO_KEY, &collab.to_string())?;
+            let second = s.demo_second_collaboration(party_ids[0])?;
+            s.store().set_setting(DEMO_SECOND_KEY, &second.to_string())?;
             Ok(Demo {
                 collaboration_id: collab,
                 party_ids,
@@ -136,7 +143,14 @@ impl Steward {
         })?;
         // The log is signed with keys from the credential store: without one, the rest of the
         // demo still stands and the host says why the log is missing.
-        match self.demo_decisions(&demo) {
+        let second = self.store().setting(DEMO_SECOND_KEY)?.and_then(|v| v.parse::<Id>().ok());
+        let logged = self.demo_decisions(&demo).and_then(|n| {
+            let reviewer = self.demo_identities()?[0].0;
+            self.demo_approvals(demo.collaboration_id, second, reviewer)?;
+            let _ = n;
+            Ok(self.decisions(demo.collaboration_id)?.len() as u64)
+        });
+        match logged {
             Ok(n) => demo.decisions = n,
             Err(e @ crate::Error::Credentials(_)) => {
                 demo.decision_log_note = Some(format!("the demo decision log was not written: {e}"))
@@ -518,7 +532,9 @@ mod tests {
         let d = s.collaboration(first.collaboration_id).expect("detail");
         assert_eq!(d.members.len(), 3);
         assert_eq!(d.people.len(), 4);
-        let countries = &s.collaborations(false).expect("list")[0].countries;
-        assert_eq!(countries, &["DE", "GB", "JP"]);
+        let list = s.collaborations(false).expect("list");
+        let first_countries = list.iter().find(|c| c.collaboration.id == first.collaboration_id).map(|c| &c.countries);
+        assert_eq!(first_countries.map(Vec::as_slice), Some(&["DE".to_string(), "GB".into(), "JP".into()][..]));
+        assert_eq!(list.len(), 2, "and the collaboration blocked on an approval");
     }
 }

@@ -68,6 +68,10 @@ impl Steward {
     /// Typesets a revision as PDF with its draft embedded; signed by `sign` if given.
     pub fn export_agreement(&self, agreement: Id, revision: Option<i64>, sign: Option<Id>) -> Result<ExportedPdf> {
         let signer = sign.map(|id| self.identity(id)).transpose()?;
+        if signer.is_some() {
+            let collab = self.store().agreement_row_by_id(agreement)?.collaboration_id;
+            self.signing_gate(collab, Some((agreement, revision)))?;
+        }
         // The credential store answers over IPC: fetch the key while the pages are typeset.
         let secrets = self.secrets.clone();
         std::thread::scope(|scope| {
@@ -145,10 +149,15 @@ impl Steward {
                 "the file's existing signatures do not verify; Steward will not add a signature to it".into(),
             ));
         }
-        let boxes: Vec<steward_pdf::SignatureBox> = report
-            .draft
-            .as_deref()
-            .and_then(|d| serde_json::from_slice::<serde_json::Value>(d).ok())
+        let draft: Option<serde_json::Value> = report.draft.as_deref().and_then(|d| serde_json::from_slice(d).ok());
+        // A draft of one of our agreements is signed only once its collaboration's due diligence allows.
+        if let Some(uid) = draft.as_ref().and_then(|d| d.pointer("/agreement/uid")).and_then(|u| u.as_str()) {
+            if let Some(a) = self.store().agreement_by_uid(uid)? {
+                let revision = draft.as_ref().and_then(|d| d.get("revision")).and_then(serde_json::Value::as_i64);
+                self.signing_gate(a.collaboration_id, Some((a.id, revision)))?;
+            }
+        }
+        let boxes: Vec<steward_pdf::SignatureBox> = draft
             .and_then(|v| v.get("signature_boxes").cloned())
             .and_then(|b| serde_json::from_value(b).ok())
             .unwrap_or_default();

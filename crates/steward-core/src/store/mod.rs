@@ -6,6 +6,7 @@
 pub(crate) mod agreements;
 mod collaborations;
 pub(crate) mod decisions;
+pub(crate) mod diligence;
 pub(crate) mod exchange;
 pub(crate) mod identities;
 pub(crate) mod ledger;
@@ -49,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "exchange", sql: include_str!("../../migrations/0006_exchange.sql") },
     Migration { version: 7, name: "trust", sql: include_str!("../../migrations/0007_trust.sql") },
     Migration { version: 8, name: "rendering", sql: include_str!("../../migrations/0008_rendering.sql") },
+    Migration { version: 9, name: "diligence", sql: include_str!("../../migrations/0009_diligence.sql") },
 ];
 
 /// The schema version this binary writes and understands.
