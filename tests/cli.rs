@@ -1121,3 +1121,106 @@ fn partners_exchange_signed_drafts_and_decide_each_change() {
     assert_eq!(u["signed"], false);
     assert!(b.ok(&["exchange", "list"]).contains("UNSIGNED"));
 }
+
+#[test]
+fn due_diligence_rates_screens_and_gates_signing() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let questions = env.json(&["diligence", "questions", "--json"]);
+    assert!(questions["questionnaire"]["questions"].as_array().is_some_and(|q| q.len() >= 20));
+    assert_eq!(questions["version"]["hash"].as_str().map(str::len), Some(64));
+
+    let shown = env.json(&["diligence", "show", "--collab", "1", "--json"]);
+    assert_eq!(shown["rating"]["band"], "high");
+    assert!(shown["rating"]["clauses"]["collab.export-control"].is_array());
+    assert!(shown["rating"]["clauses"]["collab.tr-audit"].is_array());
+    let text = env.ok(&["diligence", "show", "--collab", "1"]);
+    assert!(text.contains("Rating: HIGH") && text.contains("work.annex_i = 3A001"), "{text}");
+
+    // Bad answers: every one named, exit 3.
+    env.cmd(&[
+        "diligence",
+        "answer",
+        "--collab",
+        "1",
+        "--set",
+        "work.annex_i=3Z9",
+        "--set",
+        "work.military_list=perhaps",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("work.annex_i: '3Z9' is not an Annex I classification"))
+    .stderr(predicate::str::contains("work.military_list: 'perhaps' is not yes or no"));
+    env.cmd(&["diligence", "answer", "--collab", "1", "--set", "partner.country=JP"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("is asked per partner: give --party"));
+
+    // A list in the real UK layout, written here, with a partner's name in another order and accents.
+    let list = env.dir.path().join("ConList.csv");
+    std::fs::write(
+        &list,
+        "Last Updated,28/11/2026\nName 6,Name 1,Name 2,Name 3,Name 4,Name 5,Title,Country,Group Type,Alias Type,Regime,Listed On,Group ID\n\
+         Technology Institute of Kaminokawa Science,,,,,,,Japan,Entity,Primary name,Test regime,01/11/2026,9001\n",
+    )
+    .expect("write list");
+    let imported = env.json(&["screening", "import", list.to_str().expect("path"), "--json"]);
+    assert_eq!(imported[0]["format"], "uk_consolidated_csv");
+    assert_eq!(imported[0]["published"], "2026-11-28");
+    assert_eq!(env.json(&["screening", "lists", "--json"]).as_array().map(Vec::len), Some(2));
+    let screened = env.json(&["screening", "check", "--collab", "1", "--json"]);
+    let matches = screened["matches"].as_array().expect("matches");
+    let hit =
+        matches.iter().find(|m| m["reference"] == "9001").expect("the partner is caught under another word order");
+    assert_eq!(hit["party_name"], "Kaminokawa Institute of Science and Technology");
+    let id = hit["id"].to_string();
+    env.cmd(&["screening", "clear", &id, "--reason", " "]).assert().code(3);
+    env.ok(&["screening", "clear", &id, "--reason", "Different registration number (7010005003271)"]);
+    env.cmd(&["screening", "clear", &id, "--reason", "again"]).assert().code(5);
+
+    // A bad list file is refused whole, with its line.
+    let bad = env.dir.path().join("bad.csv");
+    std::fs::write(&bad, "name,aliases,country,list,reference\nAcme,,Atlantis,L,1\n").expect("write");
+    env.cmd(&["screening", "import", bad.to_str().expect("path")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("bad.csv:2: country 'Atlantis'"));
+
+    if !keyring() {
+        return;
+    }
+    // The blocked demo collaboration: its NDA is not signed, naming the missing approval (exit 11).
+    let out = env.dir.path().join("nda.pdf");
+    env.cmd(&["agreement", "export", "5", "--out", out.to_str().expect("path"), "--sign", "1"])
+        .assert()
+        .code(11)
+        .stderr(predicate::str::contains("approval by Export control"));
+    assert!(!out.exists(), "nothing written");
+    // The list imported above makes every screening due again.
+    env.ok(&["screening", "check", "--collab", "2"]);
+    let approved = env.json(&[
+        "diligence",
+        "approve",
+        "--collab",
+        "2",
+        "--role",
+        "export_control",
+        "--identity",
+        "1",
+        "--note",
+        "No licence needed",
+        "--json",
+    ]);
+    assert_eq!(approved["role"], "export_control");
+    env.ok(&["agreement", "export", "5", "--out", out.to_str().expect("path"), "--sign", "1"]);
+    // Collaboration 1 was screened again (the cleared matches stay cleared) and signs; then an
+    // answer changes: its approvals are stale until given again.
+    let pdf = env.dir.path().join("collab.pdf");
+    env.ok(&["agreement", "export", "4", "--out", pdf.to_str().expect("path"), "--sign", "1"]);
+    env.ok(&["diligence", "answer", "--collab", "1", "--set", "work.us_origin=yes", "--note", "US-origin cryocooler"]);
+    env.cmd(&["agreement", "export", "4", "--out", pdf.to_str().expect("path"), "--sign", "1"])
+        .assert()
+        .code(11)
+        .stderr(predicate::str::contains("the answers changed since it was given"));
+}

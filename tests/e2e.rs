@@ -210,10 +210,20 @@ async fn fresh_store_opens_on_the_demo_collaboration() {
     assert_eq!(c.title().await.expect("title"), "Steward");
     screenshot(&c, "collaboration").await;
 
+    // Its Trusted Research assessment: a high rating, with its reasons and the required clauses.
+    click(&c, "[data-testid=tab-diligence]").await;
+    let rating = wait_text(&c, "[data-testid=rating]", "Trusted Research rating").await;
+    assert!(rating.contains("High"), "{rating}");
+    let clauses = wait_text(&c, "[data-testid=required-clauses]", "collab.export-control").await;
+    assert!(clauses.contains("collab.tr-audit"), "{clauses}");
+    screenshot(&c, "diligence").await;
+
     click(&c, "[data-testid=nav-collabs]").await;
     wait_for(&c, "[data-testid=collab-list]").await;
     let cells = row_cells(&c, "[data-testid=collab-list] tbody tr").await;
-    assert_eq!(cells.len(), 1, "one collaboration: {cells:?}");
+    // The demo collaboration, and the second one waiting for its export-control approval.
+    assert_eq!(cells.len(), 2, "two collaborations: {cells:?}");
+    let cells: Vec<Vec<String>> = cells.into_iter().filter(|r| r[0].starts_with("Low-loss")).collect();
     assert!(cells[0][0].starts_with("Low-loss superconducting resonators for quantum sensing"), "{cells:?}");
     assert_eq!(cells[0][1], "active");
     for code in ["DE", "GB", "JP", "(3)"] {
@@ -327,6 +337,32 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     let status = wait_text(&c, "[data-testid=chain-status]", "Verified").await;
     assert!(status.contains('1'), "{status}");
     screenshot(&c, "decisions").await;
+
+    // Trusted Research in the window: the demo's second collaboration waits for approvals. An
+    // answer changes (the rating's reasons show it), both reviewers approve, and its NDA signs.
+    open_collaboration(&c, "Laser gas sensors").await;
+    click(&c, "[data-testid=tab-diligence]").await;
+    wait_text(&c, "[data-testid=blocks]", "approval by Export control").await;
+    set(&c, "[data-testid=\"q-work.us_origin\"]", "yes").await;
+    click(&c, "[data-testid=answers-save]").await;
+    wait_text(&c, "[data-testid=reasons]", "US-origin").await;
+    screenshot_at(&c, "diligence-blocked", Some("[data-testid=approvals]")).await;
+    for (label, role) in [("Export control", "export_control"), ("Research office", "research_office")] {
+        choose(&c, "[data-testid=approve-role]", label).await;
+        choose(&c, "[data-testid=approve-identity]", "Samuel Okafor").await;
+        set(&c, "[data-testid=approve-note]", "Checked in the window").await;
+        click(&c, "[data-testid=approve-go]").await;
+        wait_text(&c, &format!("[data-testid=approvals] tr[data-role={role}]"), "(decision").await;
+    }
+    wait_text(&c, "[data-testid=signing-state]", "Allowed").await;
+    click(&c, "[data-testid=tab-agreements]").await;
+    click(&c, "[data-testid=agreement-link]").await;
+    click(&c, "[data-testid=tab-export]").await;
+    let nda = tmp.path().join("laser-nda.pdf");
+    choose(&c, "[data-testid=export-identity]", "Samuel Okafor").await;
+    set(&c, "[data-testid=export-path]", nda.to_str().expect("utf-8 path")).await;
+    click(&c, "[data-testid=export-go]").await;
+    wait_text(&c, "[data-testid=export-result]", "Samuel Okafor").await;
 
     // The clause library, searched.
     click(&c, "[data-testid=nav-library]").await;

@@ -11,6 +11,7 @@ use steward_clauses::diff::{Redline, WordRun};
 use steward_clauses::document::Document;
 use steward_core::agreements::{AgreementDetail, AgreementRow, DraftForm, Preview, Saved, Upgrade};
 use steward_core::decisions::{Decision, LogVerification, NewDecision};
+use steward_core::diligence::{ApprovalRow, Assessment, ListRow, MatchRow, QuestionnaireInfo, ScreeningInfo};
 use steward_core::documents::ExportedPdf;
 use steward_core::error::ErrorData;
 use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, ImportedDraft, ReceivedSummary};
@@ -134,7 +135,10 @@ pub struct Startup {
 fn startup(app: State<'_, App>) -> Out<Startup> {
     let opened_demo = app.1;
     app.with(|s| {
-        Ok(Startup { opened_demo, collaboration: s.collaborations(false)?.first().map(|c| c.collaboration.id) })
+        // A fresh store opens on the demo collaboration; otherwise on the first in the list.
+        let demo = if opened_demo { s.demo_collaboration()? } else { None };
+        let collaboration = demo.or(s.collaborations(false)?.first().map(|c| c.collaboration.id));
+        Ok(Startup { opened_demo, collaboration })
     })
 }
 
@@ -505,6 +509,71 @@ fn credit_roles(app: State<'_, App>, collab: Id) -> Out<Vec<CreditEntry>> {
     app.with(|s| s.credit_roles(collab))
 }
 
+// ---- Trusted Research due diligence ----------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn diligence(app: State<'_, App>, collab: Id) -> Out<Assessment> {
+    app.with(|s| s.diligence(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn diligence_questions(app: State<'_, App>) -> Out<QuestionnaireInfo> {
+    app.with(|s| s.questionnaire())
+}
+
+/// Answers about the work (no party) or a partner, as typed; a new assessment revision.
+#[tauri::command]
+#[specta::specta]
+fn answer_diligence(
+    app: State<'_, App>,
+    collab: Id,
+    party: Option<Id>,
+    set: BTreeMap<String, String>,
+    note: Option<String>,
+) -> Out<Assessment> {
+    app.with(|s| s.answer_diligence(collab, party, &set, note.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn approve_diligence(app: State<'_, App>, collab: Id, role: String, identity: Id, note: String) -> Out<ApprovalRow> {
+    app.with(|s| s.approve_diligence(collab, &role, identity, &note))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn screen_collaboration(app: State<'_, App>, collab: Id) -> Out<ScreeningInfo> {
+    app.with(|s| s.screen_collaboration(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn decide_screening_match(app: State<'_, App>, id: Id, confirm: bool, reason: String) -> Out<MatchRow> {
+    app.with(|s| s.decide_screening_match(id, confirm, &reason))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn screening_lists(app: State<'_, App>) -> Out<Vec<ListRow>> {
+    app.with(|s| s.screening_lists())
+}
+
+/// Imports list files (an OFAC release, or one file per list), recognised by content.
+#[tauri::command]
+#[specta::specta]
+async fn import_screening_lists(app: AppHandle, paths: Vec<String>) -> Out<Vec<ListRow>> {
+    off_thread(app, move |s| {
+        let mut files = Vec::new();
+        for p in &paths {
+            files.push((p.clone(), read_file(p, steward_diligence::screening::lists::MAX_FILE as u64)?));
+        }
+        Ok(s.import_screening_lists(&files)?)
+    })
+    .await
+}
+
 // ---- decision log ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -686,6 +755,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             exchange_redline,
             decide_exchange,
             countersign_received,
+            diligence,
+            diligence_questions,
+            answer_diligence,
+            approve_diligence,
+            screen_collaboration,
+            decide_screening_match,
+            screening_lists,
+            import_screening_lists,
             mark,
         ])
         .typ::<IpcError>()

@@ -118,6 +118,16 @@ pub enum DiligenceCmd {
         #[arg(long)]
         collab: i64,
     },
+    /// The due-diligence record as a PDF (answers, rating, screening, approvals), signed if asked
+    Report {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// The identity that signs the record
+        #[arg(long)]
+        sign: Option<i64>,
+    },
     /// Approve the current answers and screening for a reviewer role (a signed decision-log entry)
     Approve {
         #[arg(long)]

@@ -57,6 +57,20 @@ fn main() {
             write(&dir, "vars_file", &format!("{kind}.json"), v.as_bytes());
         }
     }
+    use steward_diligence::samples;
+    let ff = "\u{0c}";
+    let ofac = format!("{}{ff}{}{ff}{}", samples::SDN, samples::ALT, samples::ADD);
+    for (name, text) in [
+        ("ofac.csv", ofac.as_str()),
+        ("uk.csv", samples::UK),
+        ("eu.csv", samples::EU),
+        ("csl.csv", samples::CSL),
+        ("generic.csv", samples::GENERIC),
+        ("demo-watch-list.csv", steward_core::demo::DEMO_WATCH_LIST),
+    ] {
+        write(&dir, "sanctions_list", name, text.as_bytes());
+    }
+    write(&dir, "questionnaire", "trusted-research.toml", steward_diligence::shipped::TEXT.as_bytes());
     println!("seeds written to {} ({} PDFs)", dir.display(), pdfs.len());
 }
 

@@ -16,6 +16,7 @@ pub mod shipped {
     }
 }
 pub mod rating;
+pub mod samples;
 pub mod screening;
 
 pub use questionnaire::{Answer, Answers, Band, Factor, Kind, Question, Questionnaire, Scope};

@@ -70,6 +70,7 @@ impl Factor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+#[serde(rename = "QuestionScope")]
 pub enum Scope {
     /// Once for each partner of the collaboration.
     Partner,
@@ -81,6 +82,7 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+#[serde(rename = "QuestionKind")]
 pub enum Kind {
     YesNo,
     Choice,
@@ -98,6 +100,7 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "QuestionChoice")]
 pub struct Choice {
     pub id: String,
     pub label: String,
@@ -108,6 +111,7 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "DiligenceRule")]
 pub struct Rule {
     /// The answer is this (`yes` / `no`, or a choice's id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +176,7 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
-pub struct Role {
+pub struct ReviewerRole {
     pub id: String,
     pub label: String,
 }
@@ -187,7 +191,7 @@ pub struct Questionnaire {
     pub rescreen_days: u32,
     /// Roles that must approve a high rating (a block needs the roles of the rules that block).
     pub high_requires: Vec<String>,
-    pub roles: Vec<Role>,
+    pub roles: Vec<ReviewerRole>,
     /// Named country sets that rules refer to as `@name`.
     #[serde(default)]
     pub countries: BTreeMap<String, Vec<String>>,

@@ -353,6 +353,8 @@ pub struct ExportOptions {
     pub subject: String,
     /// UNIX seconds, for the PDF's dates.
     pub created: i64,
+    /// The heading above the numbered sections (default: `AGREED TERMS`).
+    pub terms_heading: Option<String>,
 }
 
 /// Where a signatory's signature goes: 1-based page and rectangle in PDF points.
@@ -434,7 +436,7 @@ pub fn lay_out(doc: &Document, opts: &ExportOptions) -> Result<Typeset, PdfError
             l.para(Para::body(Some(format!("({})", r.letter)), LEFT, LEFT + 30.0, &r.text), 0);
         }
     }
-    heading(&mut l, "AGREED TERMS", 12.0);
+    heading(&mut l, opts.terms_heading.as_deref().unwrap_or("AGREED TERMS"), 12.0);
 
     let mut sections: Vec<(&steward_clauses::document::Section, bool)> =
         doc.sections.iter().map(|s| (s, false)).collect();

@@ -16,6 +16,7 @@ fn bench(c: &mut Criterion) {
         author: "Steward".into(),
         subject: "Research Collaboration Agreement".into(),
         created: 1_800_000_000,
+        terms_heading: None,
     };
     let (k1, c1) = common::identity("Helen Achterberg", "The University of Sampletown", steward_sign::KeyKind::P256);
     let (k2, c2) = common::identity("Jonas Weidlich", "Sample Industries GmbH", steward_sign::KeyKind::P256);

@@ -18,6 +18,7 @@ fn typeset_sign_countersign_verify_and_tamper() {
         author: "Steward".into(),
         subject: "Research Collaboration Agreement".into(),
         created: 1_800_000_000,
+        terms_heading: None,
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let draft = br#"{"format":"steward-draft","version":1}"#;
@@ -103,6 +104,7 @@ fn a_page_changed_after_signing_is_caught_even_though_the_signature_is_intact() 
         author: "Steward".into(),
         subject: "NDA".into(),
         created: 1_800_000_000,
+        terms_heading: None,
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let (k, c) = identity("Aiko Tanabe", "Sample Tech", KeyKind::P256);
@@ -136,6 +138,7 @@ fn damaged_and_foreign_files_give_clear_errors() {
         author: "S".into(),
         subject: "S".into(),
         created: 0,
+        terms_heading: None,
     };
     let pdf = steward_pdf::typeset(&doc, &opts).expect("typesets").pdf;
     let r = steward_sign::verify(&pdf).expect("unsigned is readable");

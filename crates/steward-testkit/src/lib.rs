@@ -107,6 +107,7 @@ pub fn sample(kind: &str) -> Sample {
         author: "Steward".into(),
         subject: kind.into(),
         created: 1_800_000_000,
+        terms_heading: None,
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let draft = serde_json::json!({

@@ -70,6 +70,16 @@ export const commands = {
 	decideExchange: (id: number, accept: string[], reject: string[], identity: number) => __TAURI_INVOKE<ExchangeDecision>("decide_exchange", { id, accept, reject, identity }),
 	/**  Countersigns the partner's file as received and writes it to `output`. */
 	countersignReceived: (id: number, identity: number, output: string, progress: Channel<Progress>) => __TAURI_INVOKE<null>("countersign_received", { id, identity, output, progress }),
+	diligence: (collab: number) => __TAURI_INVOKE<Assessment>("diligence", { collab }),
+	diligenceQuestions: () => __TAURI_INVOKE<QuestionnaireInfo>("diligence_questions"),
+	/**  Answers about the work (no party) or a partner, as typed; a new assessment revision. */
+	answerDiligence: (collab: number, party: number | null, set: { [key in string]: string }, note: string | null) => __TAURI_INVOKE<Assessment>("answer_diligence", { collab, party, set, note }),
+	approveDiligence: (collab: number, role: string, identity: number, note: string) => __TAURI_INVOKE<ApprovalRow>("approve_diligence", { collab, role, identity, note }),
+	screenCollaboration: (collab: number) => __TAURI_INVOKE<ScreeningInfo>("screen_collaboration", { collab }),
+	decideScreeningMatch: (id: number, confirm: boolean, reason: string) => __TAURI_INVOKE<MatchRow>("decide_screening_match", { id, confirm, reason }),
+	screeningLists: () => __TAURI_INVOKE<ListRow[]>("screening_lists"),
+	/**  Imports list files (an OFAC release, or one file per list), recognised by content. */
+	importScreeningLists: (paths: string[]) => __TAURI_INVOKE<ListRow[]>("import_screening_lists", { paths }),
 	/**
 	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
 	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
@@ -103,6 +113,55 @@ export type AgreementInfo = {
 export type AgreementRow = {
 	revisions: number,
 } & AgreementInfo;
+
+/**  An answer, typed by its question's kind. */
+export type Answer = boolean | number | null | string[] | string;
+
+/**  An approval by a reviewer role. */
+export type ApprovalRow = {
+	id: number,
+	collaboration_id: number,
+	role: string,
+	assessment_hash: string,
+	screening_id: number | null,
+	decision_seq: number,
+	identity_id: number,
+	approved_by: string,
+	note: string,
+	approved_at: string,
+};
+
+/**  A collaboration's due diligence as it stands. */
+export type Assessment = {
+	collaboration_id: number,
+	questionnaire: QuestionnaireRow,
+	/**  The current revision of the answers (none yet: nothing answered). */
+	revision: AssessmentRow | null,
+	subjects: SubjectInfo[],
+	/**  Subject key to its answers. */
+	answers: { [key in string]: { [key in string]: Answer } },
+	rating: Rating,
+	approvals: RequiredApproval[],
+	screening: ScreeningInfo | null,
+	/**  Why the collaboration's agreements cannot be signed now (empty: they can). */
+	signing_blocked_by: string[],
+	/**  Why no agreement may be drafted now (a block finding). */
+	drafting_blocked_by: string[],
+};
+
+/**  A stored assessment revision. */
+export type AssessmentRow = {
+	collaboration_id: number,
+	number: number,
+	questionnaire_hash: string,
+	hash: string,
+	note: string | null,
+	created_at: string,
+	created_by: string,
+};
+
+/**  How serious a finding is. A `Block` stops drafting and signing until it is resolved. */
+export type Band = "low" | "medium" | "high" | "block";
 
 export type Block = {
 	/**  `7.2`, `7.2.1`, or none for a plain paragraph. */
@@ -270,6 +329,44 @@ export type Decision = {
 /**  How much a person contributed to a role. */
 export type Degree = "lead" | "equal" | "supporting";
 
+/**
+ *  What an answer triggers. Exactly one condition is set; `with` adds a second question that must
+ *  be answered (yes, or anything) in the same scope or in the work's.
+ */
+export type DiligenceRule = {
+	/**  The answer is this (`yes` / `no`, or a choice's id). */
+	equals?: string | null,
+	/**
+	 *  The answer (or one of its items) is one of these: choice ids, country codes, or `@name`
+	 *  for a named country set of the questionnaire.
+	 */
+	any_of?: string[],
+	/**
+	 *  An item of the answer is outside these (country codes or `@name` sets): a visitor's
+	 *  nationality that is not exempt.
+	 */
+	not_in?: string[],
+	/**  The answer is given and not empty (any item, any code, any text). */
+	answered?: boolean,
+	/**  A number at or above this. */
+	at_least?: number | null,
+	/**  Another question that must also be answered yes (or given, for other kinds). */
+	with?: string | null,
+	factor: Factor,
+	band: Band,
+	/**  The band rises one step per matching item (from low), up to `band`. */
+	per_item?: boolean,
+	reason: string,
+	/**  Clause ids every agreement of a kind that can hold them must contain. */
+	clauses?: string[],
+	/**  Reviewer roles that must approve before signing. */
+	roles?: string[],
+	/**  Flags that clause conditions can read (`flag.NAME`). */
+	flags?: string[],
+	/**  Screening must be repeated at least this often while this rule fires. */
+	rescreen_days?: number | null,
+};
+
 export type DocParty = {
 	number: number,
 	legal_name: string,
@@ -376,7 +473,9 @@ export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | 
 /**  A party's file is signed with a key other than the one pinned for it. */
 "new_key" | 
 /**  A document could not be typeset. */
-"typesetting";
+"typesetting" | 
+/**  Due diligence is incomplete or blocks (an approval, a screening, a required clause). */
+"diligence";
 
 /**  The outcome of deciding a received draft's changes. */
 export type ExchangeDecision = {
@@ -420,6 +519,15 @@ export type ExportedPdf = {
 	signed_by: string | null,
 };
 
+/**  The three factors a research office rates and takes the highest of. */
+export type Factor = 
+/**  Sensitive areas, dual use, export control, data. */
+"research" | 
+/**  Sanctions, laws giving the state access, academic freedom. */
+"country" | 
+/**  Ownership, links, red flags. */
+"partner";
+
 /**  One problem with one field of user input. */
 export type FieldError = {
 	/**  The field, as the user named it (`country`, `end_date`, `people[2].email`, ...). */
@@ -428,6 +536,17 @@ export type FieldError = {
 	message: string,
 	/**  The clause whose variable or wording it is, when it is one. */
 	clause?: string | null,
+};
+
+/**  A rule that fired. */
+export type Fired = {
+	subject_key: string,
+	subject: string,
+	question: string,
+	answer: string,
+	factor: Factor,
+	band: Band,
+	reason: string,
 };
 
 /**  A clause as the builder shows it. */
@@ -534,6 +653,19 @@ export type LedgerImport = {
 	last_id: number | null,
 };
 
+/**  An imported list (without its entries). */
+export type ListRow = {
+	id: number,
+	format: string,
+	name: string,
+	published: string | null,
+	sha256: string,
+	files: string[],
+	entry_count: number,
+	imported_at: string,
+	imported_by: string,
+};
+
 /**  The outcome of verifying a log. */
 export type LogVerification = {
 	log: string,
@@ -548,6 +680,23 @@ export type LogVerification = {
 	checked: string,
 };
 
+/**  A possible match, and what a person decided about it. */
+export type MatchRow = {
+	id: number,
+	screening_id: number,
+	party_id: number,
+	party_name: string,
+	list_id: number,
+	reference: string,
+	listed_name: string,
+	score: number | null,
+	/**  `cleared`, `confirmed`, or none yet. */
+	decision: string | null,
+	reason: string | null,
+	decided_at: string | null,
+	decided_by: string | null,
+};
+
 /**  How the amount was arrived at: money directly, or time times a rate. */
 export type Measure = "money" | "hours" | "fte_months";
 
@@ -555,6 +704,14 @@ export type Measure = "money" | "hours" | "fte_months";
 export type Member = {
 	role: Role,
 	party: Party,
+};
+
+/**  A required question nobody has answered yet. */
+export type Missing = {
+	subject_key: string,
+	subject: string,
+	question: string,
+	label: string,
 };
 
 /**  What a report lacks: a rate for a pair on these dates. */
@@ -683,6 +840,71 @@ export type Progress = {
 	label: string,
 };
 
+export type Question = {
+	id: string,
+	scope: QuestionScope,
+	kind: QuestionKind,
+	label: string,
+	help: string,
+	/**  Where the question comes from (guidance, statute, office policy). */
+	source: string,
+	required?: boolean,
+	options?: QuestionChoice[],
+	rules?: DiligenceRule[],
+};
+
+/**  An option of a choice question. */
+export type QuestionChoice = {
+	id: string,
+	label: string,
+};
+
+/**  What kind of answer a question takes. */
+export type QuestionKind = "yes_no" | "choice" | "multi_choice" | 
+/**  One or more ISO 3166-1 alpha-2 codes. */
+"country" | "number" | "text" | 
+/**
+ *  EU dual-use Annex I classifications: category 0-9 and group A-E (`3A`), or an entry
+ *  (`3A001`, `5D002.a.1`); several, comma-separated.
+ */
+"annex_i";
+
+/**  Whom a question is asked about. */
+export type QuestionScope = 
+/**  Once for each partner of the collaboration. */
+"partner" | 
+/**  Once for the collaboration's work as a whole. */
+"work";
+
+export type Questionnaire = {
+	id: string,
+	title: string,
+	/**  Screening is repeated at least this often (a rule may ask for more often). */
+	rescreen_days: number,
+	/**  Roles that must approve a high rating (a block needs the roles of the rules that block). */
+	high_requires: string[],
+	roles: ReviewerRole[],
+	/**  Named country sets that rules refer to as `@name`. */
+	countries?: { [key in string]: string[] },
+	questions: Question[],
+};
+
+/**  The questionnaire in force: the newest version imported. */
+export type QuestionnaireInfo = {
+	version: QuestionnaireRow,
+	questionnaire: Questionnaire,
+};
+
+/**  A stored questionnaire version. */
+export type QuestionnaireRow = {
+	questionnaire_id: string,
+	version: number,
+	hash: string,
+	origin: string,
+	imported_at: string,
+	imported_by: string,
+};
+
 /**  A rate a report used, and for which amounts. */
 export type RateUsed = {
 	from: string,
@@ -692,6 +914,22 @@ export type RateUsed = {
 	source: string,
 	/**  Applied as 1 / rate (the user recorded the opposite direction). */
 	inverse: boolean,
+};
+
+export type Rating = {
+	/**  The highest band of the three factors. */
+	band: Band,
+	factors: Partial<{ [key in Factor]: Band }>,
+	/**  Every rule that fired, in questionnaire order per subject. */
+	fired: Fired[],
+	/**  Clause id to the causes that require it. */
+	clauses: { [key in string]: string[] },
+	/**  Reviewer role to the causes that require its approval. */
+	roles: { [key in string]: string[] },
+	flags: string[],
+	/**  Screening must be no older than this. */
+	rescreen_days: number,
+	missing: Missing[],
 };
 
 /**  Where a received draft stands. */
@@ -764,6 +1002,17 @@ export type Report = {
 	rounding: string,
 };
 
+/**  A reviewer role the rating requires, and whether it has approved what is current. */
+export type RequiredApproval = {
+	role: string,
+	label: string,
+	required_by: string[],
+	/**  The newest approval by this role, current or not. */
+	approval: ApprovalRow | null,
+	/**  The approval is for other answers than the current ones. */
+	stale: boolean,
+};
+
 /**  A review step of a template version. */
 export type ReviewRow = {
 	from_status: string,
@@ -771,6 +1020,12 @@ export type ReviewRow = {
 	reviewer: string,
 	note: string | null,
 	at: string,
+};
+
+/**  Reviewer roles and what they are called. */
+export type ReviewerRole = {
+	id: string,
+	label: string,
 };
 
 /**  One stored revision of an agreement. */
@@ -798,6 +1053,26 @@ export type Saved = {
 	agreement_id: number,
 	revision: number,
 	recommendation: Recommended | null,
+};
+
+export type ScreenedList = {
+	id: number,
+	name: string,
+	published: string | null,
+	sha256: string,
+};
+
+/**  The screening of a collaboration's parties. */
+export type ScreeningInfo = {
+	id: number,
+	created_at: string,
+	created_by: string,
+	names_checked: number,
+	/**  The list versions used: name, publication date, SHA-256. */
+	lists: ScreenedList[],
+	matches: MatchRow[],
+	/**  Older than the re-screening interval (or lists were imported since). */
+	due: boolean,
 };
 
 /**  A template version found by a full-text search of the library. */
@@ -865,6 +1140,14 @@ export type Startup = {
 
 /**  Review status of a template version. */
 export type Status = "draft" | "approved" | "rejected" | "deprecated";
+
+/**  Whom answers are about. */
+export type SubjectInfo = {
+	/**  `work`, or `party:ID`. */
+	key: string,
+	label: string,
+	party_id: number | null,
+};
 
 export type TemplateDetail = {
 	/**  The shown version's content. */

@@ -10,7 +10,7 @@ export type Screen =
   | { name: "identities" }
   | { name: "exchange"; received?: number };
 
-export type CollabTab = "parties" | "agreements" | "ledger" | "decisions";
+export type CollabTab = "parties" | "agreements" | "diligence" | "ledger" | "decisions";
 
 export const nav = $state<{ screen: Screen; refresh: number }>({ screen: { name: "collabs" }, refresh: 0 });
 

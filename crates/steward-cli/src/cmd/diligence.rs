@@ -77,6 +77,15 @@ pub(crate) fn diligence(s: &mut Steward, cmd: DiligenceCmd, out: Out) -> Outcome
             show(&a, out)
         }
         DiligenceCmd::Show { collab } => show(&s.diligence(collab)?, out),
+        DiligenceCmd::Report { collab, out: path, sign } => {
+            let pdf = s.diligence_report(collab, sign)?;
+            crate::write_bytes(&path, &pdf.pdf)?;
+            if out.json {
+                return Ok(output::json(&pdf)?);
+            }
+            let by = pdf.signed_by.map(|w| format!(", signed by {w}")).unwrap_or_default();
+            Ok(output::text(&format!("wrote {} ({} pages, {} bytes{by})\n", path.display(), pdf.pages, pdf.bytes))?)
+        }
         DiligenceCmd::Approve { collab, role, identity, note } => {
             let a = s.approve_diligence(collab, &role, identity, &note)?;
             if out.json {

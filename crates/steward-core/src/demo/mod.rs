@@ -28,6 +28,11 @@ pub struct Demo {
 impl Steward {
     /// What a desktop host does once on a fresh store: install the demo collaboration so a new
     /// user sees real content at once. Returns whether this call did the setup.
+    /// The demo collaboration, if this store has one.
+    pub fn demo_collaboration(&self) -> Result<Option<Id>> {
+        Ok(self.store().setting(DEMO_KEY)?.and_then(|v| v.parse::<Id>().ok()))
+    }
+
     pub fn first_run(&mut self) -> Result<bool> {
         if self.store().setting(FIRST_RUN_KEY)?.is_some() {
             return Ok(false);

@@ -5,6 +5,10 @@
 //! match cleared or confirmed by a person, and the gate that refuses drafting (on a block) and
 //! signing (until everything required is there). Pure logic is in `steward-diligence`.
 
+mod report;
+
+pub use report::RECORD_FILE_NAME;
+
 use crate::decisions::NewDecision;
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::{Id, Steward};
@@ -45,7 +49,7 @@ pub struct RequiredApproval {
     pub required_by: Vec<String>,
     /// The newest approval by this role, current or not.
     pub approval: Option<ApprovalRow>,
-    /// The approval is for other answers (or an older screening) than the current ones.
+    /// The approval is for other answers than the current ones.
     pub stale: bool,
 }
 
@@ -339,10 +343,9 @@ impl Steward {
             .iter()
             .map(|(role, by)| {
                 let newest = all.iter().rev().find(|a| a.role == *role).cloned();
-                let stale = newest.as_ref().is_some_and(|a| {
-                    Some(&a.assessment_hash) != current_hash.as_ref()
-                        || a.screening_id != screening.as_ref().map(|s| s.id)
-                });
+                // An approval is of the answers: a later answer change makes it stale. A later
+                // screening does not (its own matches must be cleared, and it must be current).
+                let stale = newest.as_ref().is_some_and(|a| Some(&a.assessment_hash) != current_hash.as_ref());
                 RequiredApproval {
                     role: role.clone(),
                     label: q.role_label(role).to_string(),
@@ -383,10 +386,9 @@ impl Steward {
                     (None, _) => {
                         signing.push(format!("approval by {} (required by {})", a.label, a.required_by.join("; ")))
                     }
-                    (Some(_), true) => signing.push(format!(
-                        "approval by {}: the answers or the screening changed since it was given",
-                        a.label
-                    )),
+                    (Some(_), true) => {
+                        signing.push(format!("approval by {}: the answers changed since it was given", a.label))
+                    }
                     _ => {}
                 }
             }
@@ -562,10 +564,29 @@ impl Steward {
         let by = self.actor().to_string();
         let now = self.now();
         let lists_json = serde_json::to_string(&used).map_err(|e| Error::Conflict(e.to_string()))?;
+        // A match decided in an earlier screening (same party name, same entry of the same list
+        // version) keeps its decision; a changed list or name is decided afresh.
+        let earlier: Vec<MatchRow> = match self.store().latest_screening(collab)? {
+            Some(prev) => self.store().matches(prev.id)?,
+            None => Vec::new(),
+        };
         let id = self.atomically(|s| {
             let id = s.store().insert_screening(collab, &lists_json, names, &by, now)?;
             for (party, name, list, reference, listed, score) in &found {
-                s.store().insert_match(id, *party, name, *list, reference, listed, f64::from(*score))?;
+                let m = s.store().insert_match(id, *party, name, *list, reference, listed, f64::from(*score))?;
+                let before = earlier.iter().find(|e| {
+                    e.party_id == *party && e.party_name == *name && e.list_id == *list && e.reference == *reference
+                });
+                if let Some(e) = before {
+                    if let (Some(d), Some(reason)) = (&e.decision, &e.reason) {
+                        let why = format!(
+                            "as decided for match {} on {}: {reason}",
+                            e.id,
+                            e.decided_at.as_deref().unwrap_or("")
+                        );
+                        s.store().decide_match(m, d, &why, e.decided_by.as_deref().unwrap_or(&by), now)?;
+                    }
+                }
             }
             Ok(id)
         })?;

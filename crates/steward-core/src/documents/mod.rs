@@ -120,6 +120,7 @@ impl Steward {
             author: self.actor().to_string(),
             subject: format!("{} ({})", a.title, a.kind),
             created: self.now().timestamp(),
+            terms_heading: None,
         };
         let out = steward_pdf::lay_out(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
         let draft = self.draft_of(&a, &row, &out.signature_boxes)?;
@@ -167,7 +168,7 @@ impl Steward {
 
     /// Signs `pdf` (checked, with `taken` signatures already) with `key`, in the box of the
     /// signatory's organisation or else the next free one.
-    fn sign_with(
+    pub(crate) fn sign_with(
         &self,
         pdf: &[u8],
         boxes: &[steward_pdf::SignatureBox],
