@@ -63,6 +63,7 @@ impl Steward {
         f.insert("partner.country".into(), "DE".into());
         f.insert("partner.control_of_ip".into(), "yes".into());
         f.insert("partner.funding_to_partner".into(), "0".into());
+        f.insert("partner.names".into(), "Ferrant Vakuumtechnik GmbH (until 2019); Ferrant Holding AG (parent)".into());
         self.answer_diligence(collab, Some(ferrant), &f, Some("Ferrant's due-diligence return"))?;
         self.import_screening_lists(&[(DEMO_WATCH_LIST_FILE.to_string(), DEMO_WATCH_LIST.as_bytes().to_vec())])?;
         let screening = self.screen_collaboration(collab)?;

@@ -115,16 +115,35 @@ fn sha256_hex(s: &str) -> String {
 }
 
 impl Steward {
-    /// The questionnaire in force, importing the shipped one on first use.
+    /// The questionnaire in force: the newest imported, or the shipped one (stored on first use,
+    /// and again when a newer Steward ships a changed one, unless the legal team imported their
+    /// own since).
     pub fn questionnaire(&self) -> Result<QuestionnaireInfo> {
-        let row = match self.store().latest_questionnaire()? {
-            Some(r) => r,
-            None => {
+        let latest = self.store().latest_questionnaire()?;
+        let row = match latest {
+            Some(r) if r.origin != ORIGIN_SHIPPED => r,
+            latest => {
                 let q = shipped::questionnaire()
                     .map_err(|p| Error::Conflict(format!("the shipped questionnaire: {}", join(&p))))?;
-                let (hash, canonical) = (q.hash(), q.canonical());
-                self.store().insert_questionnaire(&q.id, &hash, &canonical, ORIGIN_SHIPPED, "Steward", self.now())?;
-                self.store().latest_questionnaire()?.ok_or_else(|| Error::not_found("questionnaire", "shipped"))?
+                let hash = q.hash();
+                match latest {
+                    Some(r) if r.hash == hash => r,
+                    _ => {
+                        if self.store().questionnaire_by_hash(&hash)?.is_none() {
+                            self.store().insert_questionnaire(
+                                &q.id,
+                                &hash,
+                                &q.canonical(),
+                                ORIGIN_SHIPPED,
+                                "Steward",
+                                self.now(),
+                            )?;
+                        }
+                        self.store()
+                            .questionnaire_by_hash(&hash)?
+                            .ok_or_else(|| Error::not_found("questionnaire", "shipped"))?
+                    }
+                }
             }
         };
         let questionnaire = parse_stored(&row)?;
@@ -543,9 +562,17 @@ impl Steward {
         let mut searcher = index.searcher();
         let mut found = Vec::new();
         let mut names = 0;
+        // Beside each party's own names, the other names its answers give (former names, parent,
+        // owners).
+        let answers = self.current_answers(collab)?;
         for m in &c.members {
             let mut own: Vec<String> = vec![m.party.legal_name.clone()];
             own.extend(m.party.short_name.clone());
+            if let Some(Answer::Text(t)) =
+                answers.get(&format!("party:{}", m.party.id)).and_then(|a| a.get("partner.names"))
+            {
+                own.extend(t.split([';', '\n']).map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+            }
             for name in own.iter().filter(|n| !n.trim().is_empty()) {
                 names += 1;
                 for hit in searcher.search(name, THRESHOLD) {
