@@ -66,6 +66,8 @@ fn main() {
         ("eu.csv", samples::EU),
         ("csl.csv", samples::CSL),
         ("generic.csv", samples::GENERIC),
+        ("sdn.xml", samples::OFAC_XML),
+        ("eu.xml", samples::EU_XML),
         ("demo-watch-list.csv", steward_core::demo::DEMO_WATCH_LIST),
     ] {
         write(&dir, "sanctions_list", name, text.as_bytes());

@@ -26,3 +26,48 @@ a2,Specially Designated Nationals (SDN) - Treasury Department,2674,Individual,RU
 pub const GENERIC: &str = "name,aliases,country,list,reference\n\
 Ferrant Cryogenix Holdings,Ferrant Kryo,DE,Internal watch list,W-1\n\
 Northwind Precision Optics,,CN,Internal watch list,W-2\n";
+
+pub const OFAC_XML: &str = r#"<?xml version="1.0" standalone="yes"?>
+<sdnList xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML">
+  <publshInformation>
+    <Publish_Date>11/27/2026</Publish_Date>
+    <Record_Count>2</Record_Count>
+  </publshInformation>
+  <sdnEntry>
+    <uid>36</uid>
+    <lastName>AEROCARIBBEAN AIRLINES</lastName>
+    <sdnType>Entity</sdnType>
+    <programList><program>CUBA</program></programList>
+    <akaList>
+      <aka><uid>12</uid><type>a.k.a.</type><category>strong</category><lastName>AERO-CARIBBEAN</lastName></aka>
+    </akaList>
+    <addressList><address><uid>25</uid><city>Havana</city><country>Cuba</country></address></addressList>
+  </sdnEntry>
+  <sdnEntry>
+    <uid>2674</uid>
+    <firstName>Ivan Sergeyevich</firstName>
+    <lastName>PETROV</lastName>
+    <sdnType>Individual</sdnType>
+    <programList><program>RUSSIA-EO14024</program></programList>
+    <akaList><aka><uid>13</uid><type>a.k.a.</type><category>weak</category><firstName>Ivan</firstName><lastName>PETROV &amp; SONS</lastName></aka></akaList>
+  </sdnEntry>
+</sdnList>
+"#;
+
+pub const EU_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-11-27T10:00:00.000+01:00" globalFileId="128001">
+  <sanctionEntity designationDetails="" unitedNationId="" euReferenceNumber="EU.13.1" logicalId="13">
+    <regulation regulationType="regulation" programme="RUS" logicalId="1"/>
+    <subjectType code="enterprise" classificationCode="E"/>
+    <nameAlias firstName="" middleName="" lastName="" wholeName="Almaz-Antey Air and Space Defence Corporation" logicalId="101"/>
+    <nameAlias wholeName="Концерн ВКО Алмаз-Антей" logicalId="102"/>
+    <address countryIso2Code="RU" countryDescription="RUSSIAN FEDERATION" logicalId="103"/>
+  </sanctionEntity>
+  <sanctionEntity logicalId="27">
+    <regulation programme="PRK"/>
+    <subjectType code="person" classificationCode="P"/>
+    <nameAlias firstName="Jong Sik" lastName="KIM" wholeName="Kim Jong Sik"/>
+    <citizenship countryIso2Code="KP"/>
+  </sanctionEntity>
+</export>
+"#;

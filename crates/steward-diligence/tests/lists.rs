@@ -3,7 +3,7 @@
 
 use steward_diligence::screening::{Format, Index, SourceFile, THRESHOLD, lists};
 
-use steward_diligence::samples::{ADD, ALT, CSL, EU, GENERIC, SDN, UK};
+use steward_diligence::samples::{ADD, ALT, CSL, EU, EU_XML, GENERIC, OFAC_XML, SDN, UK};
 
 fn one(name: &str, text: &str) -> lists::List {
     let mut v =
@@ -118,4 +118,34 @@ fn screening_finds_parties_under_other_forms_of_a_listed_name() {
     // A near-identical name is a possible match for a person to clear; a different company is not.
     assert_eq!(found("Ferrant Cryogenics GmbH").as_deref(), Some("Ferrant Cryogenix Holdings"));
     assert_eq!(found("Ferrant Logistics GmbH"), None);
+}
+
+#[test]
+fn the_xml_editions_of_the_ofac_and_eu_lists_are_read() {
+    let ofac = one("SDN.XML", OFAC_XML);
+    assert_eq!((ofac.format, ofac.published.as_deref()), (Format::OfacSdnXml, Some("2026-11-27")));
+    assert_eq!(ofac.entries[0].names, ["AEROCARIBBEAN AIRLINES", "AERO-CARIBBEAN"]);
+    assert_eq!(ofac.entries[0].countries, ["Cuba"]);
+    assert_eq!(ofac.entries[1].names, ["Ivan Sergeyevich PETROV", "Ivan PETROV & SONS"]);
+    assert_eq!(ofac.entries[1].kind, "individual");
+
+    let eu = one("eu.xml", EU_XML);
+    assert_eq!((eu.format, eu.published.as_deref()), (Format::EuConsolidatedXml, Some("2026-11-27")));
+    assert_eq!(eu.entries[0].names.len(), 2);
+    assert_eq!((eu.entries[0].kind.as_str(), eu.entries[0].countries.as_slice()), ("entity", &["RU".to_string()][..]));
+    assert_eq!(eu.entries[1].countries, ["KP"]);
+
+    let bad = |name: &str, text: &str, want: &str| {
+        let problems = lists::parse(&[SourceFile { name, bytes: text.as_bytes() }]).expect_err("refused");
+        let t: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(t.iter().any(|p| p.contains(want)), "{want} not in {t:#?}");
+    };
+    bad("SDN.XML", &OFAC_XML.replace("<uid>2674</uid>", ""), "SDN.XML:17: an sdnEntry needs its uid and lastName");
+    bad("SDN.XML", &OFAC_XML.replace("</sdnList>", ""), "SDN.XML:");
+    bad("eu.xml", &EU_XML.replace(r#"logicalId="27""#, ""), "eu.xml:10: a sanctionEntity needs its logicalId");
+    bad(
+        "uk.xml",
+        "<?xml version=\"1.0\"?><Designations><Designation/></Designations>",
+        "uk.xml:1: an XML list Steward does not read",
+    );
 }

@@ -115,7 +115,14 @@ fn every_trigger_fires_its_band_clauses_and_roles() {
             &["collab.tr-audit"],
             &["research_office"],
         ),
-        (&[("data.state_access", "yes")], &[], Factor::Country, Band::High, &["collab.tr-audit"], &["research_office"]),
+        (
+            &[("data.state_access", "yes")],
+            &[],
+            Factor::Country,
+            Band::High,
+            &["collab.tr-data-localisation", "collab.tr-audit"],
+            &["research_office"],
+        ),
         (
             &[],
             &[("work.nsi_areas", "quantum_technologies")],
@@ -173,7 +180,14 @@ fn every_trigger_fires_its_band_clauses_and_roles() {
             &[],
             &["research_office"],
         ),
-        (&[], &[("work.classified", "yes")], Factor::Research, Band::Block, &[], &["research_office"]),
+        (
+            &[],
+            &[("work.classified", "yes")],
+            Factor::Research,
+            Band::Block,
+            &["collab.tr-security-clearance"],
+            &["research_office"],
+        ),
         (&[], &[("data.personal", "personal")], Factor::Research, Band::Low, &["collab.data-protection"], &[]),
         (
             &[],
@@ -192,7 +206,14 @@ fn every_trigger_fires_its_band_clauses_and_roles() {
             &["collab.ethics"],
             &["ethics", "research_office"],
         ),
-        (&[], &[("work.academic_freedom", "yes")], Factor::Country, Band::Medium, &[], &["research_office"]),
+        (
+            &[],
+            &[("work.academic_freedom", "yes")],
+            Factor::Country,
+            Band::Medium,
+            &["collab.tr-academic-freedom"],
+            &["research_office"],
+        ),
     ];
     for (partner, work, factor, band, clauses, roles) in cases {
         let r = rated(&q, partner, work);

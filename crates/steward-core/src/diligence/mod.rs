@@ -883,6 +883,20 @@ mod tests {
     }
 
     #[test]
+    fn state_access_and_academic_freedom_findings_bring_their_clauses() {
+        let mut s = steward();
+        let d = s.install_demo().expect("demo");
+        let (collab, agreement) = (d.collaboration_id, *d.agreement_ids.last().expect("agreement"));
+        s.answer_diligence(collab, Some(d.party_ids[1]), &set(&[("data.state_access", "yes")]), None).expect("answer");
+        s.answer_diligence(collab, None, &set(&[("work.academic_freedom", "yes")]), None).expect("answer");
+        s.update_agreement(agreement, BTreeMap::new(), BTreeMap::new(), Some("new findings")).expect("saved");
+        let text = s.render_agreement(agreement, None).expect("renders").to_text();
+        for heading in ["WHERE PROJECT DATA IS KEPT", "ACADEMIC FREEDOM"] {
+            assert!(text.contains(heading), "{heading} in the revision");
+        }
+    }
+
+    #[test]
     fn screening_records_matches_and_a_confirmed_match_blocks() {
         let mut s = steward();
         let d = s.install_demo().expect("demo");

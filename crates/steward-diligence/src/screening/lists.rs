@@ -18,8 +18,10 @@ pub const MAX_FILE: usize = 128 << 20;
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     OfacSdnCsv,
+    OfacSdnXml,
     UkConsolidatedCsv,
     EuConsolidatedCsv,
+    EuConsolidatedXml,
     UsConsolidatedScreeningCsv,
     GenericCsv,
 }
@@ -28,6 +30,8 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::OfacSdnCsv => "ofac_sdn_csv",
+            Format::OfacSdnXml => "ofac_sdn_xml",
+            Format::EuConsolidatedXml => "eu_consolidated_xml",
             Format::UkConsolidatedCsv => "uk_consolidated_csv",
             Format::EuConsolidatedCsv => "eu_consolidated_csv",
             Format::UsConsolidatedScreeningCsv => "us_csl_csv",
@@ -150,6 +154,10 @@ pub fn parse(files: &[SourceFile<'_>]) -> Result<Vec<List>, Vec<Problem>> {
     if problems.is_empty() { Ok(lists) } else { Err(problems) }
 }
 
+pub(crate) fn sha256_one(f: &SourceFile<'_>) -> String {
+    sha256_of(&[f])
+}
+
 fn sha256_of(files: &[&SourceFile<'_>]) -> String {
     let mut sorted: Vec<&&SourceFile<'_>> = files.iter().collect();
     sorted.sort_by_key(|f| f.name);
@@ -176,6 +184,16 @@ fn part(f: &SourceFile<'_>) -> Result<Part, Vec<Problem>> {
     let first = text.lines().next().unwrap_or("").trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(vec![Problem::new(f.name, "the file is empty")]);
+    }
+    if text.trim_start().starts_with('<') {
+        return match super::xml::layout(text) {
+            Some(Format::OfacSdnXml) => super::xml::ofac(f, text).map(Part::Whole),
+            Some(Format::EuConsolidatedXml) => super::xml::eu(f, text).map(Part::Whole),
+            _ => Err(vec![Problem::new(
+                format!("{}:1", f.name),
+                "an XML list Steward does not read: OFAC's SDN.XML (sdnList) and the EU consolidated file (export) are read; for the UK Sanctions List, import its CSV",
+            )]),
+        };
     }
     if first.to_ascii_lowercase().starts_with("last updated") {
         return uk(f, text).map(Part::Whole);
@@ -212,7 +230,7 @@ fn part(f: &SourceFile<'_>) -> Result<Part, Vec<Problem>> {
     Err(vec![Problem::new(
         format!("{}:1", f.name),
         format!(
-            "not a list layout Steward reads (OFAC SDN CSV, UK consolidated CSV, EU consolidated CSV, US Consolidated Screening List CSV, or a CSV with name, aliases, country, list, reference); it starts: {shown}"
+            "not a list layout Steward reads (OFAC SDN CSV or XML, UK consolidated CSV, EU consolidated CSV or XML, US Consolidated Screening List CSV, or a CSV with name, aliases, country, list, reference); it starts: {shown}"
         ),
     )])
 }

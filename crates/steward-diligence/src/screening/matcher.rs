@@ -33,7 +33,7 @@ struct Name {
 /// The listed names of one or more lists, ready to search.
 pub struct Index {
     names: Vec<Name>,
-    keys: HashMap<String, Vec<u32>>,
+    keys: HashMap<u64, Vec<u32>>,
     idf: HashMap<String, f32>,
     rare: f32,
 }
@@ -49,47 +49,68 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// The index keys of a word: the word itself, and for longer words its first and last four
-/// letters (a typo leaves one of them whole).
-fn keys_of(word: &str) -> Vec<String> {
-    let mut keys = vec![format!("={word}")];
-    if word.len() >= 6 {
-        keys.push(format!("<{}", &word[..4]));
-        keys.push(format!(">{}", &word[word.len() - 4..]));
+/// A key of the index: a tag and some letters, hashed (FNV-1a).
+fn key(tag: u8, letters: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in std::iter::once(tag).chain(letters.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    keys
+    h
+}
+
+/// The index keys of a word: the word itself, and for longer words its first and last four
+/// letters (a typo leaves one of them whole). Words are ASCII once normalised.
+fn keys_of(word: &str) -> impl Iterator<Item = u64> + '_ {
+    let long = word.len() >= 6 && word.is_ascii();
+    std::iter::once(key(b'=', word))
+        .chain(long.then(|| key(b'<', &word[..4])))
+        .chain(long.then(|| key(b'>', &word[word.len() - 4..])))
 }
 
 impl Index {
     pub fn new(entries: &[Entry]) -> Self {
+        // Normalising the names is most of the work: it is spread over the cores.
+        let all: Vec<(u32, u32, &String)> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(ei, e)| e.names.iter().enumerate().map(move |(ni, n)| (ei as u32, ni as u32, n)))
+            .collect();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk = all.len().div_ceil(cores).max(1);
+        let tokenised: Vec<(u32, u32, Vec<String>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = all
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|(e, n, s)| (*e, *n, tokens(s))).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        });
         let mut names = Vec::new();
         let mut df: HashMap<String, usize> = HashMap::new();
-        for (ei, e) in entries.iter().enumerate() {
-            for (ni, n) in e.names.iter().enumerate() {
-                let words = tokens(n);
+        for (ei, ni, words) in tokenised {
+            {
                 if words.is_empty() {
                     continue;
                 }
                 let mut seen: Vec<&String> = Vec::new();
                 for w in &words {
                     if !seen.contains(&w) {
-                        *df.entry(w.clone()).or_default() += 1;
+                        match df.get_mut(w) {
+                            Some(n) => *n += 1,
+                            None => {
+                                df.insert(w.clone(), 1);
+                            }
+                        }
                         seen.push(w);
                     }
                 }
-                names.push(Name {
-                    entry: ei as u32,
-                    name: ni as u32,
-                    joined: words.concat(),
-                    words,
-                    weights: Vec::new(),
-                });
+                names.push(Name { entry: ei, name: ni, joined: words.concat(), words, weights: Vec::new() });
             }
         }
         let total = names.len().max(1) as f32;
-        let idf: HashMap<String, f32> = df.iter().map(|(w, n)| (w.clone(), (1.0 + total / *n as f32).ln())).collect();
+        let idf: HashMap<String, f32> = df.into_iter().map(|(w, n)| (w, (1.0 + total / n as f32).ln())).collect();
         let rare = (1.0 + total).ln();
-        let mut keys: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut keys: HashMap<u64, Vec<u32>> = HashMap::new();
         for (i, n) in names.iter_mut().enumerate() {
             n.weights = n.words.iter().map(|w| idf.get(w).copied().unwrap_or(rare)).collect();
             for w in &n.words {
@@ -116,6 +137,28 @@ impl Index {
     /// best first. For many queries, [`Index::searcher`] reuses its buffers.
     pub fn search(&self, query: &str, threshold: f32) -> Vec<Hit> {
         self.searcher().search(query, threshold)
+    }
+
+    /// Searches every query, spread over the cores; the hits of each query in its place.
+    pub fn search_all(&self, queries: &[String], threshold: f32) -> Vec<Vec<Hit>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        if cores == 1 || queries.len() < 64 {
+            let mut s = self.searcher();
+            return queries.iter().map(|q| s.search(q, threshold)).collect();
+        }
+        let chunk = queries.len().div_ceil(cores);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = queries
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut s = self.searcher();
+                        part.iter().map(|q| s.search(q, threshold)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        })
     }
 
     /// A searcher with its own buffers, for one thread's queries.

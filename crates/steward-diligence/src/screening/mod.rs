@@ -5,6 +5,7 @@
 pub mod lists;
 pub mod matcher;
 pub mod normal;
+mod xml;
 
 pub use lists::{Entry, Format, List, SourceFile};
 pub use matcher::{Hit, Index, Searcher, THRESHOLD};
