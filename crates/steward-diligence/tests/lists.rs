@@ -149,3 +149,16 @@ fn the_xml_editions_of_the_ofac_and_eu_lists_are_read() {
         "uk.xml:1: an XML list Steward does not read",
     );
 }
+
+#[test]
+fn a_date_in_another_encoding_is_no_date_and_no_crash() {
+    // Found by the fuzz target: a multi-byte character inside the first ten bytes of the date.
+    let mut bytes = EU.replace("2026-11-27T10:00:00", "2X026-11-27T10:00:00").into_bytes();
+    for b in bytes.iter_mut().filter(|b| **b == b'X') {
+        *b = 0xe3;
+    }
+    let v = lists::parse(&[SourceFile { name: "eu.csv", bytes: &bytes }]).expect("parses");
+    assert_eq!(v[0].published, None);
+    let odd = EU_XML.replace("2026-11-27T10:00:00.000+01:00", "27/11/2026");
+    assert_eq!(one("eu.xml", &odd).published, None);
+}

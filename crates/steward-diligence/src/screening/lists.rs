@@ -430,6 +430,14 @@ impl Grouped {
     }
 }
 
+/// The `YYYY-MM-DD` a timestamp starts with, if it starts with one.
+pub(crate) fn iso_date(s: &str) -> Option<String> {
+    let d = s.trim().get(..10)?;
+    let b = d.as_bytes();
+    let shape = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    shape.then(|| d.to_string())
+}
+
 /// `dd/mm/yyyy` as `yyyy-mm-dd`.
 fn dmy(s: &str) -> Option<String> {
     let mut p = s.trim().split(['/', '.', '-']);
@@ -492,7 +500,7 @@ fn eu(f: &SourceFile<'_>, text: &str) -> Result<List, Vec<Problem>> {
             continue;
         }
         if published.is_none() {
-            published = Some(h.get(r, "fileGenerationDate")).filter(|d| d.len() >= 10).map(|d| d[..10].to_string());
+            published = iso_date(h.get(r, "fileGenerationDate"));
         }
         let kind = match h.get(r, "Entity_SubjectType_ClassificationCode").to_ascii_lowercase().as_str() {
             "person" => "individual",

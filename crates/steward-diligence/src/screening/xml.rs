@@ -229,7 +229,7 @@ pub(crate) fn eu(f: &SourceFile<'_>, text: &str) -> Result<List, Vec<Problem>> {
             match e.local_name().as_ref() {
                 b"export" => {
                     let d = attr(&e, b"generationDate");
-                    published = (d.len() >= 10).then(|| d[..10].to_string());
+                    published = super::lists::iso_date(&d);
                 }
                 b"sanctionEntity" => {
                     let entry = Entry {
