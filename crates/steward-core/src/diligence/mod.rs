@@ -716,24 +716,22 @@ impl Steward {
 
     /// Required clauses that the revision's kind can hold but the revision does not include.
     fn missing_required_clauses(&self, id: Id, revision: Option<i64>, rating: &Rating) -> Result<Vec<String>> {
+        if rating.clauses.is_empty() {
+            return Ok(Vec::new());
+        }
         // A partner's file may carry a revision number we do not have: then only the gate applies.
         let (row, spec) = match self.spec_of(id, revision) {
             Ok(found) => found,
             Err(Error::NotFound { .. }) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let lib = self.library_with(
-            std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)),
-        )?;
-        let Some(kind) = lib.kind(&spec.kind_version) else { return Ok(Vec::new()) };
-        let holds: BTreeSet<&String> = kind.sections.iter().chain(&kind.schedules).collect();
-        let included: BTreeSet<String> =
-            steward_clauses::assemble::included(&lib, kind, &spec.clauses, &spec.values, &spec.flags)
-                .into_iter()
-                .collect();
+        // The kind's clauses are all pinned; the revision's kept rendering says which are in.
+        let doc = self.render_revision(&row, &spec)?;
+        let included: BTreeSet<&str> =
+            doc.sections.iter().chain(&doc.schedules).map(|s| s.clause_id.as_str()).collect();
         let mut out = Vec::new();
         for (clause, causes) in &rating.clauses {
-            if holds.contains(clause) && !included.contains(clause) {
+            if spec.clauses.contains_key(clause) && !included.contains(clause.as_str()) {
                 out.push(format!(
                     "revision {} lacks clause {clause}, required by {} (save a new revision: steward agreement set {id})",
                     row.number,
