@@ -70,6 +70,7 @@ function backend(over: Record<string, (args: Record<string, unknown>) => unknown
     decide_screening_match: () => ({}),
     answer_diligence: () => assessment(),
     screen_collaboration: () => assessment().screening,
+    import_screening_lists: () => [{ id: 2, format: "uk_consolidated_csv", name: "UK consolidated list", published: "2026-11-28", sha256: "ab".repeat(32), files: ["ConList.csv"], entry_count: 3, imported_at: "2026-12-01T09:00:00Z", imported_by: "Samuel Okafor" }],
   };
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
@@ -144,5 +145,27 @@ describe("Diligence", () => {
     await fireEvent.click(within(form).getByText("Save answers"));
     await waitFor(() => expect(calls.filter((c) => c.cmd === "answer_diligence").length).toBe(2));
     expect(calls.filter((c) => c.cmd === "answer_diligence")[1].args).toMatchObject({ party: 2, set: { "partner.country": "DE, CH" } });
+  });
+
+  it("imports a list file and says what it holds, or names the bad row", async () => {
+    const calls = backend();
+    render(Diligence, { collab: 1 });
+    const path = (await screen.findByTestId("list-path")) as HTMLInputElement;
+    await fireEvent.input(path, { target: { value: "/lists/ConList.csv" } });
+    await fireEvent.click(screen.getByTestId("list-import"));
+    await waitFor(() => expect(screen.getByTestId("list-imported").textContent).toContain("UK consolidated list (2026-11-28, 3 entries)"));
+    expect(calls.find((c) => c.cmd === "import_screening_lists")?.args).toMatchObject({ paths: ["/lists/ConList.csv"] });
+
+    cleanup();
+    backend({
+      import_screening_lists: () => {
+        throw { kind: "invalid", message: "invalid input: bad.csv:2: country 'Atlantis' is not a two-letter ISO 3166-1 code", fields: [{ field: "bad.csv:2", message: "country 'Atlantis' is not a two-letter ISO 3166-1 code" }], data: null } satisfies IpcError;
+      },
+    });
+    render(Diligence, { collab: 1 });
+    const again = (await screen.findByTestId("list-path")) as HTMLInputElement;
+    await fireEvent.input(again, { target: { value: "/lists/bad.csv" } });
+    await fireEvent.click(screen.getByTestId("list-import"));
+    await waitFor(() => expect(screen.getByTestId("error").textContent).toContain("country 'Atlantis'"));
   });
 });
