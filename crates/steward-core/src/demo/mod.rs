@@ -149,10 +149,9 @@ impl Steward {
         // The log is signed with keys from the credential store: without one, the rest of the
         // demo still stands and the host says why the log is missing.
         let second = self.store().setting(DEMO_SECOND_KEY)?.and_then(|v| v.parse::<Id>().ok());
-        let logged = self.demo_decisions(&demo).and_then(|n| {
+        let logged = self.demo_decisions(&demo).and_then(|_| {
             let reviewer = self.demo_identities()?[0].0;
             self.demo_approvals(demo.collaboration_id, second, reviewer)?;
-            let _ = n;
             Ok(self.decisions(demo.collaboration_id)?.len() as u64)
         });
         match logged {

@@ -433,7 +433,8 @@ impl Steward {
         let Some(rev) = &a.revision else {
             return Err(Error::Conflict(format!("collaboration {collab} has no due-diligence answers to approve")));
         };
-        let q = self.questionnaire()?.questionnaire;
+        // The roles of the questionnaire version these answers were given on.
+        let q = parse_stored(&a.questionnaire)?;
         if !q.roles.iter().any(|r| r.id == role) {
             let ids: Vec<&str> = q.roles.iter().map(|r| r.id.as_str()).collect();
             return Err(Error::invalid("role", format!("'{role}' is not one of: {}", ids.join(", "))));

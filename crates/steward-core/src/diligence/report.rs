@@ -11,13 +11,9 @@ use steward_clauses::document::{Block, DocParty, Document, Section, SignatureBlo
 /// The name of the embedded assessment.
 pub const RECORD_FILE_NAME: &str = "steward-diligence.json";
 
+/// A numbered paragraph of the record (`3.2`), or a plain one.
 fn block(number: Option<String>, text: impl Into<String>) -> Block {
-    let level = if number_depth(&number) > 1 { 2 } else { 1 };
-    Block { number, level, anchor: None, text: text.into() }
-}
-
-fn number_depth(n: &Option<String>) -> usize {
-    n.as_deref().map_or(0, |n| n.matches('.').count() + 1)
+    Block { level: if number.is_some() { 2 } else { 1 }, number, anchor: None, text: text.into() }
 }
 
 fn section(n: usize, title: &str, lines: Vec<String>) -> Section {

@@ -263,23 +263,34 @@ fn row_error(f: &SourceFile<'_>, line: usize, msg: impl Into<String>) -> Problem
     Problem::new(format!("{}:{line}", f.name), msg)
 }
 
-fn ofac_sdn(f: &SourceFile<'_>, text: &str) -> Result<Vec<(String, Entry)>, Vec<Problem>> {
-    let mut out = Vec::new();
+/// The rows of a headerless OFAC file with their lines; a row of another width is a problem.
+fn ofac_rows(
+    f: &SourceFile<'_>,
+    text: &str,
+    width: usize,
+    what: &str,
+) -> (Vec<(usize, csv::StringRecord)>, Vec<Problem>) {
+    let mut rows = Vec::new();
     let mut problems = Vec::new();
     let lines = Lines::of(text);
     for r in csv_reader(text.as_bytes(), b',', false).records() {
-        let r = match r {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(row_error(f, lines.at(e.position(), 0), e.to_string()));
-                continue;
-            }
-        };
-        let line = lines.at(r.position(), 0);
-        if r.len() != 12 {
-            problems.push(row_error(f, line, format!("an sdn.csv row has 12 fields, this one {}", r.len())));
-            continue;
+        match r {
+            Err(e) => problems.push(row_error(f, lines.at(e.position(), 0), e.to_string())),
+            Ok(r) if r.len() != width => problems.push(row_error(
+                f,
+                lines.at(r.position(), 0),
+                format!("an {what} row has {width} fields, this one {}", r.len()),
+            )),
+            Ok(r) => rows.push((lines.at(r.position(), 0), r)),
         }
+    }
+    (rows, problems)
+}
+
+fn ofac_sdn(f: &SourceFile<'_>, text: &str) -> Result<Vec<(String, Entry)>, Vec<Problem>> {
+    let (rows, mut problems) = ofac_rows(f, text, 12, "sdn.csv");
+    let mut out = Vec::new();
+    for (line, r) in rows {
         let reference = ofac(r.get(0));
         let name = ofac(r.get(1));
         if reference.is_empty() || !reference.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
@@ -317,22 +328,9 @@ fn ofac_pairs(
     what: &str,
     needs: &str,
 ) -> Result<Vec<(String, String)>, Vec<Problem>> {
+    let (rows, mut problems) = ofac_rows(f, text, width, what);
     let mut out = Vec::new();
-    let mut problems = Vec::new();
-    let lines = Lines::of(text);
-    for r in csv_reader(text.as_bytes(), b',', false).records() {
-        let r = match r {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(row_error(f, lines.at(e.position(), 0), e.to_string()));
-                continue;
-            }
-        };
-        let line = lines.at(r.position(), 0);
-        if r.len() != width {
-            problems.push(row_error(f, line, format!("an {what} row has {width} fields, this one {}", r.len())));
-            continue;
-        }
+    for (line, r) in rows {
         let reference = ofac(r.get(0));
         let value = ofac(r.get(column));
         if reference.is_empty()
