@@ -180,6 +180,15 @@ fn check_clause(file: &str, c: &ClauseTemplate, errors: &mut Vec<TemplateError>)
             }
         }
     }
+    let mut ob = BTreeSet::new();
+    for r in &m.obligations {
+        if let Err(problems) = crate::obligations::compile(r) {
+            errors.extend(problems.into_iter().map(&e));
+        }
+        if !ob.insert(r.id.as_str()) {
+            errors.push(e(format!("obligation {} is declared twice", r.id)));
+        }
+    }
     let mut fb = BTreeSet::new();
     for f in &m.fallbacks {
         if !valid_id(&f.id) {
@@ -399,6 +408,38 @@ fn check_kind_set(
                         None,
                         format!("include_when reads {n}, which {} does not declare", kind.id),
                     ));
+                }
+            }
+        }
+        // Obligations read declared names of the right type.
+        for r in &c.meta.obligations {
+            let Ok(compiled) = crate::obligations::compile(r) else { continue };
+            for (n, want) in compiled.names() {
+                match (types.get(n.as_str()), want) {
+                    (None, _) => errors.push(TemplateError::new(
+                        &file,
+                        None,
+                        format!("obligation {} reads {n}, which {} does not declare", r.id, kind.id),
+                    )),
+                    (Some((ty, _)), Some(want)) if *ty != want => errors.push(TemplateError::new(
+                        &file,
+                        None,
+                        format!("obligation {} reads {n} as a {}, but it is a {}", r.id, want.as_str(), ty.as_str()),
+                    )),
+                    _ => {}
+                }
+            }
+            if let Some((n, mapped)) = compiled.mapped_every() {
+                if let Some(d) = decls.iter().find(|d| d.decl.name == n) {
+                    for v in d.decl.values.iter().flatten() {
+                        if !mapped.contains(&v.as_str()) {
+                            errors.push(TemplateError::new(
+                                &file,
+                                None,
+                                format!("obligation {}: every_values has no entry for {n} = '{v}'", r.id),
+                            ));
+                        }
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@
 //! - [`check`]: what `steward template check` runs.
 //! - [`assemble`]: a draft to a numbered [`document::Document`].
 //! - [`diff`]: redlines between two documents.
+//! - [`obligations`]: the obligations clauses declare, and their dates from a draft's values.
 //! - [`canonical`]: the one canonical encoding that is hashed.
 
 pub mod assemble;
@@ -21,6 +22,7 @@ pub mod draft_file;
 pub mod helpers;
 pub mod library;
 pub mod meta;
+pub mod obligations;
 pub mod shipped;
 pub mod values;
 

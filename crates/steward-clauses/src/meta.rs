@@ -70,6 +70,9 @@ pub struct ClauseMeta {
     pub variables: Vec<VarDecl>,
     #[serde(default)]
     pub fallbacks: Vec<Fallback>,
+    /// The obligations the clause creates, worked out from a draft's values (see [`crate::obligations`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub obligations: Vec<crate::obligations::ObligationRule>,
 }
 
 /// A clause template: metadata and body, as one immutable version.
