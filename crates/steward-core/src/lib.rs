@@ -16,6 +16,10 @@
 //! | the contribution ledger, rates, CRediT roles | [`ledger`] | `store/ledger.rs` |
 //! | the decision log | [`decisions`] | `store/decisions.rs` |
 //! | Trusted Research due diligence: questionnaire, answers, rating, screening, approvals, gates | [`diligence`] | `store/diligence.rs` |
+//! | the joint risk register: versions, heat map, log entries, review items | [`risks`] | `store/risks.rs` |
+//! | obligations and due items: derived from clauses, by hand; the calendar file | [`obligations`] | `store/obligations.rs` |
+//! | publication reviews: notice, objections, consent, release | [`publications`] | `store/publications.rs` |
+//! | health of each collaboration (in [`collaborations`]) | `collaborations/health.rs` | (reads the above) |
 //! | the demo collaboration | [`demo`] | |
 //!
 //! Cross-cutting: [`error`] (typed errors with kinds), [`clock`], [`secrets`] (the credential
@@ -36,6 +40,9 @@ pub mod files;
 pub mod identities;
 pub mod ledger;
 pub mod library;
+pub mod obligations;
+pub mod publications;
+pub mod risks;
 pub mod secrets;
 mod store;
 pub mod trust;

@@ -1,6 +1,8 @@
 //! Collaborations, the parties (institutions) in them and their people. Records that others
 //! refer to are archived, not deleted.
 
+mod health;
+
 use crate::error::{Error, Result};
 use crate::{
     Collaboration, CollaborationDetail, CollaborationPatch, CollaborationSummary, Id, NewCollaboration, NewParty,
@@ -36,6 +38,17 @@ impl Steward {
 
     pub fn collaborations(&self, include_archived: bool) -> Result<Vec<CollaborationSummary>> {
         self.store.collaborations(include_archived)
+    }
+
+    /// The collaborations list with each one's health: its obligations brought up to date first.
+    pub fn collaboration_overview(&mut self, include_archived: bool) -> Result<Vec<CollaborationSummary>> {
+        self.refresh_obligations(None)?;
+        let mut list = self.store.collaborations(include_archived)?;
+        let health = self.health_of(&list)?;
+        for c in &mut list {
+            c.health = health.get(&c.collaboration.id).cloned();
+        }
+        Ok(list)
     }
 
     pub fn collaboration(&self, id: Id) -> Result<CollaborationDetail> {

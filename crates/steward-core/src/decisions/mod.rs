@@ -180,7 +180,25 @@ impl Steward {
                     return Err(format!("screening {id} belongs to another collaboration"));
                 }
             }
-            _ => return Err(format!("'{kind}' is not a link kind (agreement, clause, party, ledger or decision)")),
+            "risk" => {
+                let r = self.store().risk_by_id(num()?).map_err(|e| e.to_string())?;
+                if r.collaboration_id != collab {
+                    return Err(format!("risk {id} belongs to another collaboration"));
+                }
+            }
+            "obligation" => {
+                let o = self.store().obligation(num()?).map_err(|e| e.to_string())?;
+                if o.is_none_or(|o| o.collaboration_id != collab) {
+                    return Err(format!("obligation {id} is not one of this collaboration's"));
+                }
+            }
+            "publication" => {
+                let p = self.store().publication(num()?).map_err(|e| e.to_string())?;
+                if p.collaboration_id != collab {
+                    return Err(format!("publication {id} belongs to another collaboration"));
+                }
+            }
+            _ => return Err(format!("'{kind}' is not a link kind (agreement, clause, party, ledger, decision, risk, obligation or publication)")),
         }
         Ok(format!("{kind}:{id}"))
     }

@@ -292,6 +292,8 @@ impl Steward {
         if current.as_ref().is_none_or(|c| c.hash != hash) {
             let by = self.actor().to_string();
             self.store().insert_assessment(collab, &info.version.hash, &canonical, &hash, note, &by, self.now())?;
+            // A factor the answers rate medium or high becomes (or raises) a linked risk.
+            self.sync_diligence_risks(collab, None)?;
         }
         self.diligence(collab)
     }

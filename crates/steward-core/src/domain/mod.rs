@@ -108,6 +108,9 @@ pub struct CollaborationSummary {
     /// ISO 3166-1 alpha-2 codes of the members' countries, sorted, without repeats.
     pub countries: Vec<String>,
     pub member_count: usize,
+    /// The verdict and its reasons (filled by `Steward::collaboration_overview`).
+    #[serde(default)]
+    pub health: Option<steward_register::health::Health>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

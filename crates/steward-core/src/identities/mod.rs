@@ -101,6 +101,29 @@ impl Steward {
         self.save_identity(key, leaf, "imported")
     }
 
+    /// The identity that signs a decision-log entry: the one named, or this institution's only
+    /// identity; with several and none named, the caller must choose.
+    pub fn acting_identity(&self, given: Option<Id>) -> Result<Id> {
+        if let Some(id) = given {
+            return Ok(self.identity(id)?.id);
+        }
+        let own: Vec<Identity> = self.identities()?.into_iter().filter(|i| i.origin != "partner").collect();
+        match own.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(Error::invalid(
+                "identity",
+                "this is recorded in the decision log, which needs a signing identity: create one with `steward identity create`",
+            )),
+            many => Err(Error::invalid(
+                "identity",
+                format!(
+                    "choose the identity that signs the decision-log entry: {}",
+                    many.iter().map(|i| format!("{} ({})", i.id, i.name)).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+
     pub(crate) fn clock_today(&self) -> chrono::NaiveDate {
         self.now().date_naive()
     }

@@ -174,6 +174,7 @@ impl Store {
                 collaboration: collab_row(row)?,
                 countries,
                 member_count: row.get::<_, i64>(11)? as usize,
+                health: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

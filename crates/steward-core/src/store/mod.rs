@@ -10,6 +10,9 @@ pub(crate) mod diligence;
 pub(crate) mod exchange;
 pub(crate) mod identities;
 pub(crate) mod ledger;
+pub(crate) mod obligations;
+pub(crate) mod publications;
+pub(crate) mod risks;
 pub(crate) mod library;
 pub(crate) mod trust;
 
@@ -51,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "trust", sql: include_str!("../../migrations/0007_trust.sql") },
     Migration { version: 8, name: "rendering", sql: include_str!("../../migrations/0008_rendering.sql") },
     Migration { version: 9, name: "diligence", sql: include_str!("../../migrations/0009_diligence.sql") },
+    Migration { version: 10, name: "running", sql: include_str!("../../migrations/0010_running.sql") },
 ];
 
 /// The schema version this binary writes and understands.
