@@ -4,7 +4,9 @@
 use crate::{Id, NewCollaboration, NewParty, NewPerson, Result, Role, Steward};
 
 mod diligence;
+mod running;
 pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
+pub use running::DEMO_MANUSCRIPT;
 
 const DEMO_KEY: &str = "demo.collaboration";
 const DEMO_SECOND_KEY: &str = "demo.collaboration.blocked";
@@ -150,8 +152,10 @@ impl Steward {
         // demo still stands and the host says why the log is missing.
         let second = self.store().setting(DEMO_SECOND_KEY)?.and_then(|v| v.parse::<Id>().ok());
         let logged = self.demo_decisions(&demo).and_then(|_| {
-            let reviewer = self.demo_identities()?[0].0;
+            let who = self.demo_identities()?;
+            let reviewer = who[0].0;
             self.demo_approvals(demo.collaboration_id, second, reviewer)?;
+            self.demo_running(demo.collaboration_id, (who[0].0, who[1].0, who[2].0))?;
             Ok(self.decisions(demo.collaboration_id)?.len() as u64)
         });
         match logged {
