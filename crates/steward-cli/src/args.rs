@@ -88,6 +88,307 @@ pub enum Command {
     /// Offline sanctions screening: import lists, screen a collaboration's parties, clear or confirm
     #[command(subcommand)]
     Screening(ScreeningCmd),
+    /// The joint risk register: every change a new version, significant ones in the decision log
+    #[command(subcommand)]
+    Risk(RiskCmd),
+    /// Obligations and due items: derived from the agreements' clauses, or added by hand
+    #[command(subcommand)]
+    Obligation(ObligationCmd),
+    /// Publication reviews: notice to the other parties, objections, consent, release
+    #[command(subcommand)]
+    Publication(PublicationCmd),
+    /// Every due item as an iCalendar file
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+}
+
+/// The fields of a risk, as flags (`risk add` needs the required ones; `risk update` changes
+/// only those given).
+#[derive(Debug, Args, Default)]
+pub struct RiskArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    /// research_security, data, ip, financial, legal, reputational, operational or people
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub cause: Option<String>,
+    #[arg(long)]
+    pub event: Option<String>,
+    #[arg(long)]
+    pub consequence: Option<String>,
+    /// The party that raised it (id or name)
+    #[arg(long)]
+    pub raised_by: Option<String>,
+    /// The party that owns it (id or name)
+    #[arg(long)]
+    pub owner_party: Option<String>,
+    /// The person who owns it
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Inherent likelihood and impact, 1-5 each: L,I (e.g. 4,5)
+    #[arg(long, value_name = "L,I")]
+    pub inherent: Option<String>,
+    /// Residual likelihood and impact after treatment: L,I (or "none")
+    #[arg(long, value_name = "L,I")]
+    pub residual: Option<String>,
+    #[arg(long)]
+    pub controls: Option<String>,
+    /// avoid, reduce_likelihood, reduce_consequence, share or accept (or "none")
+    #[arg(long)]
+    pub treatment: Option<String>,
+    /// An action: TEXT|OWNER|DUE (repeat; replaces the actions)
+    #[arg(long = "action", value_name = "TEXT|OWNER|DUE")]
+    pub actions: Vec<String>,
+    /// open, treating, accepted or closed
+    #[arg(long)]
+    pub status: Option<String>,
+    /// The next review date (YYYY-MM-DD)
+    #[arg(long)]
+    pub next_review: Option<String>,
+    /// shared (with the partners) or internal
+    #[arg(long)]
+    pub visibility: Option<String>,
+    /// clause:ID, obligation:ID, agreement:ID or question:SUBJECT/QUESTION (repeat; replaces the links)
+    #[arg(long = "link")]
+    pub links: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskCmd {
+    /// Add a risk (a decision-log entry); prints its label (R1, R2, ...)
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[command(flatten)]
+        fields: RiskArgs,
+        /// The identity that signs the log entry (default: your only identity)
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Record a new version of a risk with the fields given changed
+    Update {
+        /// R3 (with --collab) or the risk's id
+        risk: String,
+        #[arg(long)]
+        collab: Option<i64>,
+        #[command(flatten)]
+        fields: RiskArgs,
+        /// Why it changed
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// The register, with the heat map
+    List {
+        #[arg(long)]
+        collab: i64,
+        /// Only the risks shared with the partners
+        #[arg(long)]
+        shared: bool,
+    },
+    /// One risk, whole
+    Show {
+        risk: String,
+        #[arg(long)]
+        collab: Option<i64>,
+    },
+    /// Every version of a risk, with what changed
+    History {
+        risk: String,
+        #[arg(long)]
+        collab: Option<i64>,
+    },
+    /// The register as CSV or JSON (only shared risks with --shared)
+    Export {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: RegisterFormat,
+        #[arg(long)]
+        shared: bool,
+        /// Write here instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The register as a PDF with its heat maps
+    Report {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        shared: bool,
+    },
+    /// Create or raise the risks the Trusted Research answers call for
+    Sync {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RegisterFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ObligationCmd {
+    /// Open obligations, soonest first (derived from the agreements as they stand)
+    List {
+        #[arg(long)]
+        collab: Option<i64>,
+        /// Only those due within this long (e.g. 30d, 8w, 3m), overdue ones included
+        #[arg(long, value_name = "30d")]
+        due_within: Option<String>,
+        /// Only those past their date
+        #[arg(long)]
+        overdue: bool,
+        /// Done, waived and withdrawn ones too
+        #[arg(long)]
+        all: bool,
+    },
+    /// One obligation
+    Show { id: i64 },
+    /// Mark an obligation done, with evidence (a decision-log entry)
+    Done {
+        id: i64,
+        /// What was done
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A file that shows it (its SHA-256 is kept)
+        #[arg(long)]
+        evidence: Option<PathBuf>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Waive an obligation, with the reason (a decision-log entry)
+    Waive {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Add an obligation by hand
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        title: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        due: String,
+        /// reporting, deliverable, meeting, data_return, ... (default other)
+        #[arg(long)]
+        kind: Option<String>,
+        /// The party it falls on (id or name; default all parties)
+        #[arg(long)]
+        party: Option<String>,
+        /// The agreement it comes from
+        #[arg(long)]
+        agreement: Option<i64>,
+        /// The clause it comes from
+        #[arg(long)]
+        clause: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Days before the date to remind (default 14)
+        #[arg(long)]
+        remind: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PublicationCmd {
+    /// Send a proposed publication to the other parties for review
+    Notify {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        title: String,
+        /// The manuscript (its SHA-256 is recorded)
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        venue: Option<String>,
+        /// The intended submission date (after the notice period)
+        #[arg(long)]
+        submit_by: Option<String>,
+        /// The publishing party (default: the lead)
+        #[arg(long)]
+        party: Option<String>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Record another party's objection within the review window
+    Object {
+        publication: i64,
+        #[arg(long, value_parser = ["confidential", "patent", "background"])]
+        ground: String,
+        #[arg(long)]
+        party: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Record a party's consent
+    Consent {
+        publication: i64,
+        #[arg(long)]
+        party: String,
+        #[arg(long, default_value = "consents")]
+        note: String,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Resolve an objection (material removed, or the application filed)
+    Resolve {
+        publication: i64,
+        /// The objection's number (from publication show)
+        #[arg(long)]
+        objection: i64,
+        #[arg(long)]
+        note: String,
+        /// The revised version without the material (its SHA-256 is recorded)
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Release it: refused while the window is open (unless all consented) or an objection is open
+    Release {
+        publication: i64,
+        #[arg(long)]
+        doi: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Publications and their reviews
+    List {
+        #[arg(long)]
+        collab: Option<i64>,
+    },
+    /// One publication with its review
+    Show { publication: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Write every due item as RFC 5545 all-day events (re-export to update the same events)
+    Export {
+        #[arg(long)]
+        collab: Option<i64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

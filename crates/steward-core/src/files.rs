@@ -10,6 +10,8 @@ use std::path::Path;
 pub const MAX_PDF: u64 = 64 << 20;
 /// The largest text file (templates, variables, CSV, an exported log) Steward reads.
 pub const MAX_TEXT: u64 = 64 << 20;
+/// The largest file whose SHA-256 Steward records (a manuscript, a piece of evidence).
+pub const MAX_FILE: u64 = 256 << 20;
 
 fn io(path: &Path, verb: &str, e: std::io::Error) -> Error {
     Error::Io { context: format!("cannot {verb} {}", path.display()), source: e }

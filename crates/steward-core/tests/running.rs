@@ -51,15 +51,26 @@ fn the_demo_runs_with_risks_obligations_a_review_and_a_verdict() {
     assert!(shared.risks.len() < reg.risks.len(), "internal risks stay home");
     assert!(shared.risks.iter().all(|r| r.fields.visibility == steward_core::risks::Visibility::Shared));
 
-    let overdue = s.obligations(&ObligationFilter { collaboration_id: Some(collab), overdue: true, ..Default::default() }).expect("overdue");
+    let overdue = s
+        .obligations(&ObligationFilter { collaboration_id: Some(collab), overdue: true, ..Default::default() })
+        .expect("overdue");
     assert_eq!(overdue.len(), 1, "{overdue:?}");
     let soon = s
-        .obligations(&ObligationFilter { collaboration_id: Some(collab), due_within_days: Some(30), ..Default::default() })
+        .obligations(&ObligationFilter {
+            collaboration_id: Some(collab),
+            due_within_days: Some(30),
+            ..Default::default()
+        })
         .expect("soon");
     assert!(soon.iter().filter(|o| o.due_date >= "2026-12-02".to_string()).count() >= 2, "{soon:?}");
-    let all = s.obligations(&ObligationFilter { collaboration_id: Some(collab), include_closed: true, ..Default::default() }).expect("all");
+    let all = s
+        .obligations(&ObligationFilter { collaboration_id: Some(collab), include_closed: true, ..Default::default() })
+        .expect("all");
     let nda = agreement(&s, collab, "nda-mutual");
-    let conf = all.iter().find(|o| o.key == format!("agreement:{nda}/nda.term/confidentiality-end")).expect("derived from the NDA");
+    let conf = all
+        .iter()
+        .find(|o| o.key == format!("agreement:{nda}/nda.term/confidentiality-end"))
+        .expect("derived from the NDA");
     assert_eq!((conf.due_date.as_str(), conf.clause_id.as_deref()), ("2033-12-01", Some("nda.term")));
     assert!(all.iter().any(|o| o.status == "done" && o.evidence_sha256.is_some()));
 
@@ -76,7 +87,10 @@ fn the_demo_runs_with_risks_obligations_a_review_and_a_verdict() {
     let h = list.iter().find(|c| c.collaboration.id == collab).and_then(|c| c.health.clone()).expect("health");
     assert_eq!(h.verdict, steward_register::health::Verdict::AtRisk, "{h:?}");
     let codes: Vec<&str> = h.reasons.iter().map(|r| r.code.as_str()).collect();
-    assert!(codes.contains(&"overdue") && codes.contains(&"publication_review") && codes.contains(&"due_soon"), "{codes:?}");
+    assert!(
+        codes.contains(&"overdue") && codes.contains(&"publication_review") && codes.contains(&"due_soon"),
+        "{codes:?}"
+    );
     assert_eq!(h.diligence_band.as_deref(), Some("high"));
     // The second collaboration waits on an approval.
     let blocked = list.iter().find(|c| c.collaboration.id != collab).and_then(|c| c.health.clone()).expect("health");
@@ -96,8 +110,12 @@ fn a_new_revision_moves_open_obligations_and_leaves_done_ones_done() {
     };
     let before = find(&mut s, "nda.term/confidentiality-end");
     let disclosure = find(&mut s, "nda.term/disclosure-end");
-    s.complete_obligation(disclosure.id, &Evidence { note: "Disclosure closed early by notice".into(), ..Default::default() }, Some(identity(&s)))
-        .expect("done");
+    s.complete_obligation(
+        disclosure.id,
+        &Evidence { note: "Disclosure closed early by notice".into(), ..Default::default() },
+        Some(identity(&s)),
+    )
+    .expect("done");
     let mut set = BTreeMap::new();
     set.insert("confidentiality_period".to_string(), json!("3 years"));
     set.insert("disclosure_period".to_string(), json!("1 year"));
@@ -141,8 +159,15 @@ fn publication_windows_and_caps_come_from_the_agreement() {
     // A patent objection delays it up to the cap; an open one blocks release even after the window.
     let q = s.object_to_publication(q.row.id, "Ferrant", "patent", "claims 1-3", Some(id)).expect("objects");
     assert_eq!(q.delay_until.as_deref(), Some("2027-02-02"));
-    assert!(s.object_to_publication(q.row.id, "Northmoor", "patent", "x", Some(id)).is_err(), "the publisher does not object");
-    assert!(s.object_to_publication(q.row.id, "Acme", "patent", "x", Some(id)).unwrap_err().fields()[0].message.contains("not a party"));
+    assert!(
+        s.object_to_publication(q.row.id, "Northmoor", "patent", "x", Some(id)).is_err(),
+        "the publisher does not object"
+    );
+    assert!(
+        s.object_to_publication(q.row.id, "Acme", "patent", "x", Some(id)).unwrap_err().fields()[0]
+            .message
+            .contains("not a party")
+    );
     clock.set(at("2027-01-15"));
     let e = s.release_publication(q.row.id, None, "", Some(id)).unwrap_err();
     assert!(e.to_string().contains("delayed until 2027-02-02"), "{e}");
@@ -187,7 +212,8 @@ fn risks_keep_every_version_and_refuse_bad_scores_and_strangers() {
     assert!(fields.contains(&"inherent.likelihood") && fields.contains(&"owner_party"), "{fields:?}");
     assert_eq!(s.risk_history(r.id).expect("history").len(), hist.len(), "nothing stored");
     // A review date that passes is a due item.
-    let items = s.obligations(&ObligationFilter { collaboration_id: Some(collab), ..Default::default() }).expect("items");
+    let items =
+        s.obligations(&ObligationFilter { collaboration_id: Some(collab), ..Default::default() }).expect("items");
     assert!(items.iter().any(|o| o.key == format!("risk:{}/review", r.id)));
 }
 
@@ -207,7 +233,16 @@ fn hand_added_obligations_are_checked_and_the_calendar_updates_the_same_events()
     let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["kind", "party", "due_date"], "{e}");
     let o = s
-        .add_obligation(collab, &NewObligation { title: "Annual report to the funder".into(), due_date: "2027-03-31".into(), kind: Some("reporting".into()), party: Some("Northmoor".into()), ..Default::default() })
+        .add_obligation(
+            collab,
+            &NewObligation {
+                title: "Annual report to the funder".into(),
+                due_date: "2027-03-31".into(),
+                kind: Some("reporting".into()),
+                party: Some("Northmoor".into()),
+                ..Default::default()
+            },
+        )
         .expect("added");
     let first = s.calendar(Some(collab)).expect("ics");
     let uid = format!("UID:obligation-{}-", o.id);
@@ -215,7 +250,8 @@ fn hand_added_obligations_are_checked_and_the_calendar_updates_the_same_events()
     clock.set(at("2026-12-03"));
     let again = s.calendar(Some(collab)).expect("ics");
     assert_eq!(first, again, "nothing changed: the same file");
-    s.complete_obligation(o.id, &Evidence { note: "sent".into(), ..Default::default() }, Some(identity(&s))).expect("done");
+    s.complete_obligation(o.id, &Evidence { note: "sent".into(), ..Default::default() }, Some(identity(&s)))
+        .expect("done");
     let after = s.calendar(Some(collab)).expect("ics");
     let event = |ics: &str| {
         let start = ics.find(&uid).expect("event");

@@ -164,6 +164,8 @@ struct PageContent {
     lines: Vec<Placed>,
     rules: Vec<(f32, f32, f32, f32)>,
     boxes: Vec<(f32, f32, f32, f32)>,
+    /// Filled rectangles (x, y, w, h) in an RGB colour, drawn under the text.
+    fills: Vec<(f32, f32, f32, f32, [f32; 3])>,
 }
 
 /// A paragraph waiting for layout.
@@ -338,6 +340,100 @@ impl Layout<'_> {
     fn space(&mut self, pt: f32) {
         self.y -= pt;
     }
+
+    /// Grids side by side, each with its title above, row names on the left and column names below.
+    fn grids(&mut self, grids: &[Grid]) {
+        const CELL: f32 = 26.0;
+        const GUTTER: f32 = 28.0;
+        let widest = grids.iter().map(|g| g.cols.len()).max().unwrap_or(0) as f32;
+        let tallest = grids.iter().map(|g| g.rows.len()).max().unwrap_or(0) as f32;
+        let height = 28.0 + tallest * CELL + 34.0;
+        if self.y - height < BOTTOM {
+            self.new_page();
+        }
+        let top = self.y;
+        let each = 40.0 + widest * CELL + GUTTER;
+        for (i, g) in grids.iter().enumerate() {
+            let x0 = LEFT + i as f32 * each;
+            let gx = x0 + 40.0;
+            let gy = top - 28.0;
+            let mut lines = Vec::new();
+            lines.push(Placed {
+                x: x0,
+                y: top - 10.0,
+                text: g.title.clone(),
+                face: Face::Bold,
+                size: 9.5,
+                gap: 0.0,
+                grey: false,
+            });
+            for (r, name) in g.rows.iter().enumerate() {
+                let y = gy - (r as f32 + 1.0) * CELL;
+                let w = self.m.width(Face::Regular, name, 8.0);
+                lines.push(Placed {
+                    x: gx - 6.0 - w,
+                    y: y + CELL / 2.0 - 3.0,
+                    text: name.clone(),
+                    face: Face::Regular,
+                    size: 8.0,
+                    gap: 0.0,
+                    grey: true,
+                });
+                for (c, (text, rgb)) in g.cells.get(r).into_iter().flatten().enumerate() {
+                    let x = gx + c as f32 * CELL;
+                    self.page().fills.push((x, y, CELL, CELL, *rgb));
+                    self.page().boxes.push((x, y, CELL, CELL));
+                    if !text.is_empty() {
+                        let tw = self.m.width(Face::Bold, text, 9.0);
+                        lines.push(Placed {
+                            x: x + (CELL - tw) / 2.0,
+                            y: y + CELL / 2.0 - 3.0,
+                            text: text.clone(),
+                            face: Face::Bold,
+                            size: 9.0,
+                            gap: 0.0,
+                            grey: false,
+                        });
+                    }
+                }
+            }
+            let below = gy - g.rows.len() as f32 * CELL - 11.0;
+            for (c, name) in g.cols.iter().enumerate() {
+                let w = self.m.width(Face::Regular, name, 8.0);
+                lines.push(Placed {
+                    x: gx + c as f32 * CELL + (CELL - w) / 2.0,
+                    y: below,
+                    text: name.clone(),
+                    face: Face::Regular,
+                    size: 8.0,
+                    gap: 0.0,
+                    grey: true,
+                });
+            }
+            let axis = format!("{} (columns)", g.cols_label);
+            lines.push(Placed {
+                x: gx,
+                y: below - 11.0,
+                text: axis,
+                face: Face::Italic,
+                size: 8.0,
+                gap: 0.0,
+                grey: true,
+            });
+            let rows_label = format!("{} (rows)", g.rows_label);
+            lines.push(Placed {
+                x: gx,
+                y: gy + 2.0,
+                text: rows_label,
+                face: Face::Italic,
+                size: 7.5,
+                gap: 0.0,
+                grey: true,
+            });
+            self.page().lines.extend(lines.into_iter().filter(|l| !l.text.is_empty()));
+        }
+        self.y = top - height;
+    }
 }
 
 /// What to print besides the document itself.
@@ -355,6 +451,22 @@ pub struct ExportOptions {
     pub created: i64,
     /// The heading above the numbered sections (default: `AGREED TERMS`).
     pub terms_heading: Option<String>,
+    /// Grids of coloured cells (heat maps) printed side by side after the title.
+    pub grids: Vec<Grid>,
+}
+
+/// A grid of coloured cells with a label in each, such as a 5x5 risk heat map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub title: String,
+    /// Row names, top to bottom, and the axis they label.
+    pub rows: Vec<String>,
+    pub rows_label: String,
+    /// Column names, left to right, and the axis they label.
+    pub cols: Vec<String>,
+    pub cols_label: String,
+    /// `cells[row][col]`: the text and the fill colour (RGB, 0 to 1).
+    pub cells: Vec<Vec<(String, [f32; 3])>>,
 }
 
 /// Where a signatory's signature goes: 1-based page and rectangle in PDF points.
@@ -421,6 +533,9 @@ pub fn lay_out(doc: &Document, opts: &ExportOptions) -> Result<Typeset, PdfError
         l.para(p, 0);
     }
     l.space(10.0);
+    if !opts.grids.is_empty() {
+        l.grids(&opts.grids);
+    }
     let heading = |l: &mut Layout<'_>, text: &str, space: f32| {
         let mut h = Para::body(None, LEFT, LEFT, text);
         (h.face, h.size, h.justify, h.space_before, h.keep_with_next) = (Face::Bold, 11.0, false, space, true);
@@ -583,6 +698,12 @@ pub fn lay_out(doc: &Document, opts: &ExportOptions) -> Result<Typeset, PdfError
                 Op::EndTextSection,
                 Op::RestoreGraphicsState,
             ]);
+        }
+        for (x, y, w, h, [r, g, b]) in &page.fills {
+            ops.push(Op::SetFillColor { col: Color::Rgb(printpdf::Rgb { r: *r, g: *g, b: *b, icc_profile: None }) });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect { mode: Some(PaintMode::Fill), ..Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h)) },
+            });
         }
         ops.push(Op::SetOutlineColor { col: grey(0.55) });
         ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });

@@ -5,7 +5,7 @@
 
 mod layout;
 
-pub use layout::{ExportOptions, Exported, SignatureBox, Typeset, lay_out, typeset, warm_up};
+pub use layout::{ExportOptions, Exported, Grid, SignatureBox, Typeset, lay_out, typeset, warm_up};
 
 /// The name of the embedded machine-readable draft.
 pub const DRAFT_FILE_NAME: &str = "steward-draft.json";

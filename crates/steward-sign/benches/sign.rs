@@ -17,6 +17,7 @@ fn bench(c: &mut Criterion) {
         subject: "Research Collaboration Agreement".into(),
         created: 1_800_000_000,
         terms_heading: None,
+        grids: Vec::new(),
     };
     let (k1, c1) = common::identity("Helen Achterberg", "The University of Sampletown", steward_sign::KeyKind::P256);
     let (k2, c2) = common::identity("Jonas Weidlich", "Sample Industries GmbH", steward_sign::KeyKind::P256);

@@ -19,6 +19,7 @@ fn typeset_sign_countersign_verify_and_tamper() {
         subject: "Research Collaboration Agreement".into(),
         created: 1_800_000_000,
         terms_heading: None,
+        grids: Vec::new(),
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let draft = br#"{"format":"steward-draft","version":1}"#;
@@ -105,6 +106,7 @@ fn a_page_changed_after_signing_is_caught_even_though_the_signature_is_intact() 
         subject: "NDA".into(),
         created: 1_800_000_000,
         terms_heading: None,
+        grids: Vec::new(),
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let (k, c) = identity("Aiko Tanabe", "Sample Tech", KeyKind::P256);
@@ -139,6 +141,7 @@ fn damaged_and_foreign_files_give_clear_errors() {
         subject: "S".into(),
         created: 0,
         terms_heading: None,
+        grids: Vec::new(),
     };
     let pdf = steward_pdf::typeset(&doc, &opts).expect("typesets").pdf;
     let r = steward_sign::verify(&pdf).expect("unsigned is readable");

@@ -108,6 +108,7 @@ pub fn sample(kind: &str) -> Sample {
         subject: kind.into(),
         created: 1_800_000_000,
         terms_heading: None,
+        grids: Vec::new(),
     };
     let out = steward_pdf::typeset(&doc, &opts).expect("typesets");
     let draft = serde_json::json!({

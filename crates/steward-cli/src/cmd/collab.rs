@@ -35,7 +35,7 @@ pub(crate) fn collab(s: &mut Steward, cmd: CollabCmd, out: Out) -> Outcome {
             out.id(s.create_collaboration(&new)?)
         }
         CollabCmd::List { all } => {
-            let list = s.collaborations(all)?;
+            let list = s.collaboration_overview(all)?;
             if out.json {
                 return Ok(output::json(&list)?);
             }
@@ -49,11 +49,19 @@ pub(crate) fn collab(s: &mut Steward, cmd: CollabCmd, out: Out) -> Outcome {
                         c.countries.join(","),
                         c0.start_date.map(|d| d.to_string()).unwrap_or_default(),
                         c0.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                        c.health.as_ref().map(|h| h.verdict.as_str().to_string()).unwrap_or_default(),
+                        c.health
+                            .as_ref()
+                            .map(|h| h.reasons.iter().map(|r| r.message.as_str()).collect::<Vec<_>>().join("; "))
+                            .unwrap_or_default(),
                         c0.title.clone(),
                     ]
                 })
                 .collect();
-            Ok(output::text(&output::table(&["ID", "STATUS", "COUNTRIES", "START", "END", "TITLE"], &rows))?)
+            Ok(output::text(&output::table(
+                &["ID", "STATUS", "COUNTRIES", "START", "END", "HEALTH", "REASONS", "TITLE"],
+                &rows,
+            ))?)
         }
         CollabCmd::Show { id } => {
             let d = s.collaboration(id)?;

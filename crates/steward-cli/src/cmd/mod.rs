@@ -10,3 +10,4 @@ pub(crate) mod identity;
 pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod party;
+pub(crate) mod running;

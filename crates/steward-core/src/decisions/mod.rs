@@ -198,7 +198,11 @@ impl Steward {
                     return Err(format!("publication {id} belongs to another collaboration"));
                 }
             }
-            _ => return Err(format!("'{kind}' is not a link kind (agreement, clause, party, ledger, decision, risk, obligation or publication)")),
+            _ => {
+                return Err(format!(
+                    "'{kind}' is not a link kind (agreement, clause, party, ledger, decision, risk, obligation or publication)"
+                ));
+            }
         }
         Ok(format!("{kind}:{id}"))
     }

@@ -40,7 +40,6 @@ impl Steward {
 
         // The Trusted Research answers raise their own linked risk first.
         self.sync_diligence_risks(collab, Some(northmoor_id))?;
-        let raised = self.risk_register(collab, crate::risks::RegisterView::All)?.risks.len();
         let risk = |title: &str,
                     category,
                     cause: &str,
@@ -99,7 +98,8 @@ impl Steward {
                         done: false,
                     },
                     RiskAction {
-                        text: "Obtain a licence determination from the Export Control Joint Unit for the NbTiN recipe".into(),
+                        text: "Obtain a licence determination from the Export Control Joint Unit for the NbTiN recipe"
+                            .into(),
                         owner: "Dr Helen Achterberg".into(),
                         due: Some(shift(today, 40)),
                         done: false,
@@ -172,49 +172,86 @@ impl Steward {
                 &["clause:collab.data-protection"],
             ),
         ];
-        risks.truncate(5usize.saturating_sub(raised));
-        // The high risk is first recorded untreated, then treated to amber: its history shows the move.
-        for (i, r) in risks.iter().enumerate() {
-            if i == 0 && r.residual.is_some() {
-                let untreated = RiskFields {
-                    residual: None,
-                    treatment: None,
-                    status: RiskStatus::Open,
-                    actions: Vec::new(),
-                    next_review: Some(shift(today, 7)),
-                    ..r.clone()
-                };
-                let added = self.add_risk(collab, &untreated, Some(northmoor_id))?;
-                self.update_risk(added.id, r, Some("treatment agreed at the kick-off meeting"), Some(northmoor_id))?;
-            } else {
-                self.add_risk(collab, r, Some(northmoor_id))?;
+        // The risks the Trusted Research answers raised are treated: the research-area one (high)
+        // becomes the export-control risk above, treated to amber; the others get their controls.
+        let export_control = risks.remove(0);
+        let mut have = 0;
+        for raised in self.risk_register(collab, crate::risks::RegisterView::All)?.risks {
+            if raised.source.is_none() {
+                continue;
             }
+            have += 1;
+            let treated = if raised.source.as_deref() == Some("diligence:research") {
+                let mut links = export_control.links.clone();
+                links.extend(raised.fields.links.iter().cloned());
+                RiskFields { links, inherent: raised.fields.inherent, ..export_control.clone() }
+            } else {
+                RiskFields {
+                    owner_person: "Samuel Okafor".into(),
+                    residual: Some(Rating { likelihood: 2, impact: 3 }),
+                    treatment: Some(Treatment::ReduceLikelihood),
+                    status: RiskStatus::Treating,
+                    controls: "Partners screened against the imported sanctions lists; the one possible match cleared with reasons; re-screening every 90 days".into(),
+                    next_review: Some(shift(today, 60)),
+                    ..raised.fields.clone()
+                }
+            };
+            self.update_risk(
+                raised.id,
+                &treated,
+                Some("treatment agreed at the kick-off meeting"),
+                Some(northmoor_id),
+            )?;
+        }
+        if have == 0 {
+            // No answers raised a risk: the export-control risk is recorded, then treated.
+            let untreated = RiskFields {
+                residual: None,
+                treatment: None,
+                status: RiskStatus::Open,
+                actions: Vec::new(),
+                next_review: Some(shift(today, 7)),
+                ..export_control.clone()
+            };
+            let added = self.add_risk(collab, &untreated, Some(northmoor_id))?;
+            self.update_risk(
+                added.id,
+                &export_control,
+                Some("treatment agreed at the kick-off meeting"),
+                Some(northmoor_id),
+            )?;
+            have = 1;
+        }
+        risks.truncate(5usize.saturating_sub(have));
+        for r in &risks {
+            self.add_risk(collab, r, Some(northmoor_id))?;
         }
 
         // Obligations added by hand beside the derived ones.
         let collab_agreement = of_kind("collaboration");
         let publication_agreement = of_kind("publication");
-        let add = |s: &mut Self, title: &str, days: i64, kind: &str, party: &str, agreement: Option<Id>, clause: &str| {
-            let mut new = NewObligation {
-                title: title.into(),
-                due_date: shift(today, days).to_string(),
-                kind: Some(kind.into()),
-                party: Some(party.into()),
-                agreement_id: agreement,
-                clause_id: Some(clause.into()),
-                note: None,
-                remind_days: Some(7),
-            };
-            // A date before the agreement takes effect cannot name it (only the clause).
-            match s.add_obligation(collab, &new) {
-                Ok(o) => Ok(o),
-                Err(crate::Error::Invalid(_)) => {
-                    new.agreement_id = None;
-                    s.add_obligation(collab, &new)
+        let add =
+            |s: &mut Self, title: &str, days: i64, kind: &str, party: &str, agreement: Option<Id>, clause: &str| {
+                let mut new = NewObligation {
+                    title: title.into(),
+                    due_date: shift(today, days).to_string(),
+                    kind: Some(kind.into()),
+                    party: Some(party.into()),
+                    agreement_id: agreement,
+                    clause_id: Some(clause.into()),
+                    note: None,
+                    remind_days: Some(7),
+                };
+                // A date before the agreement takes effect cannot name it (only the clause).
+                match s.add_obligation(collab, &new) {
+                    Ok(o) => Ok(o),
+                    Err(crate::Error::Invalid(_)) => {
+                        new.agreement_id = None;
+                        s.add_obligation(collab, &new)
+                    }
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
-            }
-        };
+            };
         let filed = add(
             self,
             "File the countersigned mutual NDA with the research office",
@@ -276,7 +313,12 @@ impl Steward {
             },
             Some(northmoor_id),
         )?;
-        self.consent_to_publication(p.row.id, "Kaminokawa Tech", "No confidential information of ours; please go ahead.", Some(kaminokawa_id))?;
+        self.consent_to_publication(
+            p.row.id,
+            "Kaminokawa Tech",
+            "No confidential information of ours; please go ahead.",
+            Some(kaminokawa_id),
+        )?;
         self.object_to_publication(
             p.row.id,
             "Ferrant",

@@ -56,6 +56,7 @@ impl Steward {
             subject: format!("Due diligence: {}", c.collaboration.title),
             created: self.now().timestamp(),
             terms_heading: Some("RECORD".into()),
+            grids: Vec::new(),
         };
         let out = steward_pdf::lay_out(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
         let json = serde_json::to_string_pretty(&a).map_err(|e| Error::Conflict(e.to_string()))?;

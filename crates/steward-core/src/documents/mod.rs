@@ -121,6 +121,7 @@ impl Steward {
             subject: format!("{} ({})", a.title, a.kind),
             created: self.now().timestamp(),
             terms_heading: None,
+            grids: Vec::new(),
         };
         let out = steward_pdf::lay_out(&doc, &opts).map_err(|e| Error::Typesetting(e.to_string()))?;
         let draft = self.draft_of(&a, &row, &out.signature_boxes)?;

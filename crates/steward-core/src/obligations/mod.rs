@@ -83,8 +83,9 @@ impl Steward {
                     continue;
                 }
                 let (row, spec) = s.spec_of(*agreement, Some(*latest))?;
-                let pins: Vec<&str> =
-                    std::iter::once(spec.kind_version.as_str()).chain(spec.clauses.values().map(String::as_str)).collect();
+                let pins: Vec<&str> = std::iter::once(spec.kind_version.as_str())
+                    .chain(spec.clauses.values().map(String::as_str))
+                    .collect();
                 let derived = {
                     let lib = s.library_with(pins)?;
                     deriver.derive(&lib, &spec).map_err(|e| {
@@ -132,9 +133,7 @@ impl Steward {
         }
         self.refresh_obligations(filter.collaboration_id)?;
         let today = self.clock_today().to_string();
-        let limit = filter.due_within_days.map(|n| {
-            (self.clock_today() + chrono::Days::new(u64::from(n))).to_string()
-        });
+        let limit = filter.due_within_days.map(|n| (self.clock_today() + chrono::Days::new(u64::from(n))).to_string());
         let closed = filter.include_closed && !filter.overdue && filter.due_within_days.is_none();
         Ok(self
             .store()
@@ -223,8 +222,11 @@ impl Steward {
                         }
                     }
                 }
-                Ok(_) => problems.push(FieldError::new("agreement_id", format!("agreement {a} belongs to another collaboration"))),
-                Err(Error::NotFound { .. }) => problems.push(FieldError::new("agreement_id", format!("there is no agreement {a}"))),
+                Ok(_) => problems
+                    .push(FieldError::new("agreement_id", format!("agreement {a} belongs to another collaboration"))),
+                Err(Error::NotFound { .. }) => {
+                    problems.push(FieldError::new("agreement_id", format!("there is no agreement {a}")))
+                }
                 Err(e) => return Err(e),
             }
         } else if let Some(c) = new.clause_id.as_deref().filter(|c| !c.is_empty()) {
@@ -257,7 +259,9 @@ impl Steward {
                     party_ids,
                     party_label,
                     due_date: due.to_string(),
-                    rule: note.filter(|n| !n.is_empty()).map_or("added by hand".into(), |n| format!("added by hand: {n}")),
+                    rule: note
+                        .filter(|n| !n.is_empty())
+                        .map_or("added by hand".into(), |n| format!("added by hand: {n}")),
                     remind_days: i64::from(new.remind_days.unwrap_or(14)),
                 },
                 now,

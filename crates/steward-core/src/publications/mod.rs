@@ -7,8 +7,8 @@
 use crate::decisions::NewDecision;
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::store::obligations::ItemSpec;
-pub use crate::store::publications::{PublicationEvent, PublicationRow};
 use crate::store::publications::{NewEvent, NewPublicationRow};
+pub use crate::store::publications::{PublicationEvent, PublicationRow};
 use crate::{Id, Steward};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,12 @@ impl Steward {
     }
 
     /// Gives notice of a proposed publication to the other parties.
-    pub fn notify_publication(&mut self, collab: Id, new: &NewPublication, identity: Option<Id>) -> Result<Publication> {
+    pub fn notify_publication(
+        &mut self,
+        collab: Id,
+        new: &NewPublication,
+        identity: Option<Id>,
+    ) -> Result<Publication> {
         use crate::domain::validate;
         let detail = self.collaboration(collab)?;
         let (terms_id, terms_title, terms_rev, terms) = self.publication_terms(collab)?;
@@ -147,7 +152,10 @@ impl Steward {
         };
         if let Some(n) = notice {
             if n > today {
-                problems.push(FieldError::new("notice_date", format!("{n} is in the future: notice is given when it is sent")));
+                problems.push(FieldError::new(
+                    "notice_date",
+                    format!("{n} is in the future: notice is given when it is sent"),
+                ));
             }
         }
         let lead = detail.members.iter().find(|m| m.role == crate::Role::Lead).or(detail.members.first());
@@ -294,7 +302,10 @@ impl Steward {
         let ground = Ground::parse(ground).map_err(|m| Error::invalid("ground", m))?;
         let (party_id, party_name) = self.party_in(p.collaboration_id, "party", party)?;
         if !p.recipients.contains(&party_id) {
-            return Err(Error::invalid("party", format!("{party_name} is publishing it: only the other parties object")));
+            return Err(Error::invalid(
+                "party",
+                format!("{party_name} is publishing it: only the other parties object"),
+            ));
         }
         if note.trim().is_empty() {
             return Err(Error::invalid("note", "say what the objection concerns (the passages, the results)"));
@@ -323,7 +334,9 @@ impl Steward {
                     decision: Some(format!(
                         "{party_name} objects ({}){}",
                         ground.as_str(),
-                        delay.map(|d| format!("; publication delayed until {d} at the latest ({} cap)", p.patent_delay)).unwrap_or_default()
+                        delay
+                            .map(|d| format!("; publication delayed until {d} at the latest ({} cap)", p.patent_delay))
+                            .unwrap_or_default()
                     )),
                     rationale: Some(note.trim().to_string()),
                     links: vec![format!("publication:{id}"), format!("party:{party_id}")],
@@ -373,13 +386,31 @@ impl Steward {
     }
 
     /// Records a party's consent (before the window ends, consent from every party allows release).
-    pub fn consent_to_publication(&mut self, id: Id, party: &str, note: &str, identity: Option<Id>) -> Result<Publication> {
+    pub fn consent_to_publication(
+        &mut self,
+        id: Id,
+        party: &str,
+        note: &str,
+        identity: Option<Id>,
+    ) -> Result<Publication> {
         let p = self.store().publication(id)?;
         let (party_id, party_name) = self.party_in(p.collaboration_id, "party", party)?;
         if !p.recipients.contains(&party_id) {
-            return Err(Error::invalid("party", format!("{party_name} is publishing it: only the other parties consent")));
+            return Err(Error::invalid(
+                "party",
+                format!("{party_name} is publishing it: only the other parties consent"),
+            ));
         }
-        self.publication_step(&p, "consent", Some(party_id), note, None, None, identity, &format!("{party_name} consents"))
+        self.publication_step(
+            &p,
+            "consent",
+            Some(party_id),
+            note,
+            None,
+            None,
+            identity,
+            &format!("{party_name} consents"),
+        )
     }
 
     /// Resolves an objection (a version without the material, or the patent application filed).
@@ -408,7 +439,8 @@ impl Steward {
             None => format!("objection {objection} resolved"),
         };
         let patent = events.iter().any(|e| e.id == objection && e.ground.as_deref() == Some("patent"));
-        let pub_ = self.publication_step(&p, "resolution", None, note, sha.as_deref(), Some(objection), identity, &what)?;
+        let pub_ =
+            self.publication_step(&p, "resolution", None, note, sha.as_deref(), Some(objection), identity, &what)?;
         if patent {
             let now = self.now();
             let by = self.actor().to_string();
@@ -474,7 +506,13 @@ impl Steward {
 
     /// Releases a publication: refused while the window is open (unless every other party has
     /// consented) or an objection is open.
-    pub fn release_publication(&mut self, id: Id, doi: Option<&str>, note: &str, identity: Option<Id>) -> Result<Publication> {
+    pub fn release_publication(
+        &mut self,
+        id: Id,
+        doi: Option<&str>,
+        note: &str,
+        identity: Option<Id>,
+    ) -> Result<Publication> {
         let view = self.publication(id)?;
         if view.row.status == "released" || view.row.status == "withdrawn" {
             return Err(Error::Conflict(format!("publication {id} is already {}", view.row.status)));
@@ -590,11 +628,7 @@ impl Steward {
         } else {
             review::may_release(today, deadline, &open, &recipient_names, &consented).err().unwrap_or_default()
         };
-        let delay_until = objections
-            .iter()
-            .filter(|o| !o.resolved)
-            .filter_map(|o| o.delay_until.clone())
-            .max();
+        let delay_until = objections.iter().filter(|o| !o.resolved).filter_map(|o| o.delay_until.clone()).max();
         let terms_agreement_title =
             self.store().agreement_row_by_id(row.terms_agreement_id).map(|a| a.title.clone()).unwrap_or_default();
         Ok(Publication {

@@ -3,6 +3,9 @@
 //! of the decision log; a risk's next review is a due item. Trusted Research answers that raise a
 //! factor's band create or update the risk linked to that factor.
 
+mod report;
+pub use report::REGISTER_FILE_NAME;
+
 use crate::decisions::NewDecision;
 use crate::error::{Error, FieldError, Invalid, Result};
 use crate::store::obligations::ItemSpec;
@@ -10,7 +13,7 @@ use crate::{Id, Steward};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 pub use steward_register::risk::{
-    Band, HeatMap, RegisterRow, Rating, RiskAction, RiskCategory, RiskFields, RiskStatus, Treatment, Visibility,
+    Band, HeatMap, Rating, RegisterRow, RiskAction, RiskCategory, RiskFields, RiskStatus, Treatment, Visibility,
 };
 
 /// A risk as the register shows it: its current version and its figures.
@@ -117,9 +120,17 @@ impl Steward {
     pub fn risk(&self, collab: Option<Id>, which: &str) -> Result<Risk> {
         let w = which.trim();
         let row = match (collab, w.strip_prefix(['R', 'r']).unwrap_or(w).parse::<i64>()) {
-            (Some(c), Ok(n)) => self.store().risk_by_number(c, n)?.ok_or_else(|| Error::not_found("risk", format!("R{n} of collaboration {c}")))?,
+            (Some(c), Ok(n)) => self
+                .store()
+                .risk_by_number(c, n)?
+                .ok_or_else(|| Error::not_found("risk", format!("R{n} of collaboration {c}")))?,
             (None, Ok(n)) if !w.starts_with(['R', 'r']) => self.store().risk_by_id(n)?,
-            (None, Ok(_)) => return Err(Error::invalid("risk", format!("'{w}' names a risk within a collaboration: give --collab"))),
+            (None, Ok(_)) => {
+                return Err(Error::invalid(
+                    "risk",
+                    format!("'{w}' names a risk within a collaboration: give --collab"),
+                ));
+            }
             (_, Err(_)) => return Err(Error::invalid("risk", format!("'{w}' is not a risk (R3, or its id)"))),
         };
         self.register_entry(row.collaboration_id, row.id)
@@ -165,7 +176,9 @@ impl Steward {
     }
 
     fn check_risk_link(&self, collab: Id, link: &str) -> std::result::Result<(), String> {
-        let (kind, id) = link.split_once(':').ok_or_else(|| format!("'{link}' is not KIND:ID (clause, obligation, question, agreement)"))?;
+        let (kind, id) = link
+            .split_once(':')
+            .ok_or_else(|| format!("'{link}' is not KIND:ID (clause, obligation, question, agreement)"))?;
         match kind {
             "clause" => {
                 if !self.templates().map_err(|e| e.to_string())?.iter().any(|t| t.id == id) {
@@ -203,7 +216,13 @@ impl Steward {
     }
 
     /// Records a new version of a risk. Only a real change makes one.
-    pub fn update_risk(&mut self, risk: Id, fields: &RiskFields, note: Option<&str>, identity: Option<Id>) -> Result<Risk> {
+    pub fn update_risk(
+        &mut self,
+        risk: Id,
+        fields: &RiskFields,
+        note: Option<&str>,
+        identity: Option<Id>,
+    ) -> Result<Risk> {
         let row = self.store().risk_by_id(risk)?;
         let current = self.store().risk_versions(risk)?.pop().ok_or_else(|| Error::not_found("risk version", risk))?;
         if current.fields == *fields {
@@ -271,10 +290,14 @@ impl Steward {
                             fields.title
                         ),
                         decision: Some(format!("Version {version}: {}", significant.join("; "))),
-                        rationale: Some(
-                            note.map(str::to_string)
-                                .unwrap_or_else(|| format!("{} ({}), owner {}", fields.status, fields.treatment.map_or("untreated".into(), |t| t.to_string()), fields.owner_person)),
-                        ),
+                        rationale: Some(note.map(str::to_string).unwrap_or_else(|| {
+                            format!(
+                                "{} ({}), owner {}",
+                                fields.status,
+                                fields.treatment.map_or("untreated".into(), |t| t.to_string()),
+                                fields.owner_person
+                            )
+                        })),
                         links: vec![format!("risk:{id}")],
                         ..NewDecision::default()
                     },
@@ -285,7 +308,9 @@ impl Steward {
             s.store().record_risk_version(id, version, fields, &changes, seq, &by, now)?;
             let key = format!("risk:{id}/review");
             match (fields.status, fields.next_review) {
-                (RiskStatus::Closed, _) | (_, None) => s.store().withdraw_key(collab, &key, "the risk is closed", now)?,
+                (RiskStatus::Closed, _) | (_, None) => {
+                    s.store().withdraw_key(collab, &key, "the risk is closed", now)?
+                }
                 (_, Some(d)) => {
                     s.store().upsert_item(
                         collab,
@@ -373,11 +398,25 @@ impl Steward {
                         visibility: Visibility::Internal,
                         links,
                     };
-                    touched.push(self.save_risk_from(collab, None, Some(&source), None, &fields, identity, Some("raised by the Trusted Research answers"))?);
+                    touched.push(self.save_risk_from(
+                        collab,
+                        None,
+                        Some(&source),
+                        None,
+                        &fields,
+                        identity,
+                        Some("raised by the Trusted Research answers"),
+                    )?);
                 }
                 Some(row) => {
-                    let current = self.store().risk_versions(row.id)?.pop().ok_or_else(|| Error::not_found("risk version", row.id))?;
-                    if current.fields.inherent.score() >= inherent.score() && current.fields.status != RiskStatus::Closed {
+                    let current = self
+                        .store()
+                        .risk_versions(row.id)?
+                        .pop()
+                        .ok_or_else(|| Error::not_found("risk version", row.id))?;
+                    if current.fields.inherent.score() >= inherent.score()
+                        && current.fields.status != RiskStatus::Closed
+                    {
                         continue;
                     }
                     let mut fields = current.fields.clone();
@@ -390,7 +429,15 @@ impl Steward {
                         fields.next_review = Some(self.clock_today() + chrono::Days::new(30));
                     }
                     fields.cause = reasons.join("; ");
-                    touched.push(self.save_risk_from(collab, Some(row.id), Some(&source), Some(&current.fields), &fields, identity, Some(&format!("the Trusted Research answers now rate {label} {band}")))?);
+                    touched.push(self.save_risk_from(
+                        collab,
+                        Some(row.id),
+                        Some(&source),
+                        Some(&current.fields),
+                        &fields,
+                        identity,
+                        Some(&format!("the Trusted Research answers now rate {label} {band}")),
+                    )?);
                 }
             }
         }

@@ -10,10 +10,10 @@ pub(crate) mod diligence;
 pub(crate) mod exchange;
 pub(crate) mod identities;
 pub(crate) mod ledger;
+pub(crate) mod library;
 pub(crate) mod obligations;
 pub(crate) mod publications;
 pub(crate) mod risks;
-pub(crate) mod library;
 pub(crate) mod trust;
 
 pub use agreements::{AgreementInfo, AgreementRow, RevisionRow};

@@ -105,16 +105,17 @@ impl Store {
     }
 
     pub(crate) fn obligation(&self, id: Id) -> Result<Option<Obligation>> {
-        Ok(self
-            .conn
-            .query_row(&format!("SELECT {COLS} FROM obligation WHERE id = ?1"), [id], row)
-            .optional()?)
+        Ok(self.conn.query_row(&format!("SELECT {COLS} FROM obligation WHERE id = ?1"), [id], row).optional()?)
     }
 
     fn obligation_by_key(&self, collab: Id, key: &str) -> Result<Option<Obligation>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {COLS} FROM obligation WHERE collaboration_id = ?1 AND key = ?2"), params![collab, key], row)
+            .query_row(
+                &format!("SELECT {COLS} FROM obligation WHERE collaboration_id = ?1 AND key = ?2"),
+                params![collab, key],
+                row,
+            )
             .optional()?)
     }
 
@@ -228,7 +229,15 @@ impl Store {
     }
 
     /// Closes the open item with `key` as done (a publication released, for example).
-    pub(crate) fn close_key(&self, collab: Id, key: &str, note: &str, seq: Option<i64>, by: &str, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) fn close_key(
+        &self,
+        collab: Id,
+        key: &str,
+        note: &str,
+        seq: Option<i64>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         if let Some(o) = self.obligation_by_key(collab, key)? {
             self.close_item(o.id, "done", note, None, seq, by, now)?;
         }
@@ -237,9 +246,9 @@ impl Store {
 
     /// The open items an agreement's clauses made (to withdraw those no rule gives any more).
     pub(crate) fn agreement_items(&self, agreement: Id) -> Result<Vec<(Id, String, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, key, status FROM obligation WHERE agreement_id = ?1 AND origin = 'agreement'")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, key, status FROM obligation WHERE agreement_id = ?1 AND origin = 'agreement'",
+        )?;
         let rows = stmt.query_map([agreement], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

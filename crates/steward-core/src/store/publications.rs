@@ -93,8 +93,7 @@ pub(crate) struct NewEvent<'a> {
 const PC: &str = "id, collaboration_id, number, title, venue, file_name, file_sha256, file_size, publishing_party, \
     recipients, terms_agreement_id, terms_revision, notice_period, patent_delay, notice_date, submit_by, \
     review_deadline, status, released_on, doi, created_at, created_by";
-const EC: &str =
-    "id, publication_id, kind, party_id, ground, note, file_sha256, objection_id, delay_until, on_date, decision_seq, at, by";
+const EC: &str = "id, publication_id, kind, party_id, ground, note, file_sha256, objection_id, delay_until, on_date, decision_seq, at, by";
 
 fn pub_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicationRow> {
     let rec: String = r.get(9)?;
@@ -273,7 +272,13 @@ impl Store {
             .optional()?)
     }
 
-    pub(crate) fn set_diligence_summary(&self, collab: Id, stamp: &str, band: Option<&str>, blocked: bool) -> Result<()> {
+    pub(crate) fn set_diligence_summary(
+        &self,
+        collab: Id,
+        stamp: &str,
+        band: Option<&str>,
+        blocked: bool,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO diligence_summary (collaboration_id, stamp, band, signing_blocked) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (collaboration_id) DO UPDATE SET stamp = excluded.stamp, band = excluded.band,
