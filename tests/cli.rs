@@ -1224,3 +1224,296 @@ fn due_diligence_rates_screens_and_gates_signing() {
         .code(11)
         .stderr(predicate::str::contains("the answers changed since it was given"));
 }
+
+/// Reads an .ics file with Python's `icalendar` package (in the test script's virtual environment).
+fn ics_events(path: &Path) -> Option<Vec<Value>> {
+    let py = pyhanko()?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/ics_check.py");
+    let o = std::process::Command::new(py).arg(script).arg(path).output().expect("python runs");
+    assert!(o.status.success(), "icalendar refused {}: {}", path.display(), text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["version"], "2.0");
+    Some(v["events"].as_array().expect("events").clone())
+}
+
+#[test]
+fn running_a_collaboration_risks_obligations_publications_calendar_and_health() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let p = |name: &str| env.dir.path().join(name);
+    let s = |p: &PathBuf| p.to_str().expect("path").to_string();
+
+    // The register: five risks, one high treated to amber, and its heat map.
+    let reg = env.json(&["risk", "list", "--collab", "1", "--json"]);
+    let risks = reg["risks"].as_array().expect("risks");
+    assert_eq!(risks.len(), 5);
+    assert!(risks.iter().any(|r| r["inherent_score"] == 20 && r["band"] == "amber"));
+    assert_eq!(reg["heat_map"]["inherent"][3][4], 1, "likelihood 4, impact 5");
+    // Bad scores and strangers are refused, naming the field; nothing is stored.
+    let base = [
+        "risk",
+        "add",
+        "--collab",
+        "1",
+        "--title",
+        "Cryogen supply",
+        "--category",
+        "operational",
+        "--cause",
+        "One supplier",
+        "--event",
+        "Helium delivery fails",
+        "--consequence",
+        "Runs cancelled",
+        "--owner",
+        "Jonas Weidlich",
+        "--next-review",
+        "2027-02-01",
+        "--identity",
+        "1",
+    ];
+    let mut bad = base.to_vec();
+    bad.extend(["--inherent", "7,2", "--owner-party", "Acme"]);
+    env.cmd(&bad).assert().code(3).stderr(predicate::str::contains("'Acme' is not a party of collaboration 1"));
+    let mut bad = base.to_vec();
+    bad.extend(["--inherent", "7,2"]);
+    env.cmd(&bad).assert().code(3).stderr(
+        predicate::str::contains("inherent.likelihood").and(predicate::str::contains("7 is not between 1 and 5")),
+    );
+    let mut good = base.to_vec();
+    good.extend(["--inherent", "4,4", "--owner-party", "Ferrant", "--visibility", "shared", "--json"]);
+    let added = env.json(&good);
+    assert_eq!((added["label"].as_str(), added["band"].as_str()), (Some("R6"), Some("red")));
+    let moved = env.json(&[
+        "risk",
+        "update",
+        "R6",
+        "--collab",
+        "1",
+        "--residual",
+        "2,3",
+        "--treatment",
+        "reduce_likelihood",
+        "--status",
+        "treating",
+        "--action",
+        "Second supplier under contract|Jonas Weidlich|2027-01-15",
+        "--note",
+        "framework agreement",
+        "--identity",
+        "1",
+        "--json",
+    ]);
+    assert_eq!((moved["version"].as_i64(), moved["band"].as_str()), (Some(2), Some("amber")));
+    let hist = env.json(&["risk", "history", "R6", "--collab", "1", "--json"]);
+    let hist = hist.as_array().expect("versions");
+    assert_eq!(hist.len(), 2);
+    assert!(hist.iter().all(|v| v["decision_seq"].is_i64()), "both versions are log entries");
+    assert!(hist[1]["changes"][0].as_str().is_some_and(|c| c.starts_with("residual score none → 6")), "{hist:?}");
+    let log = env.json(&["decision", "list", "--collab", "1", "--json"]);
+    assert!(log.as_array().expect("log").iter().any(|d| d["title"] == "Risk R6 updated: Cryogen supply"));
+    // Exports: CSV of everything, the shared view without internal risks, JSON; the PDF register.
+    let all_csv = env.ok(&["risk", "export", "--collab", "1"]);
+    let shared_csv = env.ok(&["risk", "export", "--collab", "1", "--shared"]);
+    assert!(all_csv.starts_with("id,version,title,category"));
+    assert!(shared_csv.lines().count() < all_csv.lines().count());
+    assert!(!shared_csv.contains(",internal,"));
+    let rows = env.json(&["risk", "export", "--collab", "1", "--format", "json", "--shared"]);
+    assert!(rows.as_array().expect("rows").iter().all(|r| r["visibility"] == "shared"));
+    let pdf = p("register.pdf");
+    env.ok(&["risk", "report", "--collab", "1", "--out", &s(&pdf)]);
+    if let Some(o) = tool("qpdf", &["--check", &s(&pdf)]) {
+        assert!(o.status.success(), "qpdf: {}", text(&o));
+    }
+    if let Some(o) = tool("pdftotext", &[&s(&pdf), "-"]) {
+        let t = text(&o);
+        assert!(t.contains("Inherent (before treatment)") && t.contains("R6: CRYOGEN SUPPLY"), "{t}");
+    }
+
+    // Obligations: the demo's one overdue and those due soon; filters; bad input.
+    let overdue = env.json(&["obligation", "list", "--collab", "1", "--overdue", "--json"]);
+    assert_eq!(overdue.as_array().map(Vec::len), Some(1));
+    let soon = env.json(&["obligation", "list", "--due-within", "30d", "--json"]);
+    assert!(soon.as_array().expect("list").len() >= 3);
+    env.cmd(&["obligation", "list", "--due-within", "30x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("'x' in '30x'"));
+    env.cmd(&["obligation", "add", "--collab", "1", "--title", "Early", "--due", "2026-06-01", "--agreement", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("before agreement 1 takes effect (2026-12-01)"));
+    env.cmd(&["obligation", "add", "--collab", "1", "--title", "X", "--due", "2027-06-01", "--party", "Acme"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("'Acme' is not a party"));
+    let id = env.id(&[
+        "obligation",
+        "add",
+        "--collab",
+        "1",
+        "--title",
+        "Annual report to the funder",
+        "--due",
+        "2027-03-31",
+        "--kind",
+        "reporting",
+        "--party",
+        "Northmoor",
+    ]);
+    let ics = p("first.ics");
+    env.ok(&["calendar", "export", "--collab", "1", "--out", &s(&ics)]);
+    let evidence = p("report.pdf");
+    std::fs::write(&evidence, b"the report as sent").expect("write");
+    let done = env.json(&[
+        "obligation",
+        "done",
+        &id,
+        "--note",
+        "sent to the funder",
+        "--evidence",
+        &s(&evidence),
+        "--identity",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(done["status"], "done");
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"the report as sent"));
+    assert_eq!(done["evidence_sha256"].as_str(), Some(sha.as_str()));
+    env.cmd(&["obligation", "waive", &id, "--reason", "x", "--identity", "1"]).assert().code(5);
+
+    // Changing the NDA's confidentiality period moves its derived obligation.
+    let conf = |env: &Env| {
+        env.json(&["obligation", "list", "--collab", "1", "--json"])
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|o| o["key"] == "agreement:1/nda.term/confidentiality-end")
+            .cloned()
+            .expect("derived")
+    };
+    let before = conf(&env);
+    assert_eq!(before["due_date"], "2033-12-01");
+    env.ok(&["agreement", "set", "1", "--set", "confidentiality_period=3 years"]);
+    let after = conf(&env);
+    assert_eq!((after["id"].clone(), after["due_date"].as_str()), (before["id"].clone(), Some("2031-12-01")));
+    assert_eq!(after["sequence"].as_i64(), before["sequence"].as_i64().map(|n| n + 1));
+
+    // The calendar: an independent parser reads every item; UIDs stay, SEQUENCE rises on change.
+    let second = p("second.ics");
+    let out = env.json(&["calendar", "export", "--collab", "1", "--out", &s(&second), "--json"]);
+    let open = env.json(&["obligation", "list", "--collab", "1", "--json"]);
+    if let (Some(a), Some(b)) = (ics_events(&ics), ics_events(&second)) {
+        assert_eq!(out["events"].as_u64(), Some(b.len() as u64));
+        let uids = |v: &[Value]| {
+            v.iter()
+                .map(|e| e["uid"].as_str().unwrap_or_default().to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        assert!(uids(&a).is_subset(&uids(&b)), "every earlier event is still there, under its UID");
+        for o in open.as_array().expect("open") {
+            let uid = format!("obligation-{}-", o["id"]);
+            assert!(
+                b.iter().any(|e| e["uid"].as_str().is_some_and(|u| u.starts_with(&uid))
+                    && e["status"] == "CONFIRMED"
+                    && e["alarm"].is_string()),
+                "{uid}"
+            );
+        }
+        let find = |v: &[Value], id: &Value| {
+            v.iter()
+                .find(|e| e["uid"].as_str().is_some_and(|u| u.starts_with(&format!("obligation-{id}-"))))
+                .cloned()
+                .expect("event")
+        };
+        let (x, y) = (find(&a, &before["id"]), find(&b, &before["id"]));
+        assert_eq!((x["date"].as_str(), y["date"].as_str()), (Some("2033-12-01"), Some("2031-12-01")));
+        assert!(y["sequence"].as_i64() > x["sequence"].as_i64());
+        assert!(y["description"].as_str().is_some_and(|d| d.contains("Clause: nda.term")));
+        let (x, y) = (
+            find(&a, &Value::from(id.parse::<i64>().expect("id"))),
+            find(&b, &Value::from(id.parse::<i64>().expect("id"))),
+        );
+        assert_eq!((x["status"].as_str(), y["status"].as_str()), (Some("CONFIRMED"), Some("CANCELLED")));
+    }
+
+    // A publication from notice to release: the window is the agreement's 60 days.
+    let ms = p("manuscript.pdf");
+    std::fs::write(&ms, b"%PDF-1.7 a manuscript").expect("write");
+    let n = env.json(&[
+        "publication",
+        "notify",
+        "--collab",
+        "1",
+        "--title",
+        "Kinetic inductance of NbTiN",
+        "--file",
+        &s(&ms),
+        "--venue",
+        "APL",
+        "--identity",
+        "1",
+        "--json",
+    ]);
+    assert_eq!((n["notice_date"].as_str(), n["review_deadline"].as_str()), (Some("2026-11-01"), Some("2026-12-31")));
+    let pid = n["id"].to_string();
+    env.cmd(&["publication", "release", &pid, "--identity", "1"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("review window is open until 2026-12-31"));
+    let o = env.json(&[
+        "publication",
+        "object",
+        &pid,
+        "--ground",
+        "confidential",
+        "--party",
+        "Ferrant",
+        "--note",
+        "Figure 3 shows our cryostat design",
+        "--identity",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(o["status"], "objected");
+    let objection = o["objections"][0]["event_id"].to_string();
+    env.ok(&["publication", "consent", &pid, "--party", "Kaminokawa Tech", "--identity", "2"]);
+    env.ok(&["publication", "consent", &pid, "--party", "Ferrant", "--identity", "3"]);
+    env.cmd(&["publication", "release", &pid, "--identity", "1"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("Ferrant's objection (confidential) is open"));
+    let redacted = p("manuscript-v2.pdf");
+    std::fs::write(&redacted, b"%PDF-1.7 without figure 3").expect("write");
+    env.ok(&[
+        "publication",
+        "resolve",
+        &pid,
+        "--objection",
+        &objection,
+        "--note",
+        "figure 3 removed",
+        "--file",
+        &s(&redacted),
+        "--identity",
+        "1",
+    ]);
+    let r = env.json(&["publication", "release", &pid, "--doi", "10.1063/5.0000001", "--identity", "1", "--json"]);
+    assert_eq!((r["status"].as_str(), r["doi"].as_str()), (Some("released"), Some("10.1063/5.0000001")));
+
+    // Health, in the list and its JSON, with the reasons.
+    let list = env.json(&["collab", "list", "--json"]);
+    let one = list.as_array().expect("list").iter().find(|c| c["id"] == 1).expect("collab 1").clone();
+    assert_eq!(one["health"]["verdict"], "at_risk");
+    let codes: Vec<&str> =
+        one["health"]["reasons"].as_array().expect("reasons").iter().filter_map(|r| r["code"].as_str()).collect();
+    assert!(
+        codes.contains(&"overdue") && codes.contains(&"due_soon") && codes.contains(&"publication_review"),
+        "{codes:?}"
+    );
+    let table = env.ok(&["collab", "list"]);
+    assert!(table.contains("HEALTH") && table.contains("at risk") && table.contains("1 obligation overdue"), "{table}");
+}
