@@ -18,6 +18,9 @@ use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, I
 use steward_core::identities::Identity;
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
 use steward_core::library::{SearchHit, TemplateDetail, TemplateSummary};
+use steward_core::obligations::{Evidence, NewObligation, Obligation, ObligationFilter};
+use steward_core::publications::{NewPublication, Publication};
+use steward_core::risks::{RegisterView, Risk, RiskFields, RiskRegister, RiskVersion};
 use steward_core::trust::PartnerKey;
 use steward_core::{
     Collaboration, CollaborationDetail, CollaborationPatch, CollaborationSummary, ErrorKind, FieldError, Id,
@@ -145,7 +148,7 @@ fn startup(app: State<'_, App>) -> Out<Startup> {
 #[tauri::command]
 #[specta::specta]
 fn list_collaborations(app: State<'_, App>, include_archived: bool) -> Out<Vec<CollaborationSummary>> {
-    app.with(|s| s.collaborations(include_archived))
+    app.with(|s| s.collaboration_overview(include_archived))
 }
 
 #[tauri::command]
@@ -574,6 +577,176 @@ async fn import_screening_lists(app: AppHandle, paths: Vec<String>) -> Out<Vec<L
     .await
 }
 
+// ---- running a collaboration: risks, obligations, publications, calendar --------------------
+
+fn view(shared: bool) -> RegisterView {
+    if shared { RegisterView::Shared } else { RegisterView::All }
+}
+
+#[tauri::command]
+#[specta::specta]
+fn risk_register(app: State<'_, App>, collab: Id, shared: bool) -> Out<RiskRegister> {
+    app.with(|s| s.risk_register(collab, view(shared)))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_risk(app: State<'_, App>, collab: Id, fields: RiskFields, identity: Option<Id>) -> Out<Risk> {
+    app.with(|s| s.add_risk(collab, &fields, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn update_risk(
+    app: State<'_, App>,
+    risk: Id,
+    fields: RiskFields,
+    note: Option<String>,
+    identity: Option<Id>,
+) -> Out<Risk> {
+    app.with(|s| s.update_risk(risk, &fields, note.as_deref(), identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn risk_history(app: State<'_, App>, risk: Id) -> Out<Vec<RiskVersion>> {
+    app.with(|s| s.risk_history(risk))
+}
+
+/// Writes the register as a PDF with its heat maps.
+#[tauri::command]
+#[specta::specta]
+async fn export_risk_report(app: AppHandle, collab: Id, shared: bool, path: String) -> Out<ExportedPdf> {
+    off_thread(app, move |s| {
+        let pdf = s.risk_report(collab, view(shared))?;
+        write_file(&path, &pdf.pdf)?;
+        Ok(pdf)
+    })
+    .await
+}
+
+/// Writes the register as CSV; returns how many risks it holds.
+#[tauri::command]
+#[specta::specta]
+fn export_risk_csv(app: State<'_, App>, collab: Id, shared: bool, path: String) -> Out<u32> {
+    app.with(|s| Ok((s.risk_csv(collab, view(shared))?, s.risk_rows(collab, view(shared))?.len())))
+        .and_then(|(csv, n)| write_file(&path, csv.as_bytes()).map(|()| n as u32))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn obligations(app: State<'_, App>, filter: ObligationFilter) -> Out<Vec<Obligation>> {
+    app.with(|s| s.obligations(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_obligation(app: State<'_, App>, collab: Id, obligation: NewObligation) -> Out<Obligation> {
+    app.with(|s| s.add_obligation(collab, &obligation))
+}
+
+/// Marks an obligation done with a note and, if chosen, a file whose SHA-256 is kept.
+#[tauri::command]
+#[specta::specta]
+fn complete_obligation(
+    app: State<'_, App>,
+    id: Id,
+    note: String,
+    evidence_path: Option<String>,
+    identity: Option<Id>,
+) -> Out<Obligation> {
+    let file = evidence_path.as_deref().map(|p| read_file(p, steward_core::files::MAX_FILE)).transpose()?;
+    let evidence = Evidence { note, file_name: evidence_path, file, sha256: None };
+    app.with(|s| s.complete_obligation(id, &evidence, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn waive_obligation(app: State<'_, App>, id: Id, reason: String, identity: Option<Id>) -> Out<Obligation> {
+    app.with(|s| s.waive_obligation(id, &reason, identity))
+}
+
+/// Writes every due item (of one collaboration, or all) as an iCalendar file; returns the count.
+#[tauri::command]
+#[specta::specta]
+fn export_calendar(app: State<'_, App>, collab: Option<Id>, path: String) -> Out<u32> {
+    let ics = app.with(|s| s.calendar(collab))?;
+    write_file(&path, ics.as_bytes())?;
+    Ok(ics.matches("BEGIN:VEVENT").count() as u32)
+}
+
+#[tauri::command]
+#[specta::specta]
+fn publications(app: State<'_, App>, collab: Option<Id>) -> Out<Vec<Publication>> {
+    app.with(|s| s.publications(collab))
+}
+
+/// Sends the manuscript at `path` for review (its SHA-256 is recorded, not the file).
+#[tauri::command]
+#[specta::specta]
+fn notify_publication(
+    app: State<'_, App>,
+    collab: Id,
+    publication: NewPublication,
+    path: String,
+    identity: Option<Id>,
+) -> Out<Publication> {
+    let file = read_file(&path, steward_core::files::MAX_FILE)?;
+    let new = NewPublication { file, file_name: path, ..publication };
+    app.with(|s| s.notify_publication(collab, &new, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn object_to_publication(
+    app: State<'_, App>,
+    id: Id,
+    party: String,
+    ground: String,
+    note: String,
+    identity: Option<Id>,
+) -> Out<Publication> {
+    app.with(|s| s.object_to_publication(id, &party, &ground, &note, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn consent_to_publication(
+    app: State<'_, App>,
+    id: Id,
+    party: String,
+    note: String,
+    identity: Option<Id>,
+) -> Out<Publication> {
+    app.with(|s| s.consent_to_publication(id, &party, &note, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn resolve_objection(
+    app: State<'_, App>,
+    id: Id,
+    objection: Id,
+    note: String,
+    path: Option<String>,
+    identity: Option<Id>,
+) -> Out<Publication> {
+    let file = path.as_deref().map(|p| read_file(p, steward_core::files::MAX_FILE)).transpose()?;
+    app.with(|s| s.resolve_objection(id, objection, &note, file.as_deref(), identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn release_publication(
+    app: State<'_, App>,
+    id: Id,
+    doi: Option<String>,
+    note: String,
+    identity: Option<Id>,
+) -> Out<Publication> {
+    app.with(|s| s.release_publication(id, doi.as_deref(), &note, identity))
+}
+
 // ---- decision log ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -763,6 +936,23 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             decide_screening_match,
             screening_lists,
             import_screening_lists,
+            risk_register,
+            add_risk,
+            update_risk,
+            risk_history,
+            export_risk_report,
+            export_risk_csv,
+            obligations,
+            add_obligation,
+            complete_obligation,
+            waive_obligation,
+            export_calendar,
+            publications,
+            notify_publication,
+            object_to_publication,
+            consent_to_publication,
+            resolve_objection,
+            release_publication,
             mark,
         ])
         .typ::<IpcError>()

@@ -182,14 +182,6 @@ fn describe_rates(rates: &[steward_ledger::report::MissingRate]) -> String {
 }
 
 impl Error {
-    /// The field errors of an `invalid` error (none for other kinds).
-    pub fn fields(&self) -> &[FieldError] {
-        match self {
-            Error::Invalid(Invalid(v)) => v,
-            _ => &[],
-        }
-    }
-
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Invalid(_) => ErrorKind::Invalid,

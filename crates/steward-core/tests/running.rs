@@ -155,7 +155,7 @@ fn publication_windows_and_caps_come_from_the_agreement() {
     assert_eq!((q.row.review_deadline.as_str(), q.row.notice_period.as_str()), ("2027-01-01", "30 days"));
     let early = NewPublication { submit_by: Some("2026-12-20".into()), ..new("Too soon") };
     let e = s.notify_publication(collab, &early, Some(id)).unwrap_err();
-    assert!(e.fields().iter().any(|f| f.field == "submit_by"), "{e}");
+    assert!(e.field_errors().iter().any(|f| f.field == "submit_by"), "{e}");
     // A patent objection delays it up to the cap; an open one blocks release even after the window.
     let q = s.object_to_publication(q.row.id, "Ferrant", "patent", "claims 1-3", Some(id)).expect("objects");
     assert_eq!(q.delay_until.as_deref(), Some("2027-02-02"));
@@ -164,7 +164,7 @@ fn publication_windows_and_caps_come_from_the_agreement() {
         "the publisher does not object"
     );
     assert!(
-        s.object_to_publication(q.row.id, "Acme", "patent", "x", Some(id)).unwrap_err().fields()[0]
+        s.object_to_publication(q.row.id, "Acme", "patent", "x", Some(id)).unwrap_err().field_errors()[0]
             .message
             .contains("not a party")
     );
@@ -208,7 +208,7 @@ fn risks_keep_every_version_and_refuse_bad_scores_and_strangers() {
     bad.inherent.likelihood = 7;
     bad.owner_party = 999;
     let e = s.update_risk(r.id, &bad, None, Some(identity(&s))).unwrap_err();
-    let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
     assert!(fields.contains(&"inherent.likelihood") && fields.contains(&"owner_party"), "{fields:?}");
     assert_eq!(s.risk_history(r.id).expect("history").len(), hist.len(), "nothing stored");
     // A review date that passes is a due item.
@@ -230,7 +230,7 @@ fn hand_added_obligations_are_checked_and_the_calendar_updates_the_same_events()
         ..Default::default()
     };
     let e = s.add_obligation(collab, &early).unwrap_err();
-    let fields: Vec<&str> = e.fields().iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["kind", "party", "due_date"], "{e}");
     let o = s
         .add_obligation(

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 macro_rules! words {
     ($(#[$m:meta])* $name:ident { $($v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(rename_all = "snake_case")]
+        $(#[$m])*
         pub enum $name { $($v),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v),+];
@@ -54,6 +54,7 @@ words!(
 );
 words!(
     /// 1-4 green, 5-14 amber, 15-25 red.
+    #[serde(rename = "RiskBand")]
     Band { Green = "green", Amber = "amber", Red = "red" }
 );
 
@@ -70,6 +71,7 @@ impl Band {
 /// Likelihood and impact, each 1 to 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "RiskRating")]
 pub struct Rating {
     pub likelihood: u8,
     pub impact: u8,

@@ -80,6 +80,28 @@ export const commands = {
 	screeningLists: () => __TAURI_INVOKE<ListRow[]>("screening_lists"),
 	/**  Imports list files (an OFAC release, or one file per list), recognised by content. */
 	importScreeningLists: (paths: string[]) => __TAURI_INVOKE<ListRow[]>("import_screening_lists", { paths }),
+	riskRegister: (collab: number, shared: boolean) => __TAURI_INVOKE<RiskRegister>("risk_register", { collab, shared }),
+	addRisk: (collab: number, fields: RiskFields, identity: number | null) => __TAURI_INVOKE<Risk>("add_risk", { collab, fields, identity }),
+	updateRisk: (risk: number, fields: RiskFields, note: string | null, identity: number | null) => __TAURI_INVOKE<Risk>("update_risk", { risk, fields, note, identity }),
+	riskHistory: (risk: number) => __TAURI_INVOKE<RiskVersion[]>("risk_history", { risk }),
+	/**  Writes the register as a PDF with its heat maps. */
+	exportRiskReport: (collab: number, shared: boolean, path: string) => __TAURI_INVOKE<ExportedPdf>("export_risk_report", { collab, shared, path }),
+	/**  Writes the register as CSV; returns how many risks it holds. */
+	exportRiskCsv: (collab: number, shared: boolean, path: string) => __TAURI_INVOKE<number>("export_risk_csv", { collab, shared, path }),
+	obligations: (filter: ObligationFilter) => __TAURI_INVOKE<Obligation[]>("obligations", { filter }),
+	addObligation: (collab: number, obligation: NewObligation) => __TAURI_INVOKE<Obligation>("add_obligation", { collab, obligation }),
+	/**  Marks an obligation done with a note and, if chosen, a file whose SHA-256 is kept. */
+	completeObligation: (id: number, note: string, evidencePath: string | null, identity: number | null) => __TAURI_INVOKE<Obligation>("complete_obligation", { id, note, evidencePath, identity }),
+	waiveObligation: (id: number, reason: string, identity: number | null) => __TAURI_INVOKE<Obligation>("waive_obligation", { id, reason, identity }),
+	/**  Writes every due item (of one collaboration, or all) as an iCalendar file; returns the count. */
+	exportCalendar: (collab: number | null, path: string) => __TAURI_INVOKE<number>("export_calendar", { collab, path }),
+	publications: (collab: number | null) => __TAURI_INVOKE<Publication[]>("publications", { collab }),
+	/**  Sends the manuscript at `path` for review (its SHA-256 is recorded, not the file). */
+	notifyPublication: (collab: number, publication: NewPublication, path: string, identity: number | null) => __TAURI_INVOKE<Publication>("notify_publication", { collab, publication, path, identity }),
+	objectToPublication: (id: number, party: string, ground: string, note: string, identity: number | null) => __TAURI_INVOKE<Publication>("object_to_publication", { id, party, ground, note, identity }),
+	consentToPublication: (id: number, party: string, note: string, identity: number | null) => __TAURI_INVOKE<Publication>("consent_to_publication", { id, party, note, identity }),
+	resolveObjection: (id: number, objection: number, note: string, path: string | null, identity: number | null) => __TAURI_INVOKE<Publication>("resolve_objection", { id, objection, note, path, identity }),
+	releasePublication: (id: number, doi: string | null, note: string, identity: number | null) => __TAURI_INVOKE<Publication>("release_publication", { id, doi, note, identity }),
 	/**
 	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
 	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
@@ -303,6 +325,8 @@ export type CollaborationSummary = {
 	/**  ISO 3166-1 alpha-2 codes of the members' countries, sorted, without repeats. */
 	countries: string[],
 	member_count: number,
+	/**  The verdict and its reasons (filled by `Steward::collaboration_overview`). */
+	health?: Health | null,
 } & Collaboration;
 
 /**  A person's CRediT role in a collaboration. */
@@ -570,6 +594,26 @@ export type FormFallback = {
 	guidance: string,
 };
 
+/**  The verdict and what it counted. */
+export type Health = {
+	verdict: Verdict,
+	reasons: Reason[],
+	overdue: number,
+	due_soon: number,
+	next_due: string | null,
+	open_high_risks: number,
+	pending_publications: number,
+	days_to_sunset: number | null,
+	diligence_band: string | null,
+};
+
+/**  Counts per cell, `cells[likelihood - 1][impact - 1]`, inherent and residual, plus each risk's move. */
+export type HeatMap = {
+	inherent: number[][],
+	residual: number[][],
+	moves: Move[],
+};
+
 export type Identity = {
 	id: number,
 	name: string,
@@ -723,6 +767,13 @@ export type MissingRate = {
 	entries_on_dates: number,
 };
 
+/**  One risk's place on the heat map. */
+export type Move = {
+	risk: string,
+	from: RiskRating,
+	to: RiskRating,
+};
+
 export type NewCollaboration = {
 	title?: string,
 	summary?: string | null,
@@ -746,6 +797,21 @@ export type NewDecision = {
 	supersedes?: number | null,
 };
 
+/**  An item added by hand. */
+export type NewObligation = {
+	title?: string,
+	due_date?: string,
+	/**  One of the obligation kinds (`reporting`, `deliverable`, ...); default `other`. */
+	kind?: string | null,
+	/**  A party of the collaboration (id, short or legal name); none: all parties. */
+	party?: string | null,
+	/**  The agreement (and its clause) the item comes from, if any. */
+	agreement_id?: number | null,
+	clause_id?: string | null,
+	note?: string | null,
+	remind_days?: number | null,
+};
+
 export type NewParty = {
 	legal_name?: string,
 	short_name?: string | null,
@@ -760,6 +826,75 @@ export type NewPerson = {
 	email?: string,
 	orcid?: string | null,
 	party_id?: number,
+};
+
+/**  A manuscript to send for review. */
+export type NewPublication = {
+	title?: string,
+	venue?: string | null,
+	file_name?: string,
+	/**  The day it is intended to be submitted; at least the notice period after the notice. */
+	submit_by?: string | null,
+	/**  The publishing party (id or name); default: the lead party. */
+	party?: string | null,
+	/**  The day notice is given; default: today. */
+	notice_date?: string | null,
+};
+
+/**  An objection as a review shows it. */
+export type Objection = {
+	event_id: number,
+	party_id: number,
+	party_name: string,
+	ground: string,
+	note: string | null,
+	on_date: string,
+	delay_until: string | null,
+	resolved: boolean,
+	resolution: string | null,
+};
+
+/**  One obligation or due item. */
+export type Obligation = {
+	id: number,
+	collaboration_id: number,
+	/**  Stable: `agreement:ID/CLAUSE/RULE[#N]`, `manual:N`, `publication:ID/review`, `risk:ID/review`. */
+	key: string,
+	/**  `agreement`, `manual`, `publication` or `risk`. */
+	origin: string,
+	agreement_id: number | null,
+	revision: number | null,
+	clause_id: string | null,
+	kind: string,
+	title: string,
+	party_ids: number[],
+	party_label: string,
+	due_date: string,
+	/**  How the date was worked out (or "added by hand"). */
+	rule: string,
+	remind_days: number,
+	/**  `open`, `done`, `waived` or `withdrawn` (its rule no longer applies). */
+	status: string,
+	note: string | null,
+	evidence_sha256: string | null,
+	decision_seq: number | null,
+	closed_at: string | null,
+	closed_by: string | null,
+	/**  The iCalendar SEQUENCE: raised whenever its date, title or status changes. */
+	sequence: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  Which items to list. */
+export type ObligationFilter = {
+	collaboration_id?: number | null,
+	/**  Only open items due within this many days from today (overdue ones included). */
+	due_within_days?: number | null,
+	/**  Only open items whose date has passed. */
+	overdue?: boolean,
+	/**  Done, waived and withdrawn items too. */
+	include_closed?: boolean,
 };
 
 /**  A partner's key pinned to its party. */
@@ -838,6 +973,68 @@ export type Progress = {
 	step: number,
 	steps: number,
 	label: string,
+};
+
+/**  A publication with its review as it stands today. */
+export type Publication = {
+	publishing_party_name: string,
+	recipient_names: string[],
+	terms_agreement_title: string,
+	events: PublicationEvent[],
+	objections: Objection[],
+	consented: string[],
+	/**  Days left in the review window (negative once it has passed). */
+	days_left: number,
+	/**  The latest day an open patent objection holds it back. */
+	delay_until: string | null,
+	/**  Why it may not be released today (empty: it may). */
+	release_blocked_by: string[],
+} & PublicationRow;
+
+/**  One step of a review. */
+export type PublicationEvent = {
+	id: number,
+	publication_id: number,
+	/**  `notice`, `objection`, `resolution`, `consent`, `release` or `withdrawal`. */
+	kind: string,
+	party_id: number | null,
+	ground: string | null,
+	note: string | null,
+	file_sha256: string | null,
+	objection_id: number | null,
+	delay_until: string | null,
+	on_date: string,
+	decision_seq: number | null,
+	at: string,
+	by: string,
+};
+
+/**  A proposed publication under the collaboration's publication terms. */
+export type PublicationRow = {
+	id: number,
+	collaboration_id: number,
+	number: number,
+	title: string,
+	venue: string | null,
+	file_name: string,
+	file_sha256: string,
+	file_size: number,
+	publishing_party: number,
+	recipients: number[],
+	/**  The agreement (and its revision) whose publication terms the review runs on. */
+	terms_agreement_id: number,
+	terms_revision: number,
+	notice_period: string,
+	patent_delay: string,
+	notice_date: string,
+	submit_by: string | null,
+	review_deadline: string,
+	/**  `under_review`, `objected`, `released` or `withdrawn`. */
+	status: string,
+	released_on: string | null,
+	doi: string | null,
+	created_at: string,
+	created_by: string,
 };
 
 export type Question = {
@@ -930,6 +1127,13 @@ export type Rating = {
 	/**  Screening must be no older than this. */
 	rescreen_days: number,
 	missing: Missing[],
+};
+
+/**  One reason for a verdict: a stable code hosts may branch on, and a sentence to show. */
+export type Reason = {
+	code: string,
+	level: Verdict,
+	message: string,
 };
 
 /**  Where a received draft stands. */
@@ -1035,6 +1239,92 @@ export type RevisionRow = {
 	kind_hash: string,
 	spec_hash: string,
 	note: string | null,
+	created_at: string,
+	created_by: string,
+};
+
+/**  A risk as the register shows it: its current version and its figures. */
+export type Risk = {
+	id: number,
+	collaboration_id: number,
+	/**  `R1`, `R2`, ... within the collaboration. */
+	label: string,
+	number: number,
+	version: number,
+	/**  `diligence:FACTOR` for a risk raised by Trusted Research answers. */
+	source: string | null,
+	fields: RiskFields,
+	inherent_score: number,
+	current_score: number,
+	band: RiskBand,
+	raised_by_name: string,
+	owner_party_name: string,
+	review_overdue: boolean,
+	updated_at: string,
+	updated_by: string,
+};
+
+/**  One action of a risk's treatment. */
+export type RiskAction = {
+	text: string,
+	owner: string,
+	due: string | null,
+	done?: boolean,
+};
+
+/**  1-4 green, 5-14 amber, 15-25 red. */
+export type RiskBand = "green" | "amber" | "red";
+
+/**  What a risk threatens. */
+export type RiskCategory = "research_security" | "data" | "ip" | "financial" | "legal" | "reputational" | "operational" | "people";
+
+/**  Everything a version of a risk says. */
+export type RiskFields = {
+	title: string,
+	category: RiskCategory,
+	cause: string,
+	event: string,
+	consequence: string,
+	/**  The party that raised it (an id of a party of the collaboration). */
+	raised_by: number,
+	owner_party: number,
+	owner_person: string,
+	inherent: RiskRating,
+	/**  After treatment; none until the treatment is planned. */
+	residual: RiskRating | null,
+	controls: string,
+	treatment: Treatment | null,
+	actions: RiskAction[],
+	status: RiskStatus,
+	next_review: string | null,
+	visibility: Visibility,
+	/**  `clause:ID`, `obligation:ID`, `question:SUBJECT/QUESTION`, `agreement:ID`. */
+	links: string[],
+};
+
+/**  Likelihood and impact, each 1 to 5. */
+export type RiskRating = {
+	likelihood: number,
+	impact: number,
+};
+
+/**  A collaboration's register and its heat map. */
+export type RiskRegister = {
+	collaboration_id: number,
+	risks: Risk[],
+	heat_map: HeatMap,
+};
+
+export type RiskStatus = "open" | "treating" | "accepted" | "closed";
+
+/**  One kept version of a risk. */
+export type RiskVersion = {
+	version: number,
+	fields: RiskFields,
+	/**  What changed from the version before, in words. */
+	changes: string[],
+	/**  The decision-log entry that records it, for significant changes. */
+	decision_seq: number | null,
 	created_at: string,
 	created_by: string,
 };
@@ -1179,6 +1469,9 @@ export type TemplateSummary = {
 	current: number | null,
 };
 
+/**  What the parties do about a risk. */
+export type Treatment = "avoid" | "reduce_likelihood" | "reduce_consequence" | "share" | "accept";
+
 /**  A draft moved to newer clause versions. */
 export type Upgrade = {
 	agreement_id: number,
@@ -1210,6 +1503,8 @@ export type VarDecl = {
 
 export type VarType = "text" | "date" | "duration" | "money" | "percentage" | "integer" | "bool" | "enum" | "party" | "list";
 
+export type Verdict = "on_track" | "attention" | "at_risk";
+
 export type VerifyReport = {
 	file_length: number,
 	revisions: number,
@@ -1217,6 +1512,9 @@ export type VerifyReport = {
 	/**  Every signature intact and nothing but signatures added after any of them. */
 	ok: boolean,
 };
+
+/**  Shared with the partners, or kept to this institution. */
+export type Visibility = "shared" | "internal";
 
 /**  A run of words: kept, deleted or inserted. */
 export type WordRun = {

@@ -54,7 +54,7 @@ fn apply(s: &Steward, collab: Id, base: RiskFields, a: RiskArgs) -> Result<RiskF
     let mut problems: Vec<FieldError> = Vec::new();
     let mut take = |r: Result<(), Failure>| {
         if let Err(Failure::Core(e)) = r {
-            problems.extend(e.fields().iter().cloned());
+            problems.extend(e.field_errors().iter().cloned());
         }
     };
     if let Some(v) = a.title {

@@ -147,7 +147,7 @@ impl Steward {
         }
         let today = self.clock_today();
         let notice = match new.notice_date.as_deref().filter(|d| !d.trim().is_empty()) {
-            Some(d) => parse_date("notice_date", d).map_err(|e| problems.extend(e.fields().to_vec())).ok(),
+            Some(d) => parse_date("notice_date", d).map_err(|e| problems.extend(e.field_errors().to_vec())).ok(),
             None => Some(today),
         };
         if let Some(n) = notice {
@@ -160,7 +160,7 @@ impl Steward {
         }
         let lead = detail.members.iter().find(|m| m.role == crate::Role::Lead).or(detail.members.first());
         let publisher = match new.party.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => self.party_in(collab, "party", p).map_err(|e| problems.extend(e.fields().to_vec())).ok(),
+            Some(p) => self.party_in(collab, "party", p).map_err(|e| problems.extend(e.field_errors().to_vec())).ok(),
             None => lead.map(|m| (m.party.id, m.party.display_name().to_string())),
         };
         let deadline = notice.and_then(|n| review::review_deadline(n, &terms));
@@ -182,7 +182,7 @@ impl Steward {
                     Some(s)
                 }
                 Err(e) => {
-                    problems.extend(e.fields().to_vec());
+                    problems.extend(e.field_errors().to_vec());
                     None
                 }
             },
