@@ -427,8 +427,7 @@ impl CompiledRule {
         };
         let mut dates = Vec::new();
         let mut k: u32 = 0;
-        loop {
-            let Some(n) = step.count.checked_mul(k) else { break };
+        while let Some(n) = step.count.checked_mul(k) {
             let Some(d) = shift(first, Duration { count: n, unit: step.unit }, true) else { break };
             if d > last || dates.len() >= MAX_OCCURRENCES {
                 break;

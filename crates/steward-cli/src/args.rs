@@ -90,7 +90,7 @@ pub enum Command {
     Screening(ScreeningCmd),
     /// The joint risk register: every change a new version, significant ones in the decision log
     #[command(subcommand)]
-    Risk(RiskCmd),
+    Risk(Box<RiskCmd>),
     /// Obligations and due items: derived from the agreements' clauses, or added by hand
     #[command(subcommand)]
     Obligation(ObligationCmd),

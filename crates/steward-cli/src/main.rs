@@ -162,7 +162,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Exchange(cmd) => cmd::exchange::exchange(&mut s, cmd, out)?,
         Command::Diligence(cmd) => cmd::diligence::diligence(&mut s, cmd, out)?,
         Command::Screening(cmd) => cmd::diligence::screening(&mut s, cmd, out)?,
-        Command::Risk(cmd) => cmd::running::risk(&mut s, cmd, out)?,
+        Command::Risk(cmd) => cmd::running::risk(&mut s, *cmd, out)?,
         Command::Obligation(cmd) => cmd::running::obligation(&mut s, cmd, out)?,
         Command::Publication(cmd) => cmd::running::publication(&mut s, cmd, out)?,
         Command::Calendar(cmd) => cmd::running::calendar(&mut s, cmd, out)?,

@@ -62,7 +62,7 @@ fn the_demo_runs_with_risks_obligations_a_review_and_a_verdict() {
             ..Default::default()
         })
         .expect("soon");
-    assert!(soon.iter().filter(|o| o.due_date >= "2026-12-02".to_string()).count() >= 2, "{soon:?}");
+    assert!(soon.iter().filter(|o| o.due_date.as_str() >= "2026-12-02").count() >= 2, "{soon:?}");
     let all = s
         .obligations(&ObligationFilter { collaboration_id: Some(collab), include_closed: true, ..Default::default() })
         .expect("all");

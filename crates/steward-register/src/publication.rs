@@ -137,11 +137,11 @@ mod tests {
             delay_until: Some(d("2027-04-10")),
             resolved: false,
         };
-        assert!(may_release(d("2027-03-20"), deadline, &[patent.clone()], &parties, &[]).is_err());
+        assert!(may_release(d("2027-03-20"), deadline, std::slice::from_ref(&patent), &parties, &[]).is_err());
         assert_eq!(may_release(d("2027-04-11"), deadline, &[patent], &parties, &[]), Ok(()));
         let conf =
             OpenObjection { party: "Ferrant".into(), ground: Ground::Confidential, delay_until: None, resolved: false };
-        assert!(may_release(d("2028-01-01"), deadline, &[conf.clone()], &parties, &[]).is_err());
+        assert!(may_release(d("2028-01-01"), deadline, std::slice::from_ref(&conf), &parties, &[]).is_err());
         let done = OpenObjection { resolved: true, ..conf };
         assert_eq!(may_release(d("2028-01-01"), deadline, &[done], &parties, &[]), Ok(()));
     }
