@@ -514,10 +514,18 @@ pub struct Derived {
     pub remind_days: u32,
 }
 
-/// Derives the obligations of whole drafts, compiling each clause version's rules once.
+/// Derives the obligations of whole drafts, compiling each clause version's rules (and its
+/// inclusion condition) once.
 #[derive(Debug, Default)]
 pub struct Deriver {
-    rules: std::collections::HashMap<String, std::sync::Arc<Vec<CompiledRule>>>,
+    rules: std::collections::HashMap<String, std::sync::Arc<Compiled>>,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    /// None: always included; Some(None): a condition that does not parse, so never.
+    include_when: Option<Option<Cond>>,
+    rules: Vec<CompiledRule>,
 }
 
 impl Deriver {
@@ -525,30 +533,45 @@ impl Deriver {
         Self::default()
     }
 
+    fn compiled(&mut self, lib: &crate::Library, id: &str, hash: &str) -> Result<std::sync::Arc<Compiled>, String> {
+        if let Some(c) = self.rules.get(hash) {
+            return Ok(c.clone());
+        }
+        let clause = lib.clause(hash).ok_or_else(|| format!("{id}: version {hash} is not compiled"))?;
+        let mut rules = Vec::with_capacity(clause.meta.obligations.len());
+        for r in &clause.meta.obligations {
+            rules.push(compile(r).map_err(|p| format!("{id}: {}", p.join("; ")))?);
+        }
+        // As assembly reads it: a condition that does not parse includes nothing.
+        let include_when = clause.meta.include_when.as_ref().map(|w| Cond::parse(w).ok());
+        let c = std::sync::Arc::new(Compiled { include_when, rules });
+        self.rules.insert(hash.to_string(), c.clone());
+        Ok(c)
+    }
+
     /// The obligations of every clause the draft includes, in the kind's order, or the first
-    /// reason it cannot (a damaged stored version, a value that is not of its type).
+    /// reason it cannot (a damaged stored version, a value that is not of its type). Inclusion
+    /// is decided as [`crate::assemble::included`] decides it.
     pub fn derive(&mut self, lib: &crate::Library, spec: &crate::DraftSpec) -> Result<Vec<Derived>, String> {
-        let kind = lib
-            .kind(&spec.kind_version)
-            .ok_or_else(|| format!("kind version {} is not compiled", spec.kind_version))?;
+        let kind = lib.kind(&spec.kind_version).ok_or_else(|| format!("kind version {} is not compiled", spec.kind_version))?;
         let mut out = Vec::new();
-        for id in crate::assemble::included(lib, kind, &spec.clauses, &spec.values, &spec.flags) {
-            let Some(hash) = spec.clauses.get(&id) else { continue };
-            let rules = match self.rules.get(hash) {
-                Some(r) => r.clone(),
-                None => {
-                    let clause = lib.clause(hash).ok_or_else(|| format!("{id}: version {hash} is not compiled"))?;
-                    let mut compiled = Vec::with_capacity(clause.meta.obligations.len());
-                    for r in &clause.meta.obligations {
-                        compiled.push(compile(r).map_err(|p| format!("{id}: {}", p.join("; ")))?);
-                    }
-                    let compiled = std::sync::Arc::new(compiled);
-                    self.rules.insert(hash.clone(), compiled.clone());
-                    compiled
-                }
+        for id in kind.sections.iter().chain(&kind.schedules) {
+            let Some(hash) = spec.clauses.get(id) else { continue };
+            let c = self.compiled(lib, id, hash)?;
+            if c.rules.is_empty() {
+                continue;
+            }
+            let required = spec.flags.contains(&format!("require:{id}"));
+            let excluded = match &c.include_when {
+                None => false,
+                Some(None) => true,
+                Some(Some(w)) => !w.eval(&spec.values, &spec.flags),
             };
-            for r in rules.iter() {
-                out.extend(r.derive(&id, &spec.values, &spec.flags, &spec.parties).map_err(|e| format!("{id}: {e}"))?);
+            if !required && excluded {
+                continue;
+            }
+            for r in &c.rules {
+                out.extend(r.derive(id, &spec.values, &spec.flags, &spec.parties).map_err(|e| format!("{id}: {e}"))?);
             }
         }
         Ok(out)

@@ -14,13 +14,13 @@ use steward_register::health::{self, Facts};
 const COLLABS: usize = 1000;
 
 fn parties() -> Vec<PartyInfo> {
-    ["lead", "partner", "partner"]
+    [("lead", "Northmoor"), ("partner", "Kaminokawa Tech"), ("partner", "Ferrant")]
         .iter()
         .enumerate()
-        .map(|(i, role)| PartyInfo {
+        .map(|(i, (role, name))| PartyInfo {
             id: i as i64 + 1,
-            legal_name: format!("Party {i}"),
-            short_name: Some(format!("P{i}")),
+            legal_name: format!("{name} (legal name)"),
+            short_name: Some((*name).to_string()),
             kind: if i == 2 { "company".into() } else { "university".into() },
             role: (*role).into(),
             registration_number: None,

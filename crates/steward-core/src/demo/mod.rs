@@ -4,6 +4,7 @@
 use crate::{Id, NewCollaboration, NewParty, NewPerson, Result, Role, Steward};
 
 mod diligence;
+mod many;
 mod running;
 pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
 pub use running::DEMO_MANUSCRIPT;
