@@ -10,6 +10,14 @@ runs=${RUNS:-10}
 scripts/deps.sh test
 scripts/ui.sh
 cargo build --release -q -p steward-desktop
+# A store of many collaborations (five agreements each) for the list-with-health figure.
+many=${MANY:-1000}
+many_store="$PWD/target/bench-stores/desktop-many-$many.db"
+if [ "$many" -gt 0 ] && [ ! -f "$many_store" ]; then
+  mkdir -p "$(dirname "$many_store")"
+  cargo run --release -q -p steward-core --example seed_many -- "$many_store.tmp" "$many"
+  mv "$many_store.tmp" "$many_store"
+fi
 # The window needs a display: run the rest under a virtual one.
 if [ -z "${STEWARD_BENCH_DISPLAY:-}" ]; then
   exec env STEWARD_BENCH_DISPLAY=1 xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
@@ -51,7 +59,8 @@ one_run() { # $1: store folder, $2: the mark to wait for
   sleep 1 # let the page settle before reading memory
   rss=$(tree_rss "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$((shown - start)) $(( ${opened:-$start} - start)) $rss"
+  local listed; listed=$(awk '/steward-timing list-collaborations/ {print $3}' "$log" | head -1)
+  echo "$((shown - start)) $(( ${opened:-$start} - start)) $rss ${listed:-0}"
 }
 
 for mode in fresh warm; do
@@ -63,6 +72,15 @@ for mode in fresh warm; do
     one_run "$dir" "$mark" >>"$work/$mode.txt"
   done
 done
+# The list of many collaborations with their health: launch to the list shown, then the list
+# loaded again in the window (the app prints the time the screen took from its request).
+if [ "$many" -gt 0 ]; then
+  : >"$work/many.txt"
+  for i in $(seq "$runs"); do
+    dir="$work/store-many-$i"; mkdir -p "$dir"; cp "$many_store" "$dir/steward.db"
+    one_run "$dir" collaborations-shown >>"$work/many.txt"
+  done
+fi
 col() { awk -v c="$2" '{print $c}' "$1" | sort -n; }
 median() { awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for mode in fresh warm; do
@@ -73,3 +91,8 @@ for mode in fresh warm; do
   printf '; memory of the app + its WebKit processes: PSS median %s MiB (max %s), RSS summed median %s MiB\n' \
     "$(col "$f" 4 | median)" "$(col "$f" 4 | tail -1)" "$(col "$f" 3 | median)"
 done
+if [ "$many" -gt 0 ]; then
+  printf '%s collaborations with health, %s runs: launch to the list shown median %s ms (min %s, max %s); list screen median %s ms\n' \
+    "$many" "$(wc -l <"$work/many.txt")" "$(col "$work/many.txt" 1 | median)" "$(col "$work/many.txt" 1 | head -1)" \
+    "$(col "$work/many.txt" 1 | tail -1)" "$(col "$work/many.txt" 5 | median)"
+fi

@@ -148,7 +148,13 @@ fn startup(app: State<'_, App>) -> Out<Startup> {
 #[tauri::command]
 #[specta::specta]
 fn list_collaborations(app: State<'_, App>, include_archived: bool) -> Out<Vec<CollaborationSummary>> {
-    app.with(|s| s.collaboration_overview(include_archived))
+    let started = std::time::Instant::now();
+    let out = app.with(|s| s.collaboration_overview(include_archived));
+    if std::env::var_os("STEWARD_TIMINGS").is_some() {
+        // The core's part of the list screen (the whole-process bench reads it).
+        eprintln!("steward-timing list-collaborations {} ms", started.elapsed().as_millis());
+    }
+    out
 }
 
 #[tauri::command]

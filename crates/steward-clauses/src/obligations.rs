@@ -553,7 +553,9 @@ impl Deriver {
     /// reason it cannot (a damaged stored version, a value that is not of its type). Inclusion
     /// is decided as [`crate::assemble::included`] decides it.
     pub fn derive(&mut self, lib: &crate::Library, spec: &crate::DraftSpec) -> Result<Vec<Derived>, String> {
-        let kind = lib.kind(&spec.kind_version).ok_or_else(|| format!("kind version {} is not compiled", spec.kind_version))?;
+        let kind = lib
+            .kind(&spec.kind_version)
+            .ok_or_else(|| format!("kind version {} is not compiled", spec.kind_version))?;
         let mut out = Vec::new();
         for id in kind.sections.iter().chain(&kind.schedules) {
             let Some(hash) = spec.clauses.get(id) else { continue };

@@ -45,6 +45,9 @@ fn main() {
     write(&dir, "decision_log", "demo-log.json", &log);
     for f in steward_clauses::shipped::template_files() {
         write(&dir, "template_file", &f.name.replace('/', "-"), f.text.as_bytes());
+        if f.text.contains("[[obligations]]") {
+            write(&dir, "obligation_rules", &f.name.replace('/', "-"), f.text.as_bytes());
+        }
         for line in f.text.lines().filter(|l| l.trim_start().starts_with("include_if") || l.contains("when =")) {
             if let Some((_, cond)) = line.split_once('=') {
                 let c = cond.trim().trim_matches('"');

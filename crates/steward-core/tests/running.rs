@@ -190,7 +190,12 @@ fn publication_windows_and_caps_come_from_the_agreement() {
 fn risks_keep_every_version_and_refuse_bad_scores_and_strangers() {
     let (mut s, _, collab) = demo("2026-12-02");
     let reg = s.risk_register(collab, RegisterView::All).expect("register");
-    let r = reg.risks.iter().find(|r| r.fields.status == RiskStatus::Treating && r.source.is_none()).expect("a risk being treated").clone();
+    let r = reg
+        .risks
+        .iter()
+        .find(|r| r.fields.status == RiskStatus::Treating && r.source.is_none())
+        .expect("a risk being treated")
+        .clone();
     let decisions = s.decisions(collab).expect("log").len();
     let mut f = r.fields.clone();
     f.controls.push_str("; weekly restore test");

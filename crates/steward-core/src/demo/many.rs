@@ -14,9 +14,7 @@ impl Steward {
         let demo: Vec<std::collections::BTreeMap<String, serde_json::Value>> = kinds
             .iter()
             .map(|k| {
-                steward_clauses::shipped::demo_values(k)
-                    .and_then(|t| serde_json::from_str(t).ok())
-                    .unwrap_or_default()
+                steward_clauses::shipped::demo_values(k).and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
             })
             .collect();
         let mut ids = Vec::with_capacity(n);
@@ -50,8 +48,11 @@ impl Steward {
                     s.add_member(c, p, role)?;
                 }
                 for (kind, values) in kinds.iter().zip(&demo) {
-                    let mut set: std::collections::BTreeMap<String, serde_json::Value> =
-                        values.iter().filter(|(k, _)| !k.starts_with('@')).map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let mut set: std::collections::BTreeMap<String, serde_json::Value> = values
+                        .iter()
+                        .filter(|(k, _)| !k.starts_with('@'))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
                     set.insert("effective_date".into(), day.to_string().into());
                     if *kind == "collaboration" {
                         set.insert("start_date".into(), day.to_string().into());

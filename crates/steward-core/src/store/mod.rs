@@ -257,6 +257,8 @@ mod tests {
             (5, "d30aba836dd679c79a08e7ae37466b2ecc6bb8f4fa9970d0eb7c2cfc03e95ad1"),
             (6, "8aa0254aa651bb73983acb2e95ece562bfa285658a1ba0a7748ab5bf09868545"),
             (7, "9ae9a7e9f55e7b8261d625795713104728bf9fb66a9d3445ac42eeed0e1c5b3c"),
+            (8, "2702223d2a2e577e49fd3814170ea80ac41c625bc8ce7e6776514df8fab4d102"),
+            (9, "3cd8e4a1b210706abcf3f91177bfefc8de377ba2bce16bc6feaf2f20b1b2bc11"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
