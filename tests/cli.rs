@@ -855,8 +855,10 @@ fn decision_log_is_signed_verified_exported_and_tampering_is_named() {
     let env = Env::new();
     env.ok(&["demo"]);
     let demo_log = env.json(&["decision", "list", "--collab", "1", "--json"]);
-    // Five decisions, and the three Trusted Research approvals.
-    assert_eq!(demo_log.as_array().map(Vec::len), Some(8), "the demo has a signed log");
+    // Five decisions, the three Trusted Research approvals, and the running records: two risks
+    // raised by the answers and their treatment, four more risks, an obligation done, and the
+    // publication's notice, consent and objection.
+    assert_eq!(demo_log.as_array().map(Vec::len), Some(19), "the demo has a signed log");
     env.ok(&["decision", "verify", "--collab", "1"]);
     let who = env.id(&["identity", "new", "--name", "Rita Law", "--email", "rita@northmoor.ac.uk"]);
     let c = env.id(&["collab", "new", "--title", "Logged"]);
