@@ -645,8 +645,8 @@ mod tests {
     fn the_demo_log_verifies_and_the_database_refuses_changes() {
         let mut s = steward();
         let d = s.install_demo().expect("demo");
-        // Five decisions and the three Trusted Research approvals.
-        assert_eq!(d.decisions, 8);
+        // Five decisions, the three Trusted Research approvals and the running records (risks, an obligation done, a publication review).
+        assert_eq!(d.decisions, 19);
         let v = s.verify_decisions(d.collaboration_id).expect("verify");
         assert!(v.intact, "{v:?}");
         assert_eq!(s.decisions(d.collaboration_id).expect("list")[2].superseded_by, vec![4]);
@@ -677,7 +677,7 @@ mod tests {
         let e = s.add_decision(d.collaboration_id, &bad, who).expect_err("invalid");
         let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["title", "date", "link", "link", "link", "supersedes"], "{e}");
-        assert_eq!(s.decisions(d.collaboration_id).expect("log").len(), 8, "nothing stored");
+        assert_eq!(s.decisions(d.collaboration_id).expect("log").len(), 19, "nothing stored");
     }
 
     #[test]
