@@ -676,9 +676,9 @@ fn waive_obligation(app: State<'_, App>, id: Id, reason: String, identity: Optio
 #[tauri::command]
 #[specta::specta]
 fn export_calendar(app: State<'_, App>, collab: Option<Id>, path: String) -> Out<u32> {
-    let ics = app.with(|s| s.calendar(collab))?;
-    write_file(&path, ics.as_bytes())?;
-    Ok(ics.matches("BEGIN:VEVENT").count() as u32)
+    let cal = app.with(|s| s.calendar(collab))?;
+    write_file(&path, cal.ics.as_bytes())?;
+    Ok(cal.events as u32)
 }
 
 #[tauri::command]

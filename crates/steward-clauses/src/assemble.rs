@@ -162,18 +162,31 @@ pub fn included(
         .iter()
         .chain(&kind.schedules)
         .filter(|id| {
-            // A clause the collaboration's due diligence requires is in, whatever the values say.
-            if flags.contains(&format!("require:{id}")) {
-                return true;
-            }
-            let when = pins.get(*id).and_then(|h| lib.clause(h)).and_then(|c| c.meta.include_when.clone());
-            match when {
-                None => true,
-                Some(w) => Cond::parse(&w).map(|c| c.eval(values, flags)).unwrap_or(false),
-            }
+            let when = pins.get(*id).and_then(|h| lib.clause(h)).and_then(|c| c.meta.include_when.as_deref());
+            let parsed = when.map(|w| Cond::parse(w).ok());
+            is_included(id, parsed.as_ref().map(Option::as_ref), values, flags)
         })
         .cloned()
         .collect()
+}
+
+/// Whether one clause is in. A clause the collaboration's due diligence requires is, whatever the
+/// values say; otherwise its condition decides (`None`: it has none; `Some(None)`: its condition
+/// does not parse, so it is out).
+pub fn is_included(
+    id: &str,
+    when: Option<Option<&Cond>>,
+    values: &BTreeMap<String, Json>,
+    flags: &BTreeSet<String>,
+) -> bool {
+    if flags.contains(&format!("require:{id}")) {
+        return true;
+    }
+    match when {
+        None => true,
+        Some(None) => false,
+        Some(Some(c)) => c.eval(values, flags),
+    }
 }
 
 fn resolve_party_default(spec: &str, parties: &[PartyInfo]) -> Option<i64> {

@@ -551,7 +551,7 @@ impl Deriver {
 
     /// The obligations of every clause the draft includes, in the kind's order, or the first
     /// reason it cannot (a damaged stored version, a value that is not of its type). Inclusion
-    /// is decided as [`crate::assemble::included`] decides it.
+    /// is decided by [`crate::assemble::is_included`], as assembly decides it.
     pub fn derive(&mut self, lib: &crate::Library, spec: &crate::DraftSpec) -> Result<Vec<Derived>, String> {
         let kind = lib
             .kind(&spec.kind_version)
@@ -563,13 +563,8 @@ impl Deriver {
             if c.rules.is_empty() {
                 continue;
             }
-            let required = spec.flags.contains(&format!("require:{id}"));
-            let excluded = match &c.include_when {
-                None => false,
-                Some(None) => true,
-                Some(Some(w)) => !w.eval(&spec.values, &spec.flags),
-            };
-            if !required && excluded {
+            if !crate::assemble::is_included(id, c.include_when.as_ref().map(Option::as_ref), &spec.values, &spec.flags)
+            {
                 continue;
             }
             for r in &c.rules {

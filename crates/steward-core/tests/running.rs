@@ -249,15 +249,15 @@ fn hand_added_obligations_are_checked_and_the_calendar_updates_the_same_events()
             },
         )
         .expect("added");
-    let first = s.calendar(Some(collab)).expect("ics");
+    let first = s.calendar(Some(collab)).expect("ics").ics;
     let uid = format!("UID:obligation-{}-", o.id);
     assert!(first.contains(&uid));
     clock.set(at("2026-12-03"));
-    let again = s.calendar(Some(collab)).expect("ics");
+    let again = s.calendar(Some(collab)).expect("ics").ics;
     assert_eq!(first, again, "nothing changed: the same file");
     s.complete_obligation(o.id, &Evidence { note: "sent".into(), ..Default::default() }, Some(identity(&s)))
         .expect("done");
-    let after = s.calendar(Some(collab)).expect("ics");
+    let after = s.calendar(Some(collab)).expect("ics").ics;
     let event = |ics: &str| {
         let start = ics.find(&uid).expect("event");
         let end = start + ics[start..].find("END:VEVENT").expect("end");

@@ -26,26 +26,11 @@ fn rating(field: &str, text: &str) -> Result<Rating, Failure> {
 }
 
 fn party(s: &Steward, collab: Id, field: &str, text: &str) -> Result<Id, Failure> {
-    let d = s.collaboration(collab)?;
-    let t = text.trim();
-    d.members
-        .iter()
-        .find(|m| {
-            m.party.id.to_string() == t
-                || m.party.legal_name.eq_ignore_ascii_case(t)
-                || m.party.short_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t))
-        })
-        .map(|m| m.party.id)
-        .ok_or_else(|| {
-            let known: Vec<String> =
-                d.members.iter().map(|m| format!("{} ({})", m.party.display_name(), m.party.id)).collect();
-            invalid(field, format!("'{t}' is not a party of collaboration {collab} ({})", known.join(", ")))
-        })
+    Ok(s.collaboration(collab)?.member(text).map_err(|m| invalid(field, m))?.party.id)
 }
 
 fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Failure> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+    steward_core::domain::validate::date(field, text).map_err(|e| invalid(&e.field, e.message))
 }
 
 /// The fields given as flags applied over `base`; every bad flag is reported at once.
@@ -571,9 +556,9 @@ pub(crate) fn publication(s: &mut Steward, cmd: PublicationCmd, out: Out) -> Out
 pub(crate) fn calendar(s: &mut Steward, cmd: CalendarCmd, out: Out) -> Outcome {
     match cmd {
         CalendarCmd::Export { collab, out: path } => {
-            let ics = s.calendar(collab)?;
-            crate::write_bytes(&path, ics.as_bytes())?;
-            let events = ics.matches("BEGIN:VEVENT").count();
+            let cal = s.calendar(collab)?;
+            crate::write_bytes(&path, cal.ics.as_bytes())?;
+            let events = cal.events;
             if out.json {
                 Ok(output::json(&serde_json::json!({ "path": path, "events": events }))?)
             } else {

@@ -6,7 +6,7 @@ use super::Assessment;
 use crate::documents::ExportedPdf;
 use crate::error::{Error, Result};
 use crate::{Id, Steward};
-use steward_clauses::document::{Block, DocParty, Document, Section, SignatureBlock};
+use steward_clauses::document::{Block, Document, Section, SignatureBlock};
 
 /// The name of the embedded assessment.
 pub const RECORD_FILE_NAME: &str = "steward-diligence.json";
@@ -89,22 +89,7 @@ fn record_document(
     qrow: &super::QuestionnaireRow,
     today: &str,
 ) -> Document {
-    let parties = c
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| DocParty {
-            number: i + 1,
-            legal_name: m.party.legal_name.clone(),
-            short_name: m.party.short_name.clone().unwrap_or_else(|| m.party.legal_name.clone()),
-            description: format!(
-                "a {} in {} ({})",
-                m.party.kind.as_str().replace('_', " "),
-                m.party.country,
-                m.role.as_str()
-            ),
-        })
-        .collect();
+    let parties = c.doc_parties();
     let factors: Vec<String> = a.rating.factors.iter().map(|(f, b)| format!("{} {}", f.as_str(), b.as_str())).collect();
     let mut sections = vec![section(
         1,

@@ -99,6 +99,55 @@ pub struct CollaborationDetail {
     pub people: Vec<Person>,
 }
 
+impl CollaborationDetail {
+    /// The member a user names: by party id, short name or legal name (case aside), or a
+    /// sentence saying why none or several match, listing the members.
+    pub fn member(&self, text: &str) -> std::result::Result<&Member, String> {
+        let t = text.trim();
+        let found: Vec<&Member> = self
+            .members
+            .iter()
+            .filter(|m| {
+                m.party.id.to_string() == t
+                    || m.party.legal_name.eq_ignore_ascii_case(t)
+                    || m.party.short_name.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(t))
+            })
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!(
+                "'{t}' is not a party of collaboration {} ({})",
+                self.collaboration.id,
+                self.members
+                    .iter()
+                    .map(|m| format!("{} ({})", m.party.display_name(), m.party.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => Err(format!("'{t}' names more than one party of collaboration {}: use its id", self.collaboration.id)),
+        }
+    }
+
+    /// The document's party list: each member numbered, with its kind, country and role.
+    pub fn doc_parties(&self) -> Vec<steward_clauses::document::DocParty> {
+        self.members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| steward_clauses::document::DocParty {
+                number: i + 1,
+                legal_name: m.party.legal_name.clone(),
+                short_name: m.party.display_name().to_string(),
+                description: format!(
+                    "a {} in {} ({})",
+                    m.party.kind.as_str().replace('_', " "),
+                    m.party.country,
+                    m.role.as_str()
+                ),
+            })
+            .collect()
+    }
+}
+
 /// One row of the collaborations list: enough for an overview screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

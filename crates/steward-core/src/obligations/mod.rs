@@ -59,6 +59,13 @@ pub struct Evidence {
     pub sha256: Option<String>,
 }
 
+/// An iCalendar file and how many events it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarFile {
+    pub ics: String,
+    pub events: usize,
+}
+
 impl Steward {
     /// Derives the items of every agreement whose current revision has not been derived yet
     /// (and withdraws the open items of archived agreements). Cheap when nothing changed.
@@ -173,31 +180,13 @@ impl Steward {
         };
         let party = match new.party.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => Some((detail.members.iter().map(|m| m.party.id).collect::<Vec<_>>(), "all parties".to_string())),
-            Some(p) => {
-                let found = detail.members.iter().find(|m| {
-                    m.party.id.to_string() == p
-                        || m.party.legal_name.eq_ignore_ascii_case(p)
-                        || m.party.short_name.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(p))
-                });
-                match found {
-                    Some(m) => Some((vec![m.party.id], m.party.display_name().to_string())),
-                    None => {
-                        problems.push(FieldError::new(
-                            "party",
-                            format!(
-                                "'{p}' is not a party of this collaboration ({})",
-                                detail
-                                    .members
-                                    .iter()
-                                    .map(|m| format!("{} ({})", m.party.display_name(), m.party.id))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
-                        None
-                    }
+            Some(p) => match detail.member(p) {
+                Ok(m) => Some((vec![m.party.id], m.party.display_name().to_string())),
+                Err(m) => {
+                    problems.push(FieldError::new("party", m));
+                    None
                 }
-            }
+            },
         };
         if let Some(a) = new.agreement_id {
             match self.store().agreement_row_by_id(a) {
@@ -348,7 +337,7 @@ impl Steward {
 
     /// The items as an iCalendar file: open ones with a reminder, closed and withdrawn ones
     /// cancelled, so that re-importing updates the same events.
-    pub fn calendar(&mut self, collab: Option<Id>) -> Result<String> {
+    pub fn calendar(&mut self, collab: Option<Id>) -> Result<CalendarFile> {
         let items = self.obligations(&ObligationFilter {
             collaboration_id: collab,
             include_closed: true,
@@ -413,6 +402,6 @@ impl Steward {
             Some(c) => format!("Steward: {}", titles.get(&c).map(String::as_str).unwrap_or_default()),
             None => "Steward: obligations".to_string(),
         };
-        Ok(ics::calendar(&name, &events))
+        Ok(CalendarFile { ics: ics::calendar(&name, &events), events: events.len() })
     }
 }

@@ -69,8 +69,7 @@ pub struct Publication {
 }
 
 fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field.to_string(), format!("'{s}' is not a date (YYYY-MM-DD)")))
+    crate::domain::validate::date(field, s).map_err(|e| Error::Invalid(Invalid(vec![e])))
 }
 
 impl Steward {
@@ -103,30 +102,8 @@ impl Steward {
 
     fn party_in(&self, collab: Id, field: &str, p: &str) -> Result<(Id, String)> {
         let detail = self.collaboration(collab)?;
-        let p = p.trim();
-        detail
-            .members
-            .iter()
-            .find(|m| {
-                m.party.id.to_string() == p
-                    || m.party.legal_name.eq_ignore_ascii_case(p)
-                    || m.party.short_name.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(p))
-            })
-            .map(|m| (m.party.id, m.party.display_name().to_string()))
-            .ok_or_else(|| {
-                Error::invalid(
-                    field.to_string(),
-                    format!(
-                        "'{p}' is not a party of this collaboration ({})",
-                        detail
-                            .members
-                            .iter()
-                            .map(|m| format!("{} ({})", m.party.display_name(), m.party.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })
+        let m = detail.member(p).map_err(|m| Error::invalid(field.to_string(), m))?;
+        Ok((m.party.id, m.party.display_name().to_string()))
     }
 
     /// Gives notice of a proposed publication to the other parties.

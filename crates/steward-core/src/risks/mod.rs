@@ -210,8 +210,7 @@ impl Steward {
     /// Adds a risk (its first version, and a decision-log entry signed by `identity`).
     pub fn add_risk(&mut self, collab: Id, fields: &RiskFields, identity: Option<Id>) -> Result<Risk> {
         self.check_risk(collab, fields)?;
-        let identity = self.acting_identity(identity)?;
-        let id = self.save_risk(collab, None, None, fields, identity, None)?;
+        let id = self.save_risk(collab, None, None, None, fields, identity, None)?;
         self.register_entry(collab, id)
     }
 
@@ -229,34 +228,21 @@ impl Steward {
             return Err(Error::Conflict(format!("R{} already says this: nothing to record", row.number)));
         }
         self.check_risk(row.collaboration_id, fields)?;
-        let significant = !RiskFields::significant_changes(Some(&current.fields), fields).is_empty();
-        let identity = if significant { Some(self.acting_identity(identity)?) } else { identity };
-        self.save_risk(row.collaboration_id, Some(risk), Some(&current.fields), fields, identity.unwrap_or(0), note)?;
+        self.save_risk(row.collaboration_id, Some(risk), None, Some(&current.fields), fields, identity, note)?;
         self.register_entry(row.collaboration_id, risk)
     }
 
-    /// Keeps a version, logs it when significant, and keeps its review date as a due item.
-    fn save_risk(
-        &mut self,
-        collab: Id,
-        existing: Option<Id>,
-        before: Option<&RiskFields>,
-        fields: &RiskFields,
-        identity: Id,
-        note: Option<&str>,
-    ) -> Result<Id> {
-        self.save_risk_from(collab, existing, None, before, fields, identity, note)
-    }
-
+    /// Keeps a version, logs it when significant (signed by `identity`, or the only identity of
+    /// ours), and keeps its review date as a due item.
     #[allow(clippy::too_many_arguments)]
-    fn save_risk_from(
+    fn save_risk(
         &mut self,
         collab: Id,
         existing: Option<Id>,
         source: Option<&str>,
         before: Option<&RiskFields>,
         fields: &RiskFields,
-        identity: Id,
+        identity: Option<Id>,
         note: Option<&str>,
     ) -> Result<Id> {
         let significant = RiskFields::significant_changes(before, fields);
@@ -281,6 +267,7 @@ impl Steward {
             let seq = if significant.is_empty() {
                 None
             } else {
+                let identity = s.acting_identity(identity)?;
                 let d = s.add_decision(
                     collab,
                     &NewDecision {
@@ -346,6 +333,12 @@ impl Steward {
             return Ok(Vec::new());
         };
         let lead_id = lead.party.id;
+        let identity = match self.acting_identity(identity) {
+            Ok(i) => i,
+            // Without a signing identity the log cannot record the risk: it waits for the next answers.
+            Err(Error::Invalid(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
         let mut touched = Vec::new();
         for (factor, fband) in &a.rating.factors {
             let band = fband.as_str();
@@ -371,12 +364,6 @@ impl Steward {
                 .take(20)
                 .collect();
             let existing = self.store().risk_by_source(collab, &source)?;
-            let identity = match self.acting_identity(identity) {
-                Ok(i) => i,
-                // Without a signing identity the log cannot record the risk: it waits for the next answers.
-                Err(Error::Invalid(_)) => return Ok(touched),
-                Err(e) => return Err(e),
-            };
             match existing {
                 None => {
                     let fields = RiskFields {
@@ -398,13 +385,13 @@ impl Steward {
                         visibility: Visibility::Internal,
                         links,
                     };
-                    touched.push(self.save_risk_from(
+                    touched.push(self.save_risk(
                         collab,
                         None,
                         Some(&source),
                         None,
                         &fields,
-                        identity,
+                        Some(identity),
                         Some("raised by the Trusted Research answers"),
                     )?);
                 }
@@ -429,13 +416,13 @@ impl Steward {
                         fields.next_review = Some(self.clock_today() + chrono::Days::new(30));
                     }
                     fields.cause = reasons.join("; ");
-                    touched.push(self.save_risk_from(
+                    touched.push(self.save_risk(
                         collab,
                         Some(row.id),
                         Some(&source),
                         Some(&current.fields),
                         &fields,
-                        identity,
+                        Some(identity),
                         Some(&format!("the Trusted Research answers now rate {label} {band}")),
                     )?);
                 }

@@ -5,7 +5,7 @@ use super::{RegisterView, RiskRegister};
 use crate::documents::ExportedPdf;
 use crate::error::{Error, Result};
 use crate::{Id, Steward};
-use steward_clauses::document::{Block, DocParty, Document, Section};
+use steward_clauses::document::{Block, Document, Section};
 use steward_register::risk::{Band, Rating};
 
 /// The name of the embedded register.
@@ -66,22 +66,7 @@ pub(crate) fn register_document(
     view: RegisterView,
     today: &str,
 ) -> Document {
-    let parties = c
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| DocParty {
-            number: i + 1,
-            legal_name: m.party.legal_name.clone(),
-            short_name: m.party.display_name().to_string(),
-            description: format!(
-                "a {} in {} ({})",
-                m.party.kind.as_str().replace('_', " "),
-                m.party.country,
-                m.role.as_str()
-            ),
-        })
-        .collect();
+    let parties = c.doc_parties();
     let mut sections = Vec::new();
     let moves: Vec<String> =
         reg.heat_map.moves.iter().map(|m| format!("{} from {} to {}", m.risk, m.from.score(), m.to.score())).collect();
