@@ -547,3 +547,145 @@ async fn a_newer_store_is_reported_in_the_window_and_left_alone() {
     drop(driver);
     assert_eq!(std::fs::read(&db).expect("read"), before);
 }
+
+/// The `data-testid` of the first element matching `css` whose text contains `text`.
+async fn testid_containing(c: &Client, css: &str, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let js = "const el = [...document.querySelectorAll(arguments[0])]
+                    .find((e) => e.textContent.includes(arguments[1]));
+                  return el ? el.dataset.testid : null;";
+        match c.execute(js, vec![css.into(), text.into()]).await.unwrap_or_else(|e| panic!("{css}: {e}")) {
+            serde_json::Value::String(id) => return id,
+            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(100)).await,
+            _ => panic!("no {css} says {text:?}"),
+        }
+    }
+}
+
+/// The number a heat map cell shows (empty is none).
+async fn heat_count(c: &Client, css: &str) -> u32 {
+    let el = wait_for(c, css).await;
+    let text = el.prop("textContent").await.expect("text").unwrap_or_default();
+    text.trim().parse().unwrap_or(0)
+}
+
+/// A collaboration as it is run, in the window: a risk added moves the heat map; an obligation
+/// marked done; a publication given notice, consented to by both partners and released; the Due
+/// view across collaborations exported as a calendar; the overview's health verdict.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_calendar() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(std::env::var_os("STEWARD_REQUIRE_KEYRING").is_none(), "a credential store is required here");
+        eprintln!("skipped: no session bus, so no credential store for the demo's identities");
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+
+    // The joint risk register: a new risk at likelihood 4, impact 4 lands in that cell.
+    click(&c, "[data-testid=tab-risks]").await;
+    wait_for(&c, "[data-testid=risk-register]").await;
+    let (inherent, residual) = ("[data-testid=heat-inherent-4-4]", "[data-testid=heat-residual-2-4]");
+    let (before_inherent, before_residual) = (heat_count(&c, inherent).await, heat_count(&c, residual).await);
+    click(&c, "[data-testid=risk-add]").await;
+    set(&c, "[data-testid=risk-title]", "Dilution refrigerator time at Ferrant slips").await;
+    set(&c, "[data-testid=risk-category]", "operational").await;
+    set(&c, "[data-testid=risk-cause]", "The shared cryostat is booked by two other programmes in spring").await;
+    set(&c, "[data-testid=risk-event]", "Resonator batches wait more than six weeks for measurement").await;
+    set(&c, "[data-testid=risk-consequence]", "Work package 2 misses its month-12 milestone").await;
+    choose(&c, "[data-testid=risk-owner-party]", "Ferrant").await;
+    set(&c, "[data-testid=risk-owner]", "Dr Lena Vogt").await;
+    set(&c, "[data-testid=risk-inherent-l]", "4").await;
+    set(&c, "[data-testid=risk-inherent-i]", "4").await;
+    set(&c, "[data-testid=risk-residual-l]", "2").await;
+    set(&c, "[data-testid=risk-residual-i]", "4").await;
+    choose(&c, "[data-testid=risk-treatment]", "Reduce likelihood").await;
+    set(&c, "[data-testid=risk-controls]", "Fixed monthly slots agreed with the facility manager").await;
+    wait_text(&c, "[data-testid=risk-inherent-score]", "16").await;
+    click(&c, "[data-testid=risk-save]").await;
+    wait_text(&c, "[data-testid=risk-history]", "Version 1").await;
+    let row = testid_containing(&c, "[data-testid^=risk-row-]", "Dilution refrigerator").await;
+    let cells = row_cells(&c, &format!("[data-testid={row}]")).await;
+    assert_eq!(cells[0][2], "red", "{cells:?}");
+    assert_eq!(cells[0][3], "16", "{cells:?}");
+    assert_eq!(cells[0][4], "8", "{cells:?}");
+    assert_eq!(heat_count(&c, inherent).await, before_inherent + 1);
+    assert_eq!(heat_count(&c, residual).await, before_residual + 1);
+    let moves = wait_text(&c, "[data-testid=risk-moves]", "16").await;
+    assert!(moves.contains('8'), "{moves}");
+    screenshot_at(&c, "risks", Some("[data-testid=risks]")).await;
+
+    // Obligations: one added by hand is marked done, with a note, into the decision log.
+    click(&c, "[data-testid=tab-obligations]").await;
+    let row = testid_containing(&c, "[data-testid^=obligation-row-]", "sample inventory").await;
+    let id = row.trim_start_matches("obligation-row-").to_string();
+    screenshot_at(&c, "obligations", Some("[data-testid=obligations]")).await;
+    click(&c, &format!("[data-testid=obligation-done-{id}]")).await;
+    set(&c, "[data-testid=obligation-note]", "Inventory of 14 sample chips sent to Ferrant by email").await;
+    click(&c, "[data-testid=obligation-close-save]").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.find(Locator::Css(&format!("[data-testid={row}]"))).await.is_ok() {
+        assert!(Instant::now() < deadline, "the done obligation left the open list");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    set(&c, "[data-testid=obligation-show-closed]", "true").await;
+    wait_text(&c, &format!("[data-testid=obligation-state-{id}]"), "done").await;
+    let closed = wait_text(&c, &format!("[data-testid={row}]"), "14 sample chips").await;
+    assert!(closed.contains("decision"), "{closed}");
+
+    // Publication review: notice, both partners consent, then it may be released.
+    click(&c, "[data-testid=tab-publications]").await;
+    wait_text(&c, "[data-testid=publications]", "Two-level-system loss").await;
+    screenshot_at(&c, "publications", Some("[data-testid=publications]")).await;
+    let manuscript = tmp.path().join("kinetic-inductance-draft1.pdf");
+    std::fs::write(&manuscript, b"%PDF-1.7 manuscript draft for review").expect("manuscript");
+    click(&c, "[data-testid=pub-notify]").await;
+    set(&c, "[data-testid=pub-title]", "Kinetic inductance of granular aluminium at millikelvin").await;
+    set(&c, "[data-testid=pub-file]", manuscript.to_str().expect("utf-8")).await;
+    set(&c, "[data-testid=pub-venue]", "Applied Physics Letters").await;
+    click(&c, "[data-testid=pub-notify-save]").await;
+    let card = testid_containing(&c, "[data-testid^=publication-]", "Kinetic inductance").await;
+    let id = card.trim_start_matches("publication-").to_string();
+    wait_text(&c, &format!("[data-testid=pub-countdown-{id}]"), "left to object").await;
+    wait_for(&c, &format!("[data-testid=pub-blocked-{id}]")).await;
+    for party in ["Kaminokawa Tech", "Ferrant"] {
+        click(&c, &format!("[data-testid=pub-consent-{id}]")).await;
+        choose(&c, "[data-testid=pub-party]", party).await;
+        set(&c, "[data-testid=pub-note]", "Nothing confidential of ours; go ahead.").await;
+        click(&c, "[data-testid=pub-action-save]").await;
+        wait_text(&c, &format!("[data-testid=pub-consents-{id}]"), party).await;
+    }
+    click(&c, &format!("[data-testid=pub-release-{id}]")).await;
+    set(&c, "[data-testid=pub-doi]", "10.1063/5.0000001").await;
+    click(&c, "[data-testid=pub-action-save]").await;
+    wait_text(&c, &format!("[data-testid=pub-status-{id}]"), "released").await;
+
+    // Due across every collaboration, and its calendar.
+    click(&c, "[data-testid=nav-due]").await;
+    wait_text(&c, "[data-testid=due-group-overdue]", "export-control classification").await;
+    screenshot(&c, "due").await;
+    let ics = tmp.path().join("steward.ics");
+    set(&c, "[data-testid=due-ics-path]", ics.to_str().expect("utf-8")).await;
+    click(&c, "[data-testid=due-export-ics]").await;
+    wait_text(&c, "[data-testid=due-exported]", "events").await;
+    let text = std::fs::read_to_string(&ics).expect("calendar written");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    // Long lines are folded (RFC 5545 3.1): read them whole.
+    let unfolded = text.replace("\r\n ", "");
+    assert!(unfolded.contains("SUMMARY:Confirm the export-control classification"), "{unfolded}");
+    // The item marked done stays in the calendar, cancelled, so a calendar that imported it updates.
+    assert!(unfolded.contains("SUMMARY:Done: Send Ferrant the sample inventory"), "{unfolded}");
+
+    // The overview's health verdict names the overdue item.
+    click(&c, "[data-testid=nav-collabs]").await;
+    let row = testid_containing(&c, "[data-testid=collab-list] tbody td.health [data-testid^=health-reasons-]", "overdue")
+        .await;
+    let collab = row.trim_start_matches("health-reasons-");
+    let verdict = text_of(&c, &format!("[data-testid=health-{collab}]")).await;
+    assert!(["Attention", "At risk"].contains(&verdict.trim()), "{verdict}");
+    c.close().await.expect("close");
+}

@@ -8,9 +8,18 @@ export type Screen =
   | { name: "library"; template?: string }
   | { name: "verify"; path?: string }
   | { name: "identities" }
+  | { name: "due" }
   | { name: "exchange"; received?: number };
 
-export type CollabTab = "parties" | "agreements" | "diligence" | "ledger" | "decisions";
+export type CollabTab =
+  | "parties"
+  | "agreements"
+  | "diligence"
+  | "risks"
+  | "obligations"
+  | "publications"
+  | "ledger"
+  | "decisions";
 
 export const nav = $state<{ screen: Screen; refresh: number }>({ screen: { name: "collabs" }, refresh: 0 });
 

@@ -5,10 +5,12 @@ import Collaborations from "./Collaborations.svelte";
 import Collaboration from "./Collaboration.svelte";
 import type { CollaborationDetail, CollaborationSummary } from "../bindings";
 import { collaborationSummary } from "../test/fixtures";
-import { nextDue, warnings } from "./collab-health";
+import { daysFromToday, demoDetail, demoRisks, health, registerOf } from "../test/running";
+import { nextDue } from "./collab-health";
+import { longDate } from "../format";
 import { nav } from "../nav.svelte";
 
-const demo: CollaborationSummary = collaborationSummary();
+const demo: CollaborationSummary = collaborationSummary({ health: health() });
 
 afterEach(() => {
   cleanup();
@@ -23,6 +25,49 @@ describe("Collaborations", () => {
     expect(screen.getByText("active")).toBeTruthy();
     expect(screen.getByText(/GB/)).toBeTruthy();
     expect(screen.getByText(/1 January 2027 – 31 December 2029/)).toBeTruthy();
+    expect(screen.getByTestId("next-due-1").textContent).toContain(longDate(daysFromToday(9)));
+    expect(screen.getByTestId("next-due-1").textContent).toContain("1 overdue · 2 items due soon");
+  });
+
+  it("shows the core's verdict and its reasons, coloured by level", async () => {
+    const atRisk = collaborationSummary({
+      id: 2, title: "Cryogenic amplifier feasibility study", status: "planning",
+      health: health({
+        verdict: "at_risk",
+        reasons: [
+          { code: "risk_red", level: "at_risk", message: "1 red risk open" },
+          { code: "diligence_blocked", level: "at_risk", message: "signing blocked by due diligence" },
+        ],
+        next_due: null, overdue: 0, due_soon: 0,
+      }),
+    });
+    const fine = collaborationSummary({ id: 3, title: "Graphene sensor pilot", health: health({ verdict: "on_track", reasons: [], overdue: 0, due_soon: 0 }) });
+    mockIPC((cmd) => (cmd === "list_collaborations" ? [demo, atRisk, fine] : null));
+    render(Collaborations, {});
+    expect((await screen.findByTestId("health-1")).textContent).toBe("Attention");
+    expect(screen.getByTestId("health-1").className).toContain("verdict-attention");
+    expect(screen.getByTestId("health-reasons-1").textContent).toContain("1 obligation overdue");
+    expect(screen.getByTestId("health-reasons-1").textContent).toContain("1 publication under review");
+    expect(screen.getByTestId("health-2").textContent).toBe("At risk");
+    const reason = screen.getByText("signing blocked by due diligence");
+    expect(reason.className).toContain("reason-at_risk");
+    expect(reason.closest("td")!.classList.contains("health")).toBe(true);
+    expect(screen.getByTestId("next-due-2").textContent!.trim()).toBe("—");
+    expect(screen.getByTestId("health-3").textContent).toBe("On track");
+    expect(screen.queryByTestId("health-reasons-3")).toBeNull();
+    // The first four cells stay title, status, partners and dates (an end-to-end test reads them).
+    const cells = [...screen.getByTestId("collab-list").querySelectorAll("tbody tr")][1].querySelectorAll("td");
+    expect(cells[0].textContent!.trim().startsWith("Cryogenic amplifier feasibility study")).toBe(true);
+    expect(cells[1].textContent!.trim()).toBe("planning");
+    expect(cells[3].textContent).toBe("1 January 2027 – 31 December 2029");
+    expect(cells[4].textContent).toContain("At risk");
+  });
+
+  it("falls back to the summary's own dates when it carries no health", async () => {
+    mockIPC((cmd) => (cmd === "list_collaborations" ? [collaborationSummary({ start_date: "2099-01-01", end_date: "2099-12-31", health: null })] : null));
+    render(Collaborations, {});
+    expect((await screen.findByTestId("next-due-1")).textContent).toContain("Starts 1 January 2099");
+    expect(screen.queryByTestId("health-1")).toBeNull();
   });
 
   it("shows an empty state", async () => {
@@ -64,12 +109,11 @@ describe("Collaborations", () => {
 });
 
 describe("collaboration health", () => {
-  it("finds the next date due and warns about ends and missing partners", () => {
+  it("finds the next date due from the summary's dates", () => {
+    expect(nextDue(demo, "2026-12-01")).toEqual({ what: "Starts", date: "2027-01-01" });
     expect(nextDue(demo, "2028-06-01")).toEqual({ what: "Ends", date: "2029-12-31" });
+    expect(nextDue({ ...demo, sunset_date: "2034-12-31" }, "2030-01-01")).toEqual({ what: "Obligations end", date: "2034-12-31" });
     expect(nextDue(demo, "2030-01-01")).toBeNull();
-    expect(warnings(demo, "2029-11-01")).toEqual(["ends in 60 days"]);
-    expect(warnings({ ...demo, member_count: 1 }, "2028-01-01")).toEqual(["needs partners"]);
-    expect(warnings({ ...demo, archived: true, member_count: 1 }, "2028-01-01")).toEqual([]);
   });
 });
 
@@ -116,6 +160,25 @@ describe("Collaboration", () => {
     await fireEvent.keyDown(tab, { key: "ArrowRight" });
     expect(screen.getByTestId("tab-agreements").getAttribute("aria-selected")).toBe("true");
     expect(await screen.findByText("No agreements yet.")).toBeTruthy();
+  });
+
+  it("opens on the risks tab when asked, and runs the collaboration in its own tabs", async () => {
+    mockIPC((cmd) => {
+      switch (cmd) {
+        case "collaboration": return demoDetail();
+        case "agreements": case "parties": case "identities": case "publications": case "obligations": return [];
+        case "risk_register": return registerOf(demoRisks);
+        default: return null;
+      }
+    });
+    render(Collaboration, { id: 1, tab: "risks" });
+    expect((await screen.findByTestId("tab-risks")).getAttribute("aria-selected")).toBe("true");
+    expect((await screen.findByTestId("heat-inherent-4-5")).textContent).toBe("1");
+    await fireEvent.click(screen.getByTestId("tab-obligations"));
+    expect(await screen.findByTestId("obligation-timeline")).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("tab-publications"));
+    expect(await screen.findByTestId("pub-notify")).toBeTruthy();
+    for (const t of ["parties", "agreements", "diligence", "ledger", "decisions"]) expect(screen.getByTestId(`tab-${t}`)).toBeTruthy();
   });
 });
 
