@@ -592,10 +592,10 @@ async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_ca
     let (inherent, residual) = ("[data-testid=heat-inherent-4-4]", "[data-testid=heat-residual-2-4]");
     let (before_inherent, before_residual) = (heat_count(&c, inherent).await, heat_count(&c, residual).await);
     click(&c, "[data-testid=risk-add]").await;
-    set(&c, "[data-testid=risk-title]", "Dilution refrigerator time at Ferrant slips").await;
+    set(&c, "[data-testid=risk-title]", "Resonator chips held at customs on the way to Ferrant").await;
     set(&c, "[data-testid=risk-category]", "operational").await;
-    set(&c, "[data-testid=risk-cause]", "The shared cryostat is booked by two other programmes in spring").await;
-    set(&c, "[data-testid=risk-event]", "Resonator batches wait more than six weeks for measurement").await;
+    set(&c, "[data-testid=risk-cause]", "Export documents for the chips are checked by hand at the border").await;
+    set(&c, "[data-testid=risk-event]", "A batch waits more than six weeks before it reaches the Ferrant lab").await;
     set(&c, "[data-testid=risk-consequence]", "Work package 2 misses its month-12 milestone").await;
     choose(&c, "[data-testid=risk-owner-party]", "Ferrant").await;
     set(&c, "[data-testid=risk-owner]", "Dr Lena Vogt").await;
@@ -605,12 +605,15 @@ async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_ca
     set(&c, "[data-testid=risk-residual-i]", "4").await;
     choose(&c, "[data-testid=risk-treatment]", "Reduce likelihood").await;
     set(&c, "[data-testid=risk-controls]", "Fixed monthly slots agreed with the facility manager").await;
+    let review = (chrono::Local::now().date_naive() + chrono::Days::new(60)).to_string();
+    set(&c, "[data-testid=risk-next-review]", &review).await;
     wait_text(&c, "[data-testid=risk-inherent-score]", "16").await;
     click(&c, "[data-testid=risk-save]").await;
     wait_text(&c, "[data-testid=risk-history]", "Version 1").await;
-    let row = testid_containing(&c, "[data-testid^=risk-row-]", "Dilution refrigerator").await;
+    let row = testid_containing(&c, "[data-testid^=risk-row-]", "held at customs").await;
     let cells = row_cells(&c, &format!("[data-testid={row}]")).await;
-    assert_eq!(cells[0][2], "red", "{cells:?}");
+    // Its band is the residual one once it is treated: 16 before, 8 after.
+    assert_eq!(cells[0][2], "amber", "{cells:?}");
     assert_eq!(cells[0][3], "16", "{cells:?}");
     assert_eq!(cells[0][4], "8", "{cells:?}");
     assert_eq!(heat_count(&c, inherent).await, before_inherent + 1);
