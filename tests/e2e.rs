@@ -685,8 +685,9 @@ async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_ca
 
     // The overview's health verdict names the overdue item.
     click(&c, "[data-testid=nav-collabs]").await;
-    let row = testid_containing(&c, "[data-testid=collab-list] tbody td.health [data-testid^=health-reasons-]", "overdue")
-        .await;
+    let row =
+        testid_containing(&c, "[data-testid=collab-list] tbody td.health [data-testid^=health-reasons-]", "overdue")
+            .await;
     let collab = row.trim_start_matches("health-reasons-");
     let verdict = text_of(&c, &format!("[data-testid=health-{collab}]")).await;
     assert!(["Attention", "At risk"].contains(&verdict.trim()), "{verdict}");

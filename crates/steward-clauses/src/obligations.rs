@@ -48,11 +48,13 @@ pub enum ObligationKind {
     PublicationReview,
     PublicationDelay,
     RiskReview,
+    PatentDeadline,
+    ExitAction,
     Other,
 }
 
 impl ObligationKind {
-    pub const ALL: [ObligationKind; 16] = [
+    pub const ALL: [ObligationKind; 18] = [
         Self::Reporting,
         Self::Meeting,
         Self::Deliverable,
@@ -68,6 +70,8 @@ impl ObligationKind {
         Self::PublicationReview,
         Self::PublicationDelay,
         Self::RiskReview,
+        Self::PatentDeadline,
+        Self::ExitAction,
         Self::Other,
     ];
     pub fn as_str(self) -> &'static str {
@@ -87,6 +91,8 @@ impl ObligationKind {
             Self::PublicationReview => "publication_review",
             Self::PublicationDelay => "publication_delay",
             Self::RiskReview => "risk_review",
+            Self::PatentDeadline => "patent_deadline",
+            Self::ExitAction => "exit_action",
             Self::Other => "other",
         }
     }

@@ -100,6 +100,296 @@ pub enum Command {
     /// Every due item as an iCalendar file
     #[command(subcommand)]
     Calendar(CalendarCmd),
+    /// The IP register: background, results and their owners, filings, licences and options
+    #[command(subcommand)]
+    Ip(Box<IpCmd>),
+    /// Datasets held for a collaboration (returned or destroyed at exit)
+    #[command(subcommand)]
+    Dataset(DatasetCmd),
+    /// Exit: the trigger, the plan derived from the agreement and registers, certificates, the pack
+    #[command(subcommand)]
+    Exit(Box<ExitCmd>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IpCmd {
+    /// Each party's background (the agreement's background schedule)
+    #[command(subcommand)]
+    Background(BackgroundCmd),
+    /// Results and invention disclosures, with the owner the agreement gives them
+    #[command(subcommand)]
+    Result(ResultCmd),
+    /// Patent applications: their priority and PCT deadlines become due items
+    #[command(subcommand)]
+    Filing(FilingCmd),
+    /// Licences and options granted on a result
+    #[command(subcommand)]
+    Licence(LicenceCmd),
+    /// Copy the background register into a collaboration agreement's schedule (a new revision)
+    Bind {
+        #[arg(long)]
+        agreement: i64,
+    },
+    /// Every kept version of a record
+    History { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackgroundCmd {
+    /// Add a piece of a party's background
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        party: String,
+        #[arg(long)]
+        item: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Its legal owner, when not the party
+        #[arg(long)]
+        owner: Option<String>,
+        /// Third-party rights and other limits
+        #[arg(long, default_value = "")]
+        restrictions: String,
+        /// Its export control list entry
+        #[arg(long)]
+        export_control: Option<String>,
+        /// On what terms the others may use it
+        #[arg(long = "access", default_value = "")]
+        access_terms: String,
+        /// Expressly kept out of the project
+        #[arg(long)]
+        excluded: bool,
+    },
+    /// The background by party, and how it compares with the agreement's (signed) schedule
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultCmd {
+    /// Record a result or invention disclosure
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        title: String,
+        /// The day it was disclosed (YYYY-MM-DD)
+        #[arg(long)]
+        disclosed: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// NAME|PARTY (repeat)
+        #[arg(long = "inventor", value_name = "NAME|PARTY")]
+        inventors: Vec<String>,
+        /// Another party whose personnel contributed (repeat)
+        #[arg(long = "contributor")]
+        contributors: Vec<String>,
+        /// A disclosure document (its SHA-256 is kept, not the file; repeat)
+        #[arg(long = "document")]
+        documents: Vec<PathBuf>,
+    },
+    /// The results with their owners
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+    /// One result: owner and the clause that decides it, filings, licences
+    Show {
+        /// IPn (with --collab) or its id
+        result: String,
+        #[arg(long)]
+        collab: Option<i64>,
+    },
+    /// The owner and why; with --set, overrule it with a reason (a signed decision)
+    Owner {
+        result: String,
+        #[arg(long)]
+        collab: Option<i64>,
+        /// PARTY:PERCENT (repeat), e.g. --set Ferrant:100
+        #[arg(long = "set", value_name = "PARTY:PERCENT")]
+        set: Vec<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilingCmd {
+    /// Record a patent application for a result
+    Add {
+        #[arg(long)]
+        result: String,
+        #[arg(long)]
+        collab: Option<i64>,
+        #[arg(long = "number")]
+        application_number: String,
+        /// GB, EP, US, JP, PCT, ...
+        #[arg(long)]
+        office: String,
+        /// Filing date (YYYY-MM-DD)
+        #[arg(long)]
+        filed: String,
+        /// The priority date claimed, when an earlier application is the first
+        #[arg(long)]
+        priority: Option<String>,
+        /// The publication review whose patent delay protects it
+        #[arg(long)]
+        publication: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicenceCmd {
+    /// Record a licence or option on a result
+    Add {
+        #[arg(long)]
+        result: String,
+        #[arg(long)]
+        collab: Option<i64>,
+        #[arg(long)]
+        licensee: String,
+        #[arg(long, value_parser = ["licence", "option"], default_value = "licence")]
+        grant: String,
+        #[arg(long)]
+        exclusive: bool,
+        #[arg(long)]
+        field: String,
+        #[arg(long)]
+        territory: String,
+        #[arg(long)]
+        starts: Option<String>,
+        /// The option window's last day, or the licence's end
+        #[arg(long)]
+        ends: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatasetCmd {
+    /// Record a dataset
+    Add {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long)]
+        name: String,
+        /// The party that holds it
+        #[arg(long)]
+        holder: String,
+        #[arg(long, value_parser = ["public", "internal", "confidential", "restricted"])]
+        tier: String,
+        #[arg(long)]
+        location: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// The party that supplied it (it goes back to them at exit)
+        #[arg(long)]
+        supplied_by: Option<String>,
+    },
+    /// The datasets of a collaboration
+    List {
+        #[arg(long)]
+        collab: i64,
+    },
+}
+
+/// Which exit: by its id, or the one under way in a collaboration.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct WhichExit {
+    #[arg(long)]
+    pub exit: Option<i64>,
+    #[arg(long)]
+    pub collab: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExitCmd {
+    /// Open an exit with its trigger and evidence (a signed decision)
+    Start {
+        #[arg(long)]
+        collab: i64,
+        #[arg(long, value_parser = ["sunset", "breach", "insolvency", "change-of-control", "withdrawal", "key-personnel", "by-agreement"])]
+        trigger: String,
+        /// The party leaving (all triggers but sunset and by-agreement)
+        #[arg(long)]
+        party: Option<String>,
+        /// A file that shows the trigger (its SHA-256 is kept)
+        #[arg(long)]
+        evidence: Option<PathBuf>,
+        #[arg(long)]
+        note: Option<String>,
+        /// The day it takes effect (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// The exit plan: what survives, each item's disposition, datasets, accounts, what is undecided
+    Show {
+        #[command(flatten)]
+        which: WhichExit,
+    },
+    /// Decide an IP item's disposition: stays, assigned, licensed-back, licence-ended, licence-continues
+    Decide {
+        #[command(flatten)]
+        which: WhichExit,
+        /// The item's label (IP1, L1) or key
+        item: String,
+        disposition: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// A dataset's certificate of return or sanitisation (signed by its holder), or a retention exception
+    Certify {
+        #[command(flatten)]
+        which: WhichExit,
+        /// The dataset's label (D1)
+        dataset: String,
+        #[arg(long, value_parser = ["clear", "purge", "destroy", "return"], required_unless_present = "retain")]
+        method: Option<String>,
+        /// The media sanitised or returned
+        #[arg(long, required_unless_present = "retain")]
+        media: Option<String>,
+        /// Who did it
+        #[arg(long = "by", required_unless_present = "retain")]
+        performed_by: Option<String>,
+        /// When (YYYY-MM-DD, default today)
+        #[arg(long)]
+        date: Option<String>,
+        /// How it was verified
+        #[arg(long, required_unless_present = "retain")]
+        verified: Option<String>,
+        /// Where the media went
+        #[arg(long, required_unless_present = "retain")]
+        media_fate: Option<String>,
+        /// Keep it instead, under a logged exception
+        #[arg(long, requires = "reason", conflicts_with_all = ["method", "media", "performed_by", "verified", "media_fate"])]
+        retain: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
+    /// Complete the exit (refused while an item is undecided): writes the signed exit pack
+    Complete {
+        #[command(flatten)]
+        which: WhichExit,
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write the decision-log export (default: beside the pack, .log.json)
+        #[arg(long)]
+        log: Option<PathBuf>,
+        #[arg(long)]
+        identity: Option<i64>,
+    },
 }
 
 /// The fields of a risk, as flags (`risk add` needs the required ones; `risk update` changes

@@ -166,6 +166,9 @@ fn run(cli: Cli) -> Outcome {
         Command::Obligation(cmd) => cmd::running::obligation(&mut s, cmd, out)?,
         Command::Publication(cmd) => cmd::running::publication(&mut s, cmd, out)?,
         Command::Calendar(cmd) => cmd::running::calendar(&mut s, cmd, out)?,
+        Command::Ip(cmd) => cmd::ip::ip(&mut s, *cmd, out)?,
+        Command::Dataset(cmd) => cmd::ip::dataset(&mut s, cmd, out)?,
+        Command::Exit(cmd) => cmd::ip::exit(&mut s, *cmd, out)?,
     }
     Ok(())
 }

@@ -55,6 +55,8 @@ pub struct Facts {
     /// blocked by due diligence.
     pub diligence_band: Option<String>,
     pub diligence_blocks_signing: bool,
+    /// An exit is under way (its plan is being worked through).
+    pub exit_under_way: bool,
 }
 
 /// The verdict and what it counted.
@@ -129,7 +131,9 @@ pub fn assess(f: &Facts, today: NaiveDate) -> Health {
         if f.members < 2 {
             say("needs_partners", Verdict::Attention, "needs partners".into());
         }
-        if f.status != "closed" {
+        if f.exit_under_way && f.status != "closed" {
+            say("in_exit", Verdict::Attention, "exit under way".into());
+        } else if f.status != "closed" {
             if let Some(end) = f.end {
                 let left = (end - today).num_days();
                 if left < 0 {
@@ -196,5 +200,21 @@ mod tests {
             ..Facts::default()
         };
         assert_eq!(assess(&f, d("2027-01-10")).verdict, Verdict::Attention);
+    }
+
+    #[test]
+    fn an_exit_under_way_replaces_the_past_sunset_alarm() {
+        let over = Facts {
+            status: "active".into(),
+            members: 2,
+            end: Some(d("2026-12-01")),
+            sunset: Some(d("2026-12-01")),
+            ..Facts::default()
+        };
+        let h = assess(&over, d("2027-01-10"));
+        assert_eq!(h.verdict, Verdict::AtRisk);
+        let exiting = Facts { exit_under_way: true, ..over };
+        let h = assess(&exiting, d("2027-01-10"));
+        assert_eq!((h.verdict, h.reasons[0].code.as_str()), (Verdict::Attention, "in_exit"));
     }
 }

@@ -7,6 +7,7 @@ pub(crate) mod diligence;
 pub(crate) mod documents;
 pub(crate) mod exchange;
 pub(crate) mod identity;
+pub(crate) mod ip;
 pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod party;

@@ -28,6 +28,11 @@ impl Steward {
                 )
             })
             .collect();
+        for collab in self.store().open_exits()? {
+            if let Some(f) = facts.get_mut(&collab) {
+                f.exit_under_way = true;
+            }
+        }
         for (collab, due) in self.store().open_due_dates()? {
             if let (Some(f), Ok(d)) = (facts.get_mut(&collab), NaiveDate::parse_from_str(&due, "%Y-%m-%d")) {
                 f.open_due.push(d);

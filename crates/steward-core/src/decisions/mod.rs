@@ -198,9 +198,21 @@ impl Steward {
                     return Err(format!("publication {id} belongs to another collaboration"));
                 }
             }
+            "ip" => {
+                let r = self.store().ip_record(num()?).map_err(|e| e.to_string())?;
+                if r.collaboration_id != collab {
+                    return Err(format!("IP record {id} belongs to another collaboration"));
+                }
+            }
+            "exit" => {
+                let e = self.store().exit(num()?).map_err(|e| e.to_string())?;
+                if e.collaboration_id != collab {
+                    return Err(format!("exit {id} belongs to another collaboration"));
+                }
+            }
             _ => {
                 return Err(format!(
-                    "'{kind}' is not a link kind (agreement, clause, party, ledger, decision, risk, obligation or publication)"
+                    "'{kind}' is not a link kind (agreement, clause, party, ledger, decision, risk, obligation, publication, ip or exit)"
                 ));
             }
         }

@@ -4,9 +4,11 @@
 use crate::{Id, NewCollaboration, NewParty, NewPerson, Result, Role, Steward};
 
 mod diligence;
+mod ip;
 mod many;
 mod running;
 pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
+pub use ip::DEMO_EXIT_TITLE;
 pub use running::DEMO_MANUSCRIPT;
 
 const DEMO_KEY: &str = "demo.collaboration";
@@ -157,6 +159,8 @@ impl Steward {
             let reviewer = who[0].0;
             self.demo_approvals(demo.collaboration_id, second, reviewer)?;
             self.demo_running(demo.collaboration_id, (who[0].0, who[1].0, who[2].0))?;
+            self.demo_ip(demo.collaboration_id)?;
+            self.demo_exit(demo.party_ids[0], demo.party_ids[2], (who[0].0, who[1].0, who[2].0))?;
             Ok(self.decisions(demo.collaboration_id)?.len() as u64)
         });
         match logged {
@@ -544,6 +548,6 @@ mod tests {
         let list = s.collaborations(false).expect("list");
         let first_countries = list.iter().find(|c| c.collaboration.id == first.collaboration_id).map(|c| &c.countries);
         assert_eq!(first_countries.map(Vec::as_slice), Some(&["DE".to_string(), "GB".into(), "JP".into()][..]));
-        assert_eq!(list.len(), 2, "and the collaboration blocked on an approval");
+        assert_eq!(list.len(), 3, "and the collaboration blocked on an approval, and the finished one in exit");
     }
 }

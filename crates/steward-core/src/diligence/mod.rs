@@ -818,8 +818,9 @@ mod tests {
         assert!(text.contains("SECURITY AND DUE DILIGENCE") && text.contains("EXPORT CONTROL"), "clauses carried");
         s.export_agreement(collab_agreement, None, Some(who)).expect("signs");
 
-        let second =
-            s.collaborations(false).expect("list").into_iter().find(|c| c.collaboration.id != d.collaboration_id);
+        let second = s.collaborations(false).expect("list").into_iter().find(|c| {
+            c.collaboration.id != d.collaboration_id && c.collaboration.title != crate::demo::DEMO_EXIT_TITLE
+        });
         let second = second.expect("second demo collaboration").collaboration.id;
         let nda = s.agreements(Some(second)).expect("agreements")[0].id;
         let e = s.export_agreement(nda, None, Some(who)).expect_err("blocked");

@@ -85,6 +85,14 @@ impl Steward {
                 (Some(who), Some(key)) => {
                     let key = key.join().map_err(|_| Error::Credentials("reading the key failed".into()))??;
                     let pdf = self.sign_with(&pdf, &boxes, 0, &who, &key, Some("Agreed for signature"))?;
+                    let rev = self.spec_of(agreement, revision)?.0.number;
+                    self.store().record_agreement_signature(
+                        agreement,
+                        rev,
+                        who.id,
+                        &steward_clauses::canonical::sha256_hex(&pdf),
+                        self.now(),
+                    )?;
                     (pdf, Some(who.name))
                 }
                 _ => (pdf, None),
@@ -153,10 +161,12 @@ impl Steward {
         }
         let draft: Option<serde_json::Value> = report.draft.as_deref().and_then(|d| serde_json::from_slice(d).ok());
         // A draft of one of our agreements is signed only once its collaboration's due diligence allows.
+        let mut ours = None;
         if let Some(uid) = draft.as_ref().and_then(|d| d.pointer("/agreement/uid")).and_then(|u| u.as_str()) {
             if let Some(a) = self.store().agreement_by_uid(uid)? {
                 let revision = draft.as_ref().and_then(|d| d.get("revision")).and_then(serde_json::Value::as_i64);
                 self.signing_gate(a.collaboration_id, Some((a.id, revision)))?;
+                ours = revision.map(|r| (a.id, r));
             }
         }
         let boxes: Vec<steward_pdf::SignatureBox> = draft
@@ -164,7 +174,12 @@ impl Steward {
             .and_then(|b| serde_json::from_value(b).ok())
             .unwrap_or_default();
         let key = self.signing_key(&who)?;
-        self.sign_with(pdf, &boxes, report.signatures.len(), &who, &key, reason)
+        let signed = self.sign_with(pdf, &boxes, report.signatures.len(), &who, &key, reason)?;
+        if let Some((agreement, revision)) = ours {
+            let sha = steward_clauses::canonical::sha256_hex(&signed);
+            self.store().record_agreement_signature(agreement, revision, who.id, &sha, self.now())?;
+        }
+        Ok(signed)
     }
 
     /// Signs `pdf` (checked, with `taken` signatures already) with `key`, in the box of the

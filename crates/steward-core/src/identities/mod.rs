@@ -124,7 +124,8 @@ impl Steward {
         }
     }
 
-    pub(crate) fn clock_today(&self) -> chrono::NaiveDate {
+    /// Today, by the store's clock.
+    pub fn clock_today(&self) -> chrono::NaiveDate {
         self.now().date_naive()
     }
 

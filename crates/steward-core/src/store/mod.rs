@@ -9,6 +9,7 @@ pub(crate) mod decisions;
 pub(crate) mod diligence;
 pub(crate) mod exchange;
 pub(crate) mod identities;
+pub(crate) mod ip;
 pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod obligations;
@@ -55,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "rendering", sql: include_str!("../../migrations/0008_rendering.sql") },
     Migration { version: 9, name: "diligence", sql: include_str!("../../migrations/0009_diligence.sql") },
     Migration { version: 10, name: "running", sql: include_str!("../../migrations/0010_running.sql") },
+    Migration { version: 11, name: "ip_exit", sql: include_str!("../../migrations/0011_ip_exit.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -259,6 +261,7 @@ mod tests {
             (7, "9ae9a7e9f55e7b8261d625795713104728bf9fb66a9d3445ac42eeed0e1c5b3c"),
             (8, "2702223d2a2e577e49fd3814170ea80ac41c625bc8ce7e6776514df8fab4d102"),
             (9, "3cd8e4a1b210706abcf3f91177bfefc8de377ba2bce16bc6feaf2f20b1b2bc11"),
+            (10, "ceb0c9c462a1e88597d7f96842c7a70c47b08489a8a44e69caa018c8447dd0f4"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
@@ -290,6 +293,16 @@ mod tests {
                         )
                         .expect("fixture");
                 }
+                if from >= 10 {
+                    old.conn
+                        .execute_batch(
+                            "INSERT INTO obligation (collaboration_id, key, origin, kind, title, party_ids, party_label,
+                                due_date, rule, remind_days, status, sequence, created_at, updated_at)
+                             VALUES (1, 'manual:1', 'manual', 'deliverable', 'Report', '[1]', 'Old U', '2027-01-01',
+                                'added by hand', 7, 'done', 2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+                        )
+                        .expect("obligation fixture");
+                }
             }
             let store = Store::open(&path).expect("upgrade");
             assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
@@ -302,6 +315,17 @@ mod tests {
                 let n: i64 =
                     store.conn.query_row("SELECT count(*) FROM collaboration_party", [], |r| r.get(0)).expect("n");
                 assert_eq!(n, 1, "data survives the upgrade from {from}");
+            }
+            if from >= 10 {
+                let (status, seq): (String, i64) = store
+                    .conn
+                    .query_row("SELECT status, sequence FROM obligation WHERE key = 'manual:1'", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .expect("the obligation survives the copy into the wider table");
+                assert_eq!((status.as_str(), seq), ("done", 2));
+                let kept = store.conn.execute("DELETE FROM obligation", []);
+                assert!(kept.is_err(), "obligations are still kept after the copy");
             }
         }
     }

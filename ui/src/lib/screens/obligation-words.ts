@@ -18,6 +18,8 @@ export const obligationKinds: { id: string; label: string }[] = [
   { id: "publication_review", label: "publication review" },
   { id: "publication_delay", label: "publication delay" },
   { id: "risk_review", label: "risk review" },
+  { id: "patent_deadline", label: "patent deadline" },
+  { id: "exit_action", label: "exit action" },
   { id: "other", label: "other" },
 ];
 
