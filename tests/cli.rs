@@ -231,12 +231,14 @@ fn default_location_and_environment_override() {
 #[test]
 fn demo_creates_a_realistic_collaboration_once() {
     let env = Env::new();
-    env.ok(&["demo"]);
+    let first = env.json(&["demo", "--json"]);
     let again = env.json(&["demo", "--json"]);
     assert_eq!(again["created"], false);
     let list = env.json(&["collab", "list", "--json"]);
-    // The quantum-sensing collaboration, and a second one whose due diligence is not complete.
-    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    // The quantum-sensing collaboration, a second one whose due diligence is not complete, and
+    // (with a credential store to sign its log) a finished one in exit.
+    let signed = first["decision_log_note"].is_null();
+    assert_eq!(list.as_array().map(Vec::len), Some(if signed { 3 } else { 2 }), "{first}");
     let countries: Vec<&serde_json::Value> = list.as_array().into_iter().flatten().map(|c| &c["countries"]).collect();
     assert!(countries.contains(&&serde_json::json!(["DE", "GB", "JP"])), "{countries:?}");
     assert!(countries.contains(&&serde_json::json!(["GB", "SG"])), "{countries:?}");
@@ -1518,4 +1520,255 @@ fn running_a_collaboration_risks_obligations_publications_calendar_and_health() 
     );
     let table = env.ok(&["collab", "list"]);
     assert!(table.contains("HEALTH") && table.contains("at risk") && table.contains("1 obligation overdue"), "{table}");
+}
+
+#[test]
+fn ip_register_datasets_and_an_exit_into_a_signed_pack() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let dir = env.dir.path().join("exit");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let p = |name: &str| dir.join(name).to_string_lossy().into_owned();
+
+    // The demo's results with their owners under model 2, and the filing's deadlines.
+    let results = env.json(&["ip", "result", "list", "--collab", "1", "--json"]);
+    let ip1 = &results[0];
+    assert_eq!(ip1["label"], "IP1");
+    assert_eq!(ip1["owners"][0]["party"], "Northmoor");
+    assert_eq!(ip1["computed"]["clause"], "collab.ownership-2");
+    let table = env.ok(&["ip", "result", "list", "--collab", "1"]);
+    assert!(table.contains("collab.ownership-2") && table.contains("Kaminokawa Tech"), "{table}");
+    let show = env.ok(&["ip", "result", "show", "IP1", "--collab", "1"]);
+    assert!(show.contains("priority year ends") && show.contains("GB2719043.6"), "{show}");
+
+    // A new result, a filing before its disclosure refused, then filed: deadlines due.
+    let doc = env.dir.path().join("disclosure.pdf").to_string_lossy().into_owned();
+    std::fs::write(&doc, b"invention disclosure form").expect("write");
+    let r = env.json(&[
+        "ip",
+        "result",
+        "add",
+        "--collab",
+        "1",
+        "--title",
+        "Flux-trapping ground plane",
+        "--disclosed",
+        "2026-10-20",
+        "--inventor",
+        "Dr Helen Achterberg|Northmoor",
+        "--inventor",
+        "Prof. Aiko Tanabe|Kaminokawa Tech",
+        "--document",
+        &doc,
+        "--json",
+    ]);
+    assert_eq!(r["label"], "IP3");
+    assert_eq!(r["owners"].as_array().map(Vec::len), Some(2), "two universities own it jointly: {r}");
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"invention disclosure form"));
+    assert_eq!(r["fields"]["documents"][0]["sha256"].as_str(), Some(sha.as_str()));
+    env.cmd(&[
+        "ip",
+        "result",
+        "add",
+        "--collab",
+        "1",
+        "--title",
+        "x",
+        "--disclosed",
+        "2026-10-20",
+        "--inventor",
+        "Nobody|Acme",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("inventor[1]").and(predicate::str::contains("Acme")));
+    env.cmd(&[
+        "ip",
+        "filing",
+        "add",
+        "--result",
+        "IP3",
+        "--collab",
+        "1",
+        "--number",
+        "GB2800001.0",
+        "--office",
+        "GB",
+        "--filed",
+        "2026-10-01",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("filing_date").and(predicate::str::contains("before IP3 was disclosed")));
+    let f = env.json(&[
+        "ip",
+        "filing",
+        "add",
+        "--result",
+        "IP3",
+        "--collab",
+        "1",
+        "--number",
+        "GB2800001.0",
+        "--office",
+        "GB",
+        "--filed",
+        "2026-10-28",
+        "--json",
+    ]);
+    assert_eq!(
+        (
+            f["deadlines"]["priority"].as_str(),
+            f["deadlines"]["national_30"].as_str(),
+            f["deadlines"]["national_31"].as_str()
+        ),
+        (Some("2027-10-28"), Some("2029-04-28"), Some("2029-05-28"))
+    );
+    let due = env.json(&["obligation", "list", "--collab", "1", "--json"]);
+    assert!(
+        due.as_array().expect("due").iter().any(|o| o["kind"] == "patent_deadline" && o["due_date"] == "2027-10-28"),
+        "{due}"
+    );
+    // Overruled with a reason: a signed decision.
+    env.cmd(&["ip", "result", "owner", "IP3", "--collab", "1", "--set", "Northmoor:100"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--reason"));
+    let o = env.json(&[
+        "--json",
+        "ip",
+        "result",
+        "owner",
+        "IP3",
+        "--collab",
+        "1",
+        "--set",
+        "Northmoor:100",
+        "--reason",
+        "Kaminokawa Tech assigned its share under the secondment letter",
+        "--identity",
+        "1",
+    ]);
+    assert_eq!(o["owners"][0]["basis_points"], 10_000);
+    assert_eq!(o["override"]["reason"], "Kaminokawa Tech assigned its share under the secondment letter");
+    let log = env.json(&["decision", "list", "--collab", "1", "--json"]);
+    assert!(
+        log.as_array()
+            .expect("log")
+            .iter()
+            .any(|d| d["title"].as_str().is_some_and(|t| t.starts_with("Owner of IP3 overruled")))
+    );
+
+    // Background: the register against the agreement's schedule, bound as a new revision.
+    let bg = env.ok(&["ip", "background", "list", "--collab", "1"]);
+    assert!(bg.contains("CHANGED against") && bg.contains("ip bind --agreement"), "{bg}");
+    let agreements = env.json(&["agreement", "list", "--collab", "1", "--json"]);
+    let collab_agreement = agreements
+        .as_array()
+        .expect("agreements")
+        .iter()
+        .find(|a| a["kind"] == "collaboration")
+        .expect("collaboration agreement")["id"]
+        .to_string();
+    env.ok(&["ip", "bind", "--agreement", &collab_agreement]);
+    let bg = env.json(&["ip", "background", "list", "--collab", "1", "--json"]);
+    assert_eq!(bg["agreement"]["matches"], true, "{bg}");
+
+    // Datasets, and the finished collaboration's exit.
+    let list = env.json(&["collab", "list", "--json"]);
+    let finished = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["title"] == "Cryogenic amplifier noise benchmarking")
+        .expect("in exit")["id"]
+        .to_string();
+    let ds = env.json(&["dataset", "list", "--collab", &finished, "--json"]);
+    assert_eq!(ds.as_array().map(Vec::len), Some(3));
+    env.cmd(&[
+        "dataset",
+        "add",
+        "--collab",
+        &finished,
+        "--name",
+        "x",
+        "--holder",
+        "Acme",
+        "--tier",
+        "public",
+        "--location",
+        "y",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("holder"));
+    let plan = env.ok(&["exit", "show", "--collab", &finished]);
+    assert!(plan.contains("UNDECIDED") && plan.contains("Undecided: D2"), "{plan}");
+    let pack = p("exit-pack.pdf");
+    env.cmd(&["exit", "complete", "--collab", &finished, "--out", &pack, "--identity", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("D2").and(predicate::str::contains("exit certify")));
+    assert!(!Path::new(&pack).exists(), "nothing is written while an item is undecided");
+    // Ferrant's identity cannot certify what Northmoor holds.
+    let cert = |identity: &str| {
+        env.cmd(&[
+            "exit",
+            "certify",
+            "--collab",
+            &finished,
+            "D2",
+            "--method",
+            "return",
+            "--media",
+            "two encrypted USB drives",
+            "--by",
+            "Samuel Okafor",
+            "--date",
+            "2026-10-30",
+            "--verified",
+            "courier receipt signed by Ferrant",
+            "--media-fate",
+            "returned to Ferrant",
+            "--identity",
+            identity,
+        ])
+    };
+    cert("3").assert().code(3).stderr(predicate::str::contains("its holder certifies it"));
+    cert("1").assert().success();
+    let out = env.json(&["exit", "complete", "--collab", &finished, "--out", &pack, "--identity", "1", "--json"]);
+    assert_eq!(out["signed_by"], "Samuel Okafor");
+    let log_path = out["log"].as_str().expect("log path").to_string();
+    let log: Value = serde_json::from_slice(&std::fs::read(&log_path).expect("log export")).expect("json");
+    assert_eq!(log["format"], "steward-decision-log");
+    let report = env.json(&["verify", &pack, "--json"]);
+    assert_eq!(
+        (report["ok"].as_bool(), report["signatures"].as_array().map(Vec::len)),
+        (Some(true), Some(1)),
+        "{report}"
+    );
+    if let Some(o) = tool("pdfsig", &[&pack]) {
+        assert!(text(&o).contains("Signature is Valid."), "{}", text(&o));
+    }
+    if let Some(o) = tool("qpdf", &["--check", &pack]) {
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    if let Some(o) = tool("pdftotext", &[&pack, "-"]) {
+        let t = text(&o);
+        assert!(t.contains("Exit pack") && t.contains("returned to Ferrant") && t.contains("FINAL ACCOUNTS"), "{t}");
+    }
+    if let Some(python) = pyhanko() {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pyhanko_check.py");
+        let o = std::process::Command::new(python).arg(script).arg(&dir).output().expect("pyHanko");
+        assert!(o.status.success(), "{}", text(&o));
+        let l: Value =
+            serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().expect("a line")).expect("json");
+        assert_eq!(l["accepted"], true, "pyHanko: {l}");
+    }
+    let done = env.json(&["exit", "show", "--collab", &finished, "--json"]);
+    assert!(done["exit"]["completed_at"].is_string());
+    env.cmd(&["exit", "complete", "--collab", &finished, "--out", &p("again.pdf"), "--identity", "1"]).assert().code(5);
 }

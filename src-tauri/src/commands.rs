@@ -15,7 +15,12 @@ use steward_core::diligence::{ApprovalRow, Assessment, ListRow, MatchRow, Questi
 use steward_core::documents::ExportedPdf;
 use steward_core::error::ErrorData;
 use steward_core::exchange::{ExchangeDecision, ExchangeRedline, ImportOptions, ImportedDraft, ReceivedSummary};
+use steward_core::exit::{Certificate, ExitPlan, NewExit};
 use steward_core::identities::Identity;
+use steward_core::ip::{
+    BackgroundFields, BackgroundItem, BackgroundRegister, Dataset, DatasetFields, Filing, FilingFields, IpRegister,
+    IpResult, IpVersion, Licence, LicenceFields, ResultFields,
+};
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
 use steward_core::library::{SearchHit, TemplateDetail, TemplateSummary};
 use steward_core::obligations::{Evidence, NewObligation, Obligation, ObligationFilter};
@@ -753,6 +758,184 @@ fn release_publication(
     app.with(|s| s.release_publication(id, doi.as_deref(), &note, identity))
 }
 
+// ---- IP register and exit -------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+fn ip_register(app: State<'_, App>, collab: Id) -> Out<IpRegister> {
+    app.with(|s| s.ip_register(collab))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_background(app: State<'_, App>, collab: Id, fields: BackgroundFields) -> Out<BackgroundItem> {
+    app.with(|s| s.add_background(collab, &fields))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn update_background(
+    app: State<'_, App>,
+    id: Id,
+    fields: BackgroundFields,
+    note: Option<String>,
+) -> Out<BackgroundItem> {
+    app.with(|s| s.update_background(id, &fields, note.as_deref()))
+}
+
+/// Copies the background register into the collaboration agreement's schedule (a new revision).
+#[tauri::command]
+#[specta::specta]
+fn bind_background(app: State<'_, App>, agreement: Id) -> Out<Saved> {
+    app.with(|s| s.bind_background(agreement))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn ip_background(app: State<'_, App>, collab: Id) -> Out<BackgroundRegister> {
+    app.with(|s| s.ip_background(collab))
+}
+
+/// Records a result; `documents` are paths whose SHA-256 is kept (the files stay where they are).
+#[tauri::command]
+#[specta::specta]
+fn add_result(app: State<'_, App>, collab: Id, fields: ResultFields, documents: Vec<String>) -> Out<IpResult> {
+    let mut f = fields;
+    for path in &documents {
+        let bytes = read_file(path, steward_core::files::MAX_FILE)?;
+        let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        f.documents
+            .push(steward_core::ip::DocumentHash { name, sha256: steward_clauses::canonical::sha256_hex(&bytes) });
+    }
+    app.with(|s| s.add_result(collab, &f))
+}
+
+/// Overrules a result's owners (`[party, percent]` pairs) with a reason, as a signed decision.
+#[tauri::command]
+#[specta::specta]
+fn overrule_owner(
+    app: State<'_, App>,
+    result: Id,
+    owners: Vec<(String, f64)>,
+    reason: String,
+    identity: Option<Id>,
+) -> Out<IpResult> {
+    app.with(|s| s.overrule_owner(result, &owners, &reason, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_filing(app: State<'_, App>, fields: FilingFields) -> Out<Filing> {
+    app.with(|s| s.add_filing(&fields))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_licence(app: State<'_, App>, fields: LicenceFields) -> Out<Licence> {
+    app.with(|s| s.add_licence(&fields))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn add_dataset(app: State<'_, App>, collab: Id, fields: DatasetFields) -> Out<Dataset> {
+    app.with(|s| s.add_dataset(collab, &fields))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn ip_history(app: State<'_, App>, id: Id) -> Out<Vec<IpVersion>> {
+    app.with(|s| s.ip_history(id))
+}
+
+/// The plan of the exit under way in a collaboration (or its latest), if it has one.
+#[tauri::command]
+#[specta::specta]
+fn exit_plan(app: State<'_, App>, collab: Id) -> Out<Option<ExitPlan>> {
+    app.with(|s| match s.current_exit(collab) {
+        Ok(id) => s.exit_plan(id).map(Some),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    })
+}
+
+/// Opens an exit; `evidence_path` is hashed, not kept.
+#[tauri::command]
+#[specta::specta]
+fn start_exit(
+    app: State<'_, App>,
+    collab: Id,
+    exit: NewExit,
+    evidence_path: Option<String>,
+    identity: Option<Id>,
+) -> Out<ExitPlan> {
+    let mut new = exit;
+    if let Some(p) = evidence_path.as_deref().filter(|p| !p.trim().is_empty()) {
+        new.evidence = Some(read_file(p, steward_core::files::MAX_FILE)?);
+        new.evidence_name = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned());
+    }
+    app.with(|s| s.start_exit(collab, &new, identity))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn decide_exit_item(
+    app: State<'_, App>,
+    exit: Id,
+    item: String,
+    disposition: String,
+    note: String,
+    identity: Option<Id>,
+) -> Out<ExitPlan> {
+    app.with(|s| s.decide_exit_item(exit, &item, &disposition, &note, identity))
+}
+
+/// A dataset's certificate, or (with `exception`) the reason it is kept.
+#[tauri::command]
+#[specta::specta]
+fn certify_dataset(
+    app: State<'_, App>,
+    exit: Id,
+    dataset: String,
+    certificate: Option<Certificate>,
+    exception: Option<String>,
+    identity: Option<Id>,
+) -> Out<ExitPlan> {
+    app.with(|s| s.certify_dataset(exit, &dataset, certificate.as_ref(), exception.as_deref(), identity))
+}
+
+/// What completing an exit wrote.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ExitPackWritten {
+    pub path: String,
+    pub log_path: String,
+    pub pages: u32,
+    pub bytes: u32,
+    pub sha256: String,
+    pub signed_by: String,
+}
+
+/// Completes an exit: writes the signed exit pack to `path` and the decision-log export beside it.
+#[tauri::command]
+#[specta::specta]
+async fn complete_exit(app: AppHandle, exit: Id, path: String, identity: Option<Id>) -> Out<ExitPackWritten> {
+    off_thread(app, move |s| {
+        let pack = s.complete_exit(exit, identity)?;
+        write_file(&path, &pack.pdf)?;
+        let log_path = Path::new(&path).with_extension("log.json").to_string_lossy().into_owned();
+        let log = serde_json::to_vec_pretty(&pack.log).map_err(|e| steward_core::Error::Conflict(e.to_string()))?;
+        write_file(&log_path, &log)?;
+        Ok(ExitPackWritten {
+            path,
+            log_path,
+            pages: pack.pages as u32,
+            bytes: pack.pdf.len() as u32,
+            sha256: pack.sha256,
+            signed_by: pack.signed_by,
+        })
+    })
+    .await
+}
+
 // ---- decision log ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -959,6 +1142,22 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             consent_to_publication,
             resolve_objection,
             release_publication,
+            ip_register,
+            ip_background,
+            add_background,
+            update_background,
+            bind_background,
+            add_result,
+            overrule_owner,
+            add_filing,
+            add_licence,
+            add_dataset,
+            ip_history,
+            exit_plan,
+            start_exit,
+            decide_exit_item,
+            certify_dataset,
+            complete_exit,
             mark,
         ])
         .typ::<IpcError>()

@@ -102,6 +102,29 @@ export const commands = {
 	consentToPublication: (id: number, party: string, note: string, identity: number | null) => __TAURI_INVOKE<Publication>("consent_to_publication", { id, party, note, identity }),
 	resolveObjection: (id: number, objection: number, note: string, path: string | null, identity: number | null) => __TAURI_INVOKE<Publication>("resolve_objection", { id, objection, note, path, identity }),
 	releasePublication: (id: number, doi: string | null, note: string, identity: number | null) => __TAURI_INVOKE<Publication>("release_publication", { id, doi, note, identity }),
+	ipRegister: (collab: number) => __TAURI_INVOKE<IpRegister>("ip_register", { collab }),
+	ipBackground: (collab: number) => __TAURI_INVOKE<BackgroundRegister>("ip_background", { collab }),
+	addBackground: (collab: number, fields: BackgroundFields) => __TAURI_INVOKE<BackgroundItem>("add_background", { collab, fields }),
+	updateBackground: (id: number, fields: BackgroundFields, note: string | null) => __TAURI_INVOKE<BackgroundItem>("update_background", { id, fields, note }),
+	/**  Copies the background register into the collaboration agreement's schedule (a new revision). */
+	bindBackground: (agreement: number) => __TAURI_INVOKE<Saved>("bind_background", { agreement }),
+	/**  Records a result; `documents` are paths whose SHA-256 is kept (the files stay where they are). */
+	addResult: (collab: number, fields: ResultFields, documents: string[]) => __TAURI_INVOKE<IpResult>("add_result", { collab, fields, documents }),
+	/**  Overrules a result's owners (`[party, percent]` pairs) with a reason, as a signed decision. */
+	overruleOwner: (result: number, owners: ([string, number | null])[], reason: string, identity: number | null) => __TAURI_INVOKE<IpResult>("overrule_owner", { result, owners, reason, identity }),
+	addFiling: (fields: FilingFields) => __TAURI_INVOKE<Filing>("add_filing", { fields }),
+	addLicence: (fields: LicenceFields) => __TAURI_INVOKE<Licence>("add_licence", { fields }),
+	addDataset: (collab: number, fields: DatasetFields) => __TAURI_INVOKE<Dataset>("add_dataset", { collab, fields }),
+	ipHistory: (id: number) => __TAURI_INVOKE<IpVersion[]>("ip_history", { id }),
+	/**  The plan of the exit under way in a collaboration (or its latest), if it has one. */
+	exitPlan: (collab: number) => __TAURI_INVOKE<ExitPlan | null>("exit_plan", { collab }),
+	/**  Opens an exit; `evidence_path` is hashed, not kept. */
+	startExit: (collab: number, exit: NewExit, evidencePath: string | null, identity: number | null) => __TAURI_INVOKE<ExitPlan>("start_exit", { collab, exit, evidencePath, identity }),
+	decideExitItem: (exit: number, item: string, disposition: string, note: string, identity: number | null) => __TAURI_INVOKE<ExitPlan>("decide_exit_item", { exit, item, disposition, note, identity }),
+	/**  A dataset's certificate, or (with `exception`) the reason it is kept. */
+	certifyDataset: (exit: number, dataset: string, certificate: Certificate | null, exception: string | null, identity: number | null) => __TAURI_INVOKE<ExitPlan>("certify_dataset", { exit, dataset, certificate, exception, identity }),
+	/**  Completes an exit: writes the signed exit pack to `path` and the decision-log export beside it. */
+	completeExit: (exit: number, path: string, identity: number | null) => __TAURI_INVOKE<ExitPackWritten>("complete_exit", { exit, path, identity }),
 	/**
 	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
 	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
@@ -182,6 +205,49 @@ export type AssessmentRow = {
 	created_by: string,
 };
 
+/**  One piece of a party's background: what it brings to the project. */
+export type BackgroundFields = {
+	/**  The party that brings it. */
+	party_id: number,
+	item: string,
+	description: string,
+	/**  Its legal owner when that is not the party (a subsidiary, a third party that licensed it). */
+	owner?: string | null,
+	/**  Third-party rights and other limits on its use. */
+	restrictions?: string,
+	/**  Its export control list entry, if any (e.g. `UK 3A001.b`). */
+	export_control?: string | null,
+	/**  On what terms the others may use it. */
+	access_terms?: string,
+	/**  Expressly kept out of the project (listed among the exclusions). */
+	excluded?: boolean,
+	/**  No longer part of the register (kept, but left out of the schedule). */
+	withdrawn?: boolean,
+};
+
+/**  A background item as the register shows it. */
+export type BackgroundItem = {
+	id: number,
+	/**  `B1`, `B2`, ... */
+	label: string,
+	version: number,
+	fields: BackgroundFields,
+	party_name: string,
+	/**  The line it makes in the background schedule. */
+	schedule_line: string,
+	updated_at: string,
+	updated_by: string,
+};
+
+/**  A collaboration's background, the schedule it makes, and how that compares with the agreement. */
+export type BackgroundRegister = {
+	collaboration_id: number,
+	items: BackgroundItem[],
+	schedule: string[],
+	exclusions: string[],
+	agreement: ScheduleState | null,
+};
+
 /**  How serious a finding is. A `Block` stops drafting and signing until it is resolved. */
 export type Band = "low" | "medium" | "high" | "block";
 
@@ -229,6 +295,20 @@ export type BreakKind =
 
 /**  What kind of contribution an entry records. */
 export type Category = "cash" | "staff_time" | "background_ip" | "data" | "equipment" | "facilities" | "materials";
+
+/**  A certificate that a dataset was returned or its media sanitised (NIST SP 800-88 style). */
+export type Certificate = {
+	method: Method,
+	/**  The media: `2 x 4 TB SSD (serials ...)`, `cloud bucket nm-resonators-raw`. */
+	media: string,
+	/**  Who did it. */
+	performed_by: string,
+	performed_on: string,
+	/**  How it was verified (`sampled read-back of 1% of sectors`, `vendor erase report`). */
+	verification: string,
+	/**  Where the media went (`reused in the lab`, `shredded by the contractor`, `returned to Ferrant`). */
+	media_fate: string,
+};
 
 /**  One difference between the partner's draft and our latest revision. */
 export type Change = {
@@ -342,6 +422,29 @@ export type CreditEntry = {
 /**  A CRediT role. */
 export type CreditRole = "conceptualization" | "data_curation" | "formal_analysis" | "funding_acquisition" | "investigation" | "methodology" | "project_administration" | "resources" | "software" | "supervision" | "validation" | "visualization" | "writing_original_draft" | "writing_review_editing";
 
+/**  A dataset with its holder's name. */
+export type Dataset = {
+	id: number,
+	/**  `D1`, ... */
+	label: string,
+	fields: DatasetFields,
+	holder: string,
+	supplied_by: string | null,
+};
+
+/**  A dataset held for the collaboration. */
+export type DatasetFields = {
+	name: string,
+	/**  The party that holds it. */
+	holder_id: number,
+	tier: Tier,
+	/**  Where it is kept (system, drive, building). */
+	location: string,
+	description?: string,
+	/**  The party that supplied it, when not the holder (it goes back to them). */
+	supplied_by?: number | null,
+};
+
 /**  A recorded decision. */
 export type Decision = {
 	id: number,
@@ -411,6 +514,12 @@ export type Document = {
 	sections: Section[],
 	schedules: Section[],
 	signatures: SignatureBlock[],
+};
+
+/**  A disclosure document, by its SHA-256 (the file stays where it is). */
+export type DocumentHash = {
+	name: string,
+	sha256: string,
 };
 
 /**
@@ -536,6 +645,48 @@ export type ExchangeRedline = {
 	non_standard: string[],
 };
 
+/**  An exit as shown. */
+export type Exit = {
+	id: number,
+	collaboration_id: number,
+	trigger: Trigger,
+	/**  The trigger in words. */
+	trigger_words: string,
+	party_id: number | null,
+	party: string | null,
+	exit_date: string,
+	note: string | null,
+	evidence_name: string | null,
+	evidence_sha256: string | null,
+	decision_seq: number | null,
+	started_at: string,
+	started_by: string,
+	completed_at: string | null,
+	pack_sha256: string | null,
+};
+
+/**  What completing an exit wrote. */
+export type ExitPackWritten = {
+	path: string,
+	log_path: string,
+	pages: number,
+	bytes: number,
+	sha256: string,
+	signed_by: string,
+};
+
+/**  An exit and its plan. */
+export type ExitPlan = {
+	exit: Exit,
+	collaboration: string,
+	items: PlanItem[],
+	accounts: FinalAccounts,
+	open_risks: string[],
+	open_publications: string[],
+	/**  The items still to decide, named. */
+	undecided: string[],
+};
+
 /**  A PDF Steward made, and what is in it. */
 export type ExportedPdf = {
 	pages: number,
@@ -560,6 +711,41 @@ export type FieldError = {
 	message: string,
 	/**  The clause whose variable or wording it is, when it is one. */
 	clause?: string | null,
+};
+
+/**  A patent filing with its deadlines. */
+export type Filing = {
+	id: number,
+	/**  `F1`, ... */
+	label: string,
+	fields: FilingFields,
+	deadlines: PatentDeadlines,
+};
+
+/**  A patent application for a result. */
+export type FilingFields = {
+	result_id: number,
+	application_number: string,
+	/**  `GB`, `EP`, `JP`, `US`, `PCT`, ... */
+	office: string,
+	filing_date: string,
+	/**
+	 *  The earliest application's filing date, when this one claims its priority (default: this
+	 *  one is the first).
+	 */
+	priority_date?: string | null,
+	/**  The publication review whose patent delay protects this filing. */
+	publication_id?: number | null,
+};
+
+/**  The final accounts as of the exit date, or why they cannot be drawn. */
+export type FinalAccounts = {
+	as_of: string,
+	currency: string | null,
+	total: string | null,
+	/**  `Northmoor: EUR 1,250,000.00 (45.00%)`. */
+	lines: string[],
+	problem: string | null,
 };
 
 /**  A rule that fired. */
@@ -593,6 +779,9 @@ export type FormFallback = {
 	label: string,
 	guidance: string,
 };
+
+/**  What is granted on a result. */
+export type Grant = "licence" | "option";
 
 /**  The verdict and what it counted. */
 export type Health = {
@@ -640,6 +829,52 @@ export type ImportedDraft = {
 /**  How one signature stands. */
 export type Integrity = "valid" | "digest_mismatch" | "invalid_signature" | "malformed";
 
+/**  An inventor of a result. */
+export type Inventor = {
+	name: string,
+	party_id: number,
+};
+
+/**  The whole register of a collaboration. */
+export type IpRegister = {
+	collaboration_id: number,
+	background: BackgroundRegister,
+	results: IpResult[],
+	datasets: Dataset[],
+};
+
+/**  A result with the owner the agreement gives it. */
+export type IpResult = {
+	id: number,
+	collaboration_id: number,
+	/**  `IP1`, `IP2`, ... */
+	label: string,
+	version: number,
+	fields: ResultFields,
+	/**  Who owns it under the agreement (before any override), with the clause and the rule. */
+	computed: Ownership | null,
+	/**  Why the owner could not be computed (no collaboration agreement, no ownership model, ...). */
+	owner_problem: string | null,
+	/**  The owners that count: the override if there is one, else the computed ones. */
+	owners: Share[],
+	/**  The agreement and revision whose ownership model decided it. */
+	decided_by: string | null,
+	filings: Filing[],
+	licences: Licence[],
+	updated_at: string,
+	updated_by: string,
+};
+
+/**  One kept version of a record. */
+export type IpVersion = {
+	version: number,
+	fields: Value,
+	note: string | null,
+	decision_seq: number | null,
+	created_at: string,
+	created_by: string,
+};
+
 /**
  *  The one error type that crosses IPC: a machine-readable kind to branch on, a message for
  *  people, and per-field problems for forms.
@@ -650,6 +885,18 @@ export type IpcError = {
 	fields: FieldError[],
 	/**  What the error carries for the window to act on (never parsed out of the message). */
 	data?: ErrorData | null,
+};
+
+/**  A decision taken on an item of the plan. */
+export type ItemDecision = {
+	/**  `disposition`, `certificate` or `exception`. */
+	kind: string,
+	/**  The disposition (`stays`, ...), the certificate's method, or `retained`. */
+	value: string,
+	fields: Value,
+	decision_seq: number | null,
+	at: string,
+	by: string,
 };
 
 /**  Whose certificate signed: one of our identities, a partner's pinned key, or nobody we know. */
@@ -695,6 +942,28 @@ export type LedgerImport = {
 	reversals: number,
 	first_id: number | null,
 	last_id: number | null,
+};
+
+/**  A licence or option with its licensee's name. */
+export type Licence = {
+	id: number,
+	/**  `L1`, ... */
+	label: string,
+	fields: LicenceFields,
+	licensee: string,
+};
+
+/**  A licence or option granted on a result. */
+export type LicenceFields = {
+	result_id: number,
+	licensee_id: number,
+	grant: Grant,
+	exclusive: boolean,
+	field: string,
+	territory: string,
+	starts?: string | null,
+	/**  The option window's last day, or the licence's end. */
+	ends?: string | null,
 };
 
 /**  An imported list (without its entries). */
@@ -750,6 +1019,17 @@ export type Member = {
 	party: Party,
 };
 
+/**  How a dataset's media were sanitised (NIST SP 800-88 categories). */
+export type Method = 
+/**  Overwriting with logical techniques: protects against simple recovery. */
+"clear" | 
+/**  Physical or logical techniques that defeat laboratory recovery (e.g. cryptographic erase). */
+"purge" | 
+/**  The media cannot be used again (shredding, disintegration, incineration). */
+"destroy" | 
+/**  Returned to the party that supplied it (no sanitisation here). */
+"return";
+
 /**  A required question nobody has answered yet. */
 export type Missing = {
 	subject_key: string,
@@ -766,6 +1046,9 @@ export type MissingRate = {
 	first_needed: string,
 	entries_on_dates: number,
 };
+
+/**  The agreement's `ownership_model`: Lambert-style models 1 to 5, or joint ownership. */
+export type Model = "1" | "2" | "3" | "4" | "5" | "joint";
 
 /**  One risk's place on the heat map. */
 export type Move = {
@@ -795,6 +1078,22 @@ export type NewDecision = {
 	links?: string[],
 	/**  The entry (seq) this one amends. */
 	supersedes?: number | null,
+};
+
+/**  What opens an exit. */
+export type NewExit = {
+	/**
+	 *  `sunset`, `breach`, `insolvency`, `change-of-control`, `withdrawal`, `key-personnel` or
+	 *  `by-agreement`.
+	 */
+	trigger: string,
+	/**  The party leaving (every trigger but sunset and by-agreement names one). */
+	party?: string | null,
+	/**  The day the exit takes effect (default: today). */
+	exit_date?: string | null,
+	note?: string | null,
+	/**  The evidence file's name; its bytes are hashed, not kept. */
+	evidence_name?: string | null,
 };
 
 /**  An item added by hand. */
@@ -897,6 +1196,26 @@ export type ObligationFilter = {
 	include_closed?: boolean,
 };
 
+/**  Owners set by hand over the computed ones, and why. */
+export type OwnerOverride = {
+	owners: Share[],
+	reason: string,
+	/**  The decision-log entry that records it. */
+	decision_seq: number | null,
+};
+
+/**  Who owns a result, the rights others keep, and why. */
+export type Ownership = {
+	owners: Share[],
+	/**  Rights that others keep: `Ferrant: a non-exclusive licence (clause collab.licences)`. */
+	rights: string[],
+	/**  The clause that decides it. */
+	clause: string,
+	model: Model,
+	/**  The rule applied, in a sentence. */
+	reason: string,
+};
+
 /**  A partner's key pinned to its party. */
 export type PartnerKey = {
 	id: number,
@@ -953,6 +1272,19 @@ export type PartyTotal = {
 	share: string,
 };
 
+/**
+ *  The deadlines a patent application starts, from its priority date (the filing date of the
+ *  first application for the invention).
+ */
+export type PatentDeadlines = {
+	/**  The end of the priority year (Paris Convention: 12 months): file abroad or under the PCT. */
+	priority: string,
+	/**  PCT national phase entry at most offices: 30 months from priority. */
+	national_30: string,
+	/**  PCT national or regional phase entry where 31 months apply (the EPO, among others). */
+	national_31: string,
+};
+
 export type Person = {
 	id: number,
 	name: string,
@@ -960,6 +1292,22 @@ export type Person = {
 	orcid: string | null,
 	party_id: number,
 	archived: boolean,
+};
+
+/**  One item of an exit plan. */
+export type PlanItem = {
+	/**  `obligation:ID`, `background:ID`, `result:ID`, `licence:ID`, `dataset:ID`. */
+	key: string,
+	/**  `survives`, `ends`, `background`, `result`, `licence` or `dataset`. */
+	section: string,
+	/**  `IP1`, `D2`, `B3` or the obligation's date. */
+	label: string,
+	title: string,
+	/**  What the plan proposes, in words. */
+	proposed: string,
+	/**  Whether someone must decide it before the exit completes. */
+	needs_decision: boolean,
+	decided: ItemDecision | null,
 };
 
 /**  A draft rendered without being saved (the builder's live preview). */
@@ -1217,6 +1565,18 @@ export type RequiredApproval = {
 	stale: boolean,
 };
 
+/**  A result or invention disclosure. */
+export type ResultFields = {
+	title: string,
+	disclosed_on: string,
+	description: string,
+	inventors: Inventor[],
+	/**  The parties whose personnel generated it (the inventors' parties are always among them). */
+	contributors?: number[],
+	documents?: DocumentHash[],
+	owner_override?: OwnerOverride | null,
+};
+
 /**  A review step of a template version. */
 export type ReviewRow = {
 	from_status: string,
@@ -1345,6 +1705,21 @@ export type Saved = {
 	recommendation: Recommended | null,
 };
 
+/**  How the register compares with the collaboration agreement's background schedule. */
+export type ScheduleState = {
+	agreement_id: number,
+	agreement_title: string,
+	/**  The revision compared: the newest one we signed, else the newest. */
+	revision: number,
+	signed: boolean,
+	signed_at: string | null,
+	matches: boolean,
+	/**  Lines in the register that the schedule lacks. */
+	missing: string[],
+	/**  Lines in the schedule that the register no longer has. */
+	extra: string[],
+};
+
 export type ScreenedList = {
 	id: number,
 	name: string,
@@ -1387,6 +1762,13 @@ export type Section = {
 	fallback: string | null,
 	guidance: string,
 	blocks: Block[],
+};
+
+/**  One owner and its share, in basis points (10,000 is the whole). */
+export type Share = {
+	party_id: number,
+	party: string,
+	basis_points: number,
 };
 
 export type SignatureBlock = {
@@ -1469,8 +1851,14 @@ export type TemplateSummary = {
 	current: number | null,
 };
 
+/**  How sensitive a dataset is. */
+export type Tier = "public" | "internal" | "confidential" | "restricted";
+
 /**  What the parties do about a risk. */
 export type Treatment = "avoid" | "reduce_likelihood" | "reduce_consequence" | "share" | "accept";
+
+/**  What ends a collaboration, or a party's part in it. */
+export type Trigger = "sunset" | "breach" | "insolvency" | "change-of-control" | "withdrawal" | "key-personnel" | "by-agreement";
 
 /**  A draft moved to newer clause versions. */
 export type Upgrade = {

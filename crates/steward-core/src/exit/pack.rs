@@ -233,7 +233,7 @@ impl Steward {
         let doc = Document {
             kind: "exit-pack".into(),
             title: format!("Exit pack: {}", c.collaboration.title),
-            date: Some(e.exit_date.clone()),
+            date: None,
             parties: c.doc_parties(),
             recitals: Vec::new(),
             sections,
