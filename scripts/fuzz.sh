@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked --quiet
 seeds=target/fuzz-seeds
-[ -d "$seeds/obligation_rules" ] || cargo run -q -p steward-core --example fuzz_seeds -- "$seeds"
+[ -d "$seeds/exit_record" ] || cargo run -q -p steward-core --example fuzz_seeds -- "$seeds"
 targets=("${1:-all}")
-[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules)
+[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules exit_record)
 secs="${2:-60}"
 cd fuzz
 for t in "${targets[@]}"; do

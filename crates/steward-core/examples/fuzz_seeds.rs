@@ -1,6 +1,6 @@
 //! Writes the seed corpus of every fuzz target from the demo, as a user's files would be: the
 //! demo's signed PDFs (signed once, twice, three times) and the attack corpus made from them, the
-//! embedded draft, the ledger as CSV, the exported decision log, the shipped templates, their
+//! embedded draft, the demo's exit pack, the ledger as CSV, the exported decision log, the shipped templates, their
 //! demo values and the conditions they use. `cargo run -p steward-core --example fuzz_seeds -- DIR`
 //! (scripts/fuzz.sh runs it).
 
@@ -31,6 +31,29 @@ fn main() {
     for a in steward_testkit::attacks::corpus(&once, &unsigned, &victim, (&attacker.0, &attacker.1)) {
         pdfs.push((format!("attack-{}.pdf", a.name.replace('/', "-")), a.file));
     }
+    // The demo's finished collaboration, its last dataset certified, completed into its exit pack.
+    let finished = s
+        .collaborations(true)
+        .expect("list")
+        .into_iter()
+        .find(|c| c.collaboration.title == steward_core::demo::DEMO_EXIT_TITLE)
+        .expect("the demo exit")
+        .collaboration
+        .id;
+    let exit = s.current_exit(finished).expect("exit");
+    let cert = steward_core::exit::Certificate {
+        method: steward_core::exit::Method::Return,
+        media: "two encrypted USB drives".into(),
+        performed_by: "Samuel Okafor".into(),
+        performed_on: s.clock_today(),
+        verification: "courier receipt".into(),
+        media_fate: "returned to Ferrant".into(),
+    };
+    s.certify_dataset(exit, "D2", Some(&cert), None, Some(who)).expect("certified");
+    let pack = s.complete_exit(exit, Some(who)).expect("exit pack").pdf;
+    write(&dir, "exit_record", "exit-pack.pdf", &pack);
+    write(&dir, "exit_record", "once.pdf", &once);
+    pdfs.push(("exit-pack.pdf".into(), pack));
     for (name, pdf) in &pdfs {
         for target in ["pdf_structure", "pdf_changes", "partner_pdf"] {
             write(&dir, target, name, pdf);

@@ -403,8 +403,12 @@ impl Steward {
             Ok(r) => FinalAccounts {
                 as_of: date.clone(),
                 currency: Some(r.currency.clone()),
-                total: Some(r.total.clone()),
-                lines: r.parties.iter().map(|p| format!("{}: {} ({}%)", p.party, p.total, p.share)).collect(),
+                total: Some(format!("{} {}", r.currency, r.total)),
+                lines: r
+                    .parties
+                    .iter()
+                    .map(|p| format!("{}: {} {} ({}%)", p.party, r.currency, p.total, p.share))
+                    .collect(),
                 problem: None,
             },
             Err(err) => FinalAccounts {
