@@ -507,8 +507,9 @@ mod tests {
         let ps = parties();
         let ledger = JointBasis::Contribution(vec![(1, 4500), (2, 2000), (3, 3500)]);
         let o = |n: &str, s: u32| (n.to_string(), s);
+        type Case<'a> = (&'a str, Vec<i64>, &'a JointBasis, Vec<(String, u32)>, usize);
         #[rustfmt::skip]
-        let table: Vec<(&str, Vec<i64>, &JointBasis, Vec<(String, u32)>, usize)> = vec![
+        let table: Vec<Case> = vec![
             // model, contributors, basis, owners, rights kept by others
             ("1", vec![1], &JointBasis::Equal, vec![o("Northmoor", 10_000)], 1),
             ("1", vec![1, 3], &JointBasis::Equal, vec![o("Northmoor", 10_000)], 1),

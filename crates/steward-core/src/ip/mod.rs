@@ -1004,13 +1004,13 @@ impl Steward {
             .store()
             .ip_versions(id)?
             .into_iter()
-            .map(|(version, fields, note, decision_seq, created_at, created_by)| IpVersion {
-                version,
-                fields: serde_json::from_str(&fields).unwrap_or(Json::Null),
-                note,
-                decision_seq,
-                created_at,
-                created_by,
+            .map(|v| IpVersion {
+                version: v.version,
+                fields: serde_json::from_str(&v.fields).unwrap_or(Json::Null),
+                note: v.note,
+                decision_seq: v.decision,
+                created_at: v.at,
+                created_by: v.by,
             })
             .collect())
     }

@@ -85,6 +85,17 @@ fn exit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExitRow> {
     })
 }
 
+/// One kept version of an IP record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IpVersionRow {
+    pub version: i64,
+    pub fields: String,
+    pub note: Option<String>,
+    pub decision: Option<i64>,
+    pub at: String,
+    pub by: String,
+}
+
 /// A decision on an item of an exit plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExitDecisionRow {
@@ -200,16 +211,22 @@ impl Store {
             .optional()?)
     }
 
-    /// Every version of a record, oldest first: (version, fields, note, decision, at, by).
-    pub(crate) fn ip_versions(
-        &self,
-        id: Id,
-    ) -> Result<Vec<(i64, String, Option<String>, Option<i64>, String, String)>> {
+    /// Every version of a record, oldest first.
+    pub(crate) fn ip_versions(&self, id: Id) -> Result<Vec<IpVersionRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT version, fields, note, decision_seq, created_at, created_by FROM ip_version
              WHERE record_id = ?1 ORDER BY version",
         )?;
-        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(IpVersionRow {
+                version: r.get(0)?,
+                fields: r.get(1)?,
+                note: r.get(2)?,
+                decision: r.get(3)?,
+                at: r.get(4)?,
+                by: r.get(5)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
