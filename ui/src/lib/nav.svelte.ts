@@ -18,6 +18,8 @@ export type CollabTab =
   | "risks"
   | "obligations"
   | "publications"
+  | "ip"
+  | "exit"
   | "ledger"
   | "decisions";
 
