@@ -695,3 +695,70 @@ async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_ca
     assert!(["Attention", "At risk"].contains(&verdict.trim()), "{verdict}");
     c.close().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ip_register_is_bound_into_the_agreement_and_a_finished_collaboration_exits_into_a_signed_pack() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(std::env::var_os("STEWARD_REQUIRE_KEYRING").is_none(), "a credential store is required here");
+        eprintln!("skipped: no session bus, so no credential store for the demo's identities");
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+
+    // The background register differs from the agreement's schedule until it is bound in.
+    click(&c, "[data-testid=tab-ip]").await;
+    wait_text(&c, "[data-testid=bg-schedule]", "differs from the background schedule").await;
+    wait_text(&c, "[data-testid=bg-row-B4]", "UK 3A001.b").await;
+    let owner = text_of(&c, "[data-testid=result-owner-IP1]").await;
+    assert!(owner.contains("Owner: Northmoor") && owner.contains("collab.ownership-2"), "{owner}");
+    wait_text(&c, "[data-testid=filing-F1]", "GB2719043.6").await;
+    wait_text(&c, "[data-testid=licence-L1]", "exclusive option to Ferrant").await;
+    screenshot(&c, "ip").await;
+    screenshot_at(&c, "ip-results", Some("[data-testid=result-IP1]")).await;
+    click(&c, "[data-testid=bg-bind]").await;
+    wait_text(&c, "[data-testid=bg-bound]", "Revision 2 of the agreement").await;
+    wait_text(&c, "[data-testid=bg-schedule]", "matches the register").await;
+
+    // The finished collaboration's exit: one dataset still to certify, then the signed pack.
+    open_collaboration(&c, "Cryogenic amplifier noise benchmarking").await;
+    click(&c, "[data-testid=tab-exit]").await;
+    wait_text(&c, "[data-testid=exit-status]", "1 item to decide").await;
+    wait_text(&c, "[data-testid=exit-undecided]", "D2").await;
+    wait_text(&c, "[data-testid=exit-accounts]", "Ferrant").await;
+    let disabled = c
+        .execute("return document.querySelector('[data-testid=exit-complete]').disabled", vec![])
+        .await
+        .expect("complete button");
+    assert_eq!(disabled, serde_json::Value::Bool(true), "completion waits for D2");
+    screenshot(&c, "exit").await;
+    click(&c, "[data-testid=exit-decide-D2]").await;
+    wait_for(&c, "[data-testid=exit-form-D2]").await;
+    choose(&c, "[data-testid=exit-cert-method]", "Returned").await;
+    set(&c, "[data-testid=exit-cert-media]", "Two encrypted USB drives").await;
+    set(&c, "[data-testid=exit-cert-by]", "Dr Helen Achterberg").await;
+    set(&c, "[data-testid=exit-cert-on]", &chrono::Local::now().date_naive().to_string()).await;
+    set(&c, "[data-testid=exit-cert-verification]", "Receipt signed by Ferrant's lab manager").await;
+    set(&c, "[data-testid=exit-cert-fate]", "Returned to Ferrant by courier").await;
+    choose(&c, "[data-testid=exit-item-identity]", "northmoor").await;
+    click(&c, "[data-testid=exit-decide-save]").await;
+    wait_text(&c, "[data-testid=exit-decided-D2]", "returned").await;
+    wait_text(&c, "[data-testid=exit-status]", "ready to complete").await;
+
+    let pack = tmp.path().join("exit-pack.pdf");
+    set(&c, "[data-testid=exit-pack-path]", pack.to_str().expect("utf-8")).await;
+    choose(&c, "[data-testid=exit-complete-identity]", "northmoor").await;
+    click(&c, "[data-testid=exit-complete]").await;
+    wait_text(&c, "[data-testid=exit-completed]", "signed by").await;
+    wait_text(&c, "[data-testid=exit-status]", "completed").await;
+    // A sunset exit closes the collaboration.
+    wait_text(&c, "[data-testid=collab-status]", "closed").await;
+    let bytes = std::fs::read(&pack).expect("exit pack written");
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    assert_eq!(text_of(&c, "[data-testid=exit-pack-sha]").await.trim(), hex_sha256(&bytes));
+    screenshot(&c, "exit-complete").await;
+    c.close().await.expect("close");
+}

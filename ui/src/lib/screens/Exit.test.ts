@@ -46,7 +46,9 @@ describe("Exit", () => {
     const status = await screen.findByTestId("exit-status");
     expect(status.textContent).toContain("under way");
     expect(status.textContent).toContain("2 items to decide");
-    expect(screen.getByTestId("exit").textContent).toContain(`effective ${longDate("2026-11-19")}`);
+    const exit = screen.getByTestId("exit").textContent!;
+    expect(exit).toContain(`Sunset: the collaboration reached its end date, effective ${longDate("2026-11-19")}`);
+    expect(exit).toContain("by Dr Helen Achterberg (decision 12): The project ended on schedule");
     expect(screen.getByTestId("exit-section-survives").textContent).toContain("survives until 2031-11-19");
     expect(screen.getByTestId("exit-decided-D1").textContent).toContain("purged");
     expect(screen.getByTestId("exit-undecided-D2")).toBeTruthy();

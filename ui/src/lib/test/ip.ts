@@ -108,7 +108,7 @@ export function exitPlan(over: Partial<ExitPlan> = {}): ExitPlan {
     },
     collaboration: "Cryogenic amplifier noise benchmarking",
     items,
-    accounts: { as_of: "2026-11-19", currency: "EUR", total: "104,000.00", lines: ["Northmoor: EUR 48,000.00 (46.15%)", "Ferrant: EUR 56,000.00 (53.85%)"], problem: null },
+    accounts: { as_of: "2026-11-19", currency: "EUR", total: "EUR 104,000.00", lines: ["Northmoor: EUR 48,000.00 (46.15%)", "Ferrant: EUR 56,000.00 (53.85%)"], problem: null },
     open_risks: ["R2 Key cryostat unavailable (amber)"],
     open_publications: [],
     undecided: ["D2 Ferrant amplifier bias settings", "IP1 Low-loss surface treatment"],
