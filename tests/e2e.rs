@@ -697,7 +697,7 @@ async fn the_demo_collaboration_is_run_risks_obligations_publications_and_the_ca
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_ip_register_is_bound_into_the_agreement_and_a_finished_collaboration_exits_into_a_signed_pack() {
+async fn the_ip_register_is_bound_and_exits_run_from_their_trigger_to_a_signed_pack() {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         assert!(std::env::var_os("STEWARD_REQUIRE_KEYRING").is_none(), "a credential store is required here");
         eprintln!("skipped: no session bus, so no credential store for the demo's identities");
@@ -722,6 +722,22 @@ async fn the_ip_register_is_bound_into_the_agreement_and_a_finished_collaboratio
     click(&c, "[data-testid=bg-bind]").await;
     wait_text(&c, "[data-testid=bg-bound]", "Revision 2 of the agreement").await;
     wait_text(&c, "[data-testid=bg-schedule]", "matches the register").await;
+
+    // An exit from its trigger: the second demo collaboration ends by agreement, with evidence.
+    open_collaboration(&c, "Laser gas sensors").await;
+    click(&c, "[data-testid=tab-exit]").await;
+    click(&c, "[data-testid=exit-start]").await;
+    choose(&c, "[data-testid=exit-trigger]", "by agreement").await;
+    set(&c, "[data-testid=exit-start-note]", "Both parties agreed to end the study before it began").await;
+    let minutes = tmp.path().join("steering-committee-minutes.txt");
+    std::fs::write(&minutes, "Minutes: the parties agree to end the collaboration.\n").expect("evidence");
+    set(&c, "[data-testid=exit-evidence]", minutes.to_str().expect("utf-8")).await;
+    choose(&c, "[data-testid=exit-start-identity]", "northmoor").await;
+    click(&c, "[data-testid=exit-start-save]").await;
+    wait_text(&c, "[data-testid=exit-status]", "under way").await;
+    let head = text_of(&c, "[data-testid=exit]").await;
+    assert!(head.contains("Ended by agreement of all parties"), "{head}");
+    assert!(head.contains("steering-committee-minutes.txt"), "{head}");
 
     // The finished collaboration's exit: one dataset still to certify, then the signed pack.
     open_collaboration(&c, "Cryogenic amplifier noise benchmarking").await;
