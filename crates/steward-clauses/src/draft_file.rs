@@ -25,6 +25,9 @@ pub struct DraftMeta<'a> {
     pub kind: &'a str,
     pub revision: i64,
     pub spec_hash: &'a str,
+    /// Where pinned versions came from, by hash (`from the University of Northmoor's library,
+    /// release 12`): only those that arrived from a followed library. Written only when any did.
+    pub sources: &'a BTreeMap<String, String>,
 }
 
 /// Writes a draft: `spec` is the stored canonical spec, `templates` the stored canonical text
@@ -32,7 +35,7 @@ pub struct DraftMeta<'a> {
 /// the draft stays canonical without parsing and re-encoding every template), `boxes` the
 /// signature boxes as JSON.
 pub fn write(meta: &DraftMeta<'_>, spec: &Json, templates: &BTreeMap<String, String>, boxes: &Json) -> String {
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "format": DRAFT_FORMAT,
         "agreement": { "uid": meta.uid, "title": meta.title, "kind": meta.kind },
         "revision": meta.revision,
@@ -40,6 +43,9 @@ pub fn write(meta: &DraftMeta<'_>, spec: &Json, templates: &BTreeMap<String, Str
         "spec": spec,
         "signature_boxes": boxes,
     });
+    if !meta.sources.is_empty() {
+        v["sources"] = serde_json::to_value(meta.sources).unwrap_or_default();
+    }
     let mut t = String::from("{");
     for (i, (hash, canonical)) in templates.iter().enumerate() {
         if i > 0 {
@@ -79,6 +85,8 @@ pub struct ReceivedDraft {
     pub spec: DraftSpec,
     /// Template versions the draft carries, by hash (checked: each hash is its content's).
     pub templates: BTreeMap<String, Template>,
+    /// Where the sender's pinned versions came from, by hash, as the sender's store says.
+    pub sources: BTreeMap<String, String>,
 }
 
 fn field<'a>(v: &'a Json, path: &str) -> std::result::Result<&'a Json, String> {
@@ -162,5 +170,15 @@ pub fn parse(bytes: &[u8]) -> std::result::Result<ReceivedDraft, String> {
     if kind != spec.kind {
         return Err(format!("the draft says it is a {kind} but its spec is a {}", spec.kind));
     }
-    Ok(ReceivedDraft { version, uid, title: text(&v, "agreement.title")?, kind, revision, spec, templates })
+    let mut sources = BTreeMap::new();
+    if let Some(map) = v.get("sources") {
+        let map = map.as_object().ok_or("`sources` must be an object of hash → where it came from")?;
+        for (hash, said) in map {
+            let said = said.as_str().ok_or_else(|| format!("`sources.{hash}` must be text"))?;
+            if pins.contains(hash) {
+                sources.insert(hash.clone(), said.chars().take(200).collect());
+            }
+        }
+    }
+    Ok(ReceivedDraft { version, uid, title: text(&v, "agreement.title")?, kind, revision, spec, templates, sources })
 }

@@ -193,6 +193,37 @@ impl Template {
     pub fn hash(&self) -> String {
         canonical::sha256_hex(self.canonical().as_bytes())
     }
+    /// The version as a template file of the documented format (a clause: TOML front matter
+    /// between `+++` lines, then the body; a kind: TOML), whose parse has this version's hash.
+    pub fn file_text(&self) -> Result<String, String> {
+        let text = match self {
+            Template::Clause(c) => {
+                let fm = toml::to_string(&c.meta).map_err(|e| format!("{}: {e}", c.meta.id))?;
+                format!("+++\n{fm}+++\n{}\n", c.body)
+            }
+            Template::Kind(k) => toml::to_string(k).map_err(|e| format!("{}: {e}", k.id))?,
+        };
+        let name = self.file_name(None);
+        let back = parse_file(&name, &text).map_err(|e| e.to_string())?;
+        if back.hash() != self.hash() {
+            return Err(format!("{name}: written as a file, it reads back as other content"));
+        }
+        Ok(text)
+    }
+
+    /// The file name of this template (`clauses/<id>.hbs`, `kinds/<id>.toml`), or of one version
+    /// of it (`clauses/<id>/3.hbs`).
+    pub fn file_name(&self, version: Option<i64>) -> String {
+        let (dir, ext) = match self {
+            Template::Clause(_) => ("clauses", "hbs"),
+            Template::Kind(_) => ("kinds", "toml"),
+        };
+        match version {
+            Some(v) => format!("{dir}/{}/{v}.{ext}", self.id()),
+            None => format!("{dir}/{}.{ext}", self.id()),
+        }
+    }
+
     /// Reads back a stored canonical form.
     pub fn from_canonical(text: &str) -> Result<Template, String> {
         let v: Json = serde_json::from_str(text).map_err(|e| format!("stored template is not JSON: {e}"))?;
@@ -302,6 +333,18 @@ mod tests {
         assert_ne!(t.hash(), changed.hash());
         let back = Template::from_canonical(&t.canonical()).expect("reads back");
         assert_eq!(back.hash(), t.hash());
+    }
+
+    #[test]
+    fn every_shipped_template_is_written_back_as_a_file_with_the_same_hash() {
+        let files = crate::shipped::template_files();
+        assert!(files.len() > 20);
+        for f in files {
+            let t = parse_file(&f.name, &f.text).expect("shipped parses");
+            let text = t.file_text().unwrap_or_else(|e| panic!("{}: {e}", f.name));
+            let back = parse_file(&t.file_name(Some(1)), &text).expect("reads back");
+            assert_eq!(back.hash(), t.hash(), "{}", f.name);
+        }
     }
 
     #[test]

@@ -49,6 +49,8 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Signature | ErrorKind::Damaged | ErrorKind::NewKey => 9,
         ErrorKind::Typesetting => 10,
         ErrorKind::Diligence => 11,
+        ErrorKind::Remote => 12,
+        ErrorKind::Release => 13,
     }
 }
 

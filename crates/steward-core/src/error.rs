@@ -104,6 +104,14 @@ pub enum Error {
         details: Vec<FieldError>,
     },
 
+    /// A git remote could not be reached or refused (no network, wrong URL, no access).
+    #[error("{0}")]
+    Remote(String),
+
+    /// A library release that fails its checks (untrusted, tampered, rolled back, rewritten).
+    #[error("{0}")]
+    Release(String),
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -133,6 +141,10 @@ pub enum ErrorKind {
     NewKey,
     /// A document could not be typeset.
     Typesetting,
+    /// A git remote could not be reached, or refused us.
+    Remote,
+    /// A library release was refused: its signature, its chain or its files do not check out.
+    Release,
     /// Due diligence is incomplete or blocks (an approval, a screening, a required clause).
     Diligence,
 }
@@ -197,6 +209,8 @@ impl Error {
             Error::MissingRates { .. } => ErrorKind::Invalid,
             Error::Typesetting(_) => ErrorKind::Typesetting,
             Error::Diligence { .. } => ErrorKind::Diligence,
+            Error::Remote(_) => ErrorKind::Remote,
+            Error::Release(_) => ErrorKind::Release,
         }
     }
 

@@ -48,10 +48,14 @@ impl Steward {
         let spec: serde_json::Value =
             serde_json::from_str(&row.spec).map_err(|e| Error::Conflict(format!("stored revision is damaged: {e}")))?;
         let mut templates = std::collections::BTreeMap::new();
+        let mut sources = std::collections::BTreeMap::new();
         for hash in steward_clauses::draft_file::pinned(&spec) {
             let canonical =
                 self.store().template_canonical(hash)?.ok_or_else(|| Error::not_found("template version", hash))?;
             templates.insert(hash.to_string(), canonical);
+            if let Some(from) = self.template_provenance(hash)? {
+                sources.insert(hash.to_string(), from);
+            }
         }
         let meta = steward_clauses::draft_file::DraftMeta {
             uid: &a.uid,
@@ -59,6 +63,7 @@ impl Steward {
             kind: &a.kind,
             revision: row.number,
             spec_hash: &row.spec_hash,
+            sources: &sources,
         };
         let boxes = serde_json::to_value(boxes).unwrap_or_default();
         let out = steward_clauses::draft_file::write(&meta, &spec, &templates, &boxes);

@@ -3,6 +3,10 @@
 //! searched and compared. The shipped library is imported when a build brings versions the store
 //! has not seen.
 
+pub mod git;
+pub mod release;
+pub mod sources;
+
 use crate::Steward;
 use crate::error::{Error, FieldError, Invalid, Result};
 use serde::Serialize;

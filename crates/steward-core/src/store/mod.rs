@@ -15,6 +15,7 @@ pub(crate) mod library;
 pub(crate) mod obligations;
 pub(crate) mod publications;
 pub(crate) mod risks;
+pub(crate) mod sources;
 pub(crate) mod trust;
 
 pub use agreements::{AgreementInfo, AgreementRow, RevisionRow};
@@ -57,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "diligence", sql: include_str!("../../migrations/0009_diligence.sql") },
     Migration { version: 10, name: "running", sql: include_str!("../../migrations/0010_running.sql") },
     Migration { version: 11, name: "ip_exit", sql: include_str!("../../migrations/0011_ip_exit.sql") },
+    Migration { version: 12, name: "library_sources", sql: include_str!("../../migrations/0012_library_sources.sql") },
 ];
 
 /// The schema version this binary writes and understands.
@@ -262,6 +264,7 @@ mod tests {
             (8, "2702223d2a2e577e49fd3814170ea80ac41c625bc8ce7e6776514df8fab4d102"),
             (9, "3cd8e4a1b210706abcf3f91177bfefc8de377ba2bce16bc6feaf2f20b1b2bc11"),
             (10, "ceb0c9c462a1e88597d7f96842c7a70c47b08489a8a44e69caa018c8447dd0f4"),
+            (11, "c647cc77fe647bf89f6d7df19fc52b9615253195c5506c364414be5bfba7fdb0"),
         ];
         for (version, hash) in pinned {
             let m = &MIGRATIONS[(version - 1) as usize];
