@@ -1772,3 +1772,112 @@ fn ip_register_datasets_and_an_exit_into_a_signed_pack() {
     assert!(done["exit"]["completed_at"].is_string());
     env.cmd(&["exit", "complete", "--collab", &finished, "--out", &p("again.pdf"), "--identity", "1"]).assert().code(5);
 }
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_library_is_published_followed_and_pulled_over_git_and_bad_releases_are_refused() {
+    if !keyring() {
+        return;
+    }
+    let legal = Env::new();
+    let pi = Env::new();
+    let remote = legal.dir.path().join("library.git");
+    std::fs::create_dir_all(&remote).expect("dir");
+    git_in(&remote, &["init", "--quiet", "--bare", "--initial-branch=main"]);
+    let remote_s = remote.to_str().expect("utf-8");
+    legal.ok(&["init"]);
+    let who = legal.json(&[
+        "identity",
+        "new",
+        "--name",
+        "Samuel Okafor",
+        "--email",
+        "s.okafor@northmoor.ac.uk",
+        "--org",
+        "The University of Northmoor",
+        "--json",
+    ]);
+    let (id, fp) = (who["id"].to_string(), who["fingerprint"].as_str().expect("fingerprint").to_string());
+
+    // Release 1: the whole approved library; `--json` before or after the verb.
+    let p = legal.json(&[
+        "--json",
+        "library",
+        "publish",
+        "--remote",
+        remote_s,
+        "--identity",
+        &id,
+        "--note",
+        "first release",
+    ]);
+    assert_eq!(p["sequence"], 1);
+    assert_eq!(p["library"], "The University of Northmoor");
+    legal
+        .cmd(&["library", "publish", "--remote", remote_s, "--identity", &id])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("nothing to publish"));
+
+    // A PI's store follows it and pulls.
+    pi.ok(&["init"]);
+    let f = pi.json(&["library", "follow", remote_s, "--trust", &fp, "--name", "northmoor", "--json"]);
+    assert_eq!(f["name"], "northmoor");
+    assert_eq!(f["release"], Value::Null);
+    let pulled = pi.json(&["library", "pull", "--json"]);
+    assert_eq!(pulled[0]["release"], 1);
+
+    // Release 2 changes the notice clause; the pull shows it as a word diff.
+    let clause = legal.dir.path().join("notice.hbs");
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates/clauses/pub/notice.hbs"))
+            .expect("shipped");
+    std::fs::write(
+        &clause,
+        shipped.replacen("+++\n1.", "+++\n1. The parties value open publication of the Results.\n\n1.", 1),
+    )
+    .expect("write");
+    legal.ok(&["template", "import", clause.to_str().expect("utf-8")]);
+    legal.ok(&["clause", "approve", "pub.notice", "--version", "2", "--note", "agreed"]);
+    let text = legal.ok(&["library", "publish", "--remote", remote_s, "--identity", &id, "--note", "notice clause"]);
+    assert!(text.contains("published release 2") && text.contains("pub.notice version 2 (approved)"), "{text}");
+    let text = pi.ok(&["library", "pull", "northmoor"]);
+    assert!(text.contains("release 1 to release 2 of The University of Northmoor's library"), "{text}");
+    assert!(text.contains("clause pub.notice: version 2 replaces version 1"), "{text}");
+    assert!(text.contains("{+The parties value open publication of the Results."), "{text}");
+    assert!(pi.ok(&["library", "pull"]).contains("nothing new"));
+    let sources = pi.json(&["library", "sources", "--json"]);
+    assert_eq!(sources[0]["release"], 2);
+    assert!(sources[0]["last_pulled_at"].is_string());
+    let releases = legal.json(&["library", "releases", "--json"]);
+    assert_eq!(releases[0]["sequence"], 2);
+    assert_eq!(releases[0]["note"], "notice clause");
+
+    // Refused: an untrusted key (exit 13), an unreachable remote (exit 12), a bad fingerprint (3).
+    let other = Env::new();
+    other.ok(&["init"]);
+    other.ok(&["library", "follow", remote_s, "--trust", &"0A".repeat(32), "--name", "northmoor"]);
+    other.cmd(&["library", "pull"]).assert().code(13).stderr(predicate::str::contains("not trusted for 'northmoor'"));
+    other.ok(&["library", "follow", "/nonexistent/library.git", "--trust", &fp, "--name", "gone"]);
+    other
+        .cmd(&["library", "pull", "gone"])
+        .assert()
+        .code(12)
+        .stderr(predicate::str::contains("cannot reach /nonexistent/library.git"));
+    other
+        .cmd(&["library", "follow", remote_s, "--trust", "12:34"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not a certificate fingerprint"));
+    assert_eq!(other.json(&["library", "sources", "--json"])[0]["release"], Value::Null);
+}

@@ -109,6 +109,9 @@ pub enum Command {
     /// Exit: the trigger, the plan derived from the agreement and registers, certificates, the pack
     #[command(subcommand)]
     Exit(Box<ExitCmd>),
+    /// The institution's library over git: publish signed releases, follow and pull them
+    #[command(subcommand)]
+    Library(LibraryCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,6 +271,42 @@ pub enum LicenceCmd {
         #[arg(long)]
         ends: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LibraryCmd {
+    /// Publish the approved library as a new signed release to a git remote (commit and push)
+    Publish {
+        /// The remote: a path, file://, ssh://, git:// or https:// (your own git credentials)
+        #[arg(long)]
+        remote: String,
+        #[arg(long)]
+        branch: Option<String>,
+        /// The identity that signs the release
+        #[arg(long)]
+        identity: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Follow a library published at URL, trusting releases signed by these keys
+    Follow {
+        url: String,
+        /// A publisher certificate fingerprint to trust (repeat for more)
+        #[arg(long, required = true)]
+        trust: Vec<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        branch: Option<String>,
+    },
+    /// Fetch, check and import new releases (every source, or the one named)
+    Pull { name: Option<String> },
+    /// The followed sources, the release each is at, and when it was last pulled
+    Sources,
+    /// Trust another publisher key for a source
+    Trust { name: String, fingerprint: String },
+    /// The releases this store published
+    Releases,
 }
 
 #[derive(Debug, Subcommand)]

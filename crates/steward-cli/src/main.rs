@@ -171,6 +171,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Ip(cmd) => cmd::ip::ip(&mut s, *cmd, out)?,
         Command::Dataset(cmd) => cmd::ip::dataset(&mut s, cmd, out)?,
         Command::Exit(cmd) => cmd::ip::exit(&mut s, *cmd, out)?,
+        Command::Library(cmd) => cmd::sources::library(&mut s, cmd, out)?,
     }
     Ok(())
 }

@@ -12,3 +12,4 @@ pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod party;
 pub(crate) mod running;
+pub(crate) mod sources;

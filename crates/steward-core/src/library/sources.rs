@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use steward_clauses::Template;
 use steward_clauses::canonical::sha256_hex;
-use steward_clauses::diff::WordRun;
+pub use steward_clauses::diff::WordRun;
 
 /// The branch a library lives on when none is named.
 pub const DEFAULT_BRANCH: &str = "main";
