@@ -22,6 +22,7 @@ use steward_core::ip::{
     IpResult, IpVersion, Licence, LicenceFields, ResultFields,
 };
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
+use steward_core::library::sources::{PullReport, Published, PublishedRelease, Source};
 use steward_core::library::{SearchHit, TemplateDetail, TemplateSummary};
 use steward_core::obligations::{Evidence, NewObligation, Obligation, ObligationFilter};
 use steward_core::publications::{NewPublication, Publication};
@@ -936,6 +937,62 @@ async fn complete_exit(app: AppHandle, exit: Id, path: String, identity: Option<
     .await
 }
 
+// ---- the library over git ----------------------------------------------------------------------
+
+/// The library sources this store follows.
+#[tauri::command]
+#[specta::specta]
+fn library_sources(app: State<'_, App>) -> Out<Vec<Source>> {
+    app.with(|s| s.library_sources())
+}
+
+/// Follows a library published at `url`, trusting releases signed by `trust` (fingerprints).
+#[tauri::command]
+#[specta::specta]
+fn follow_library(
+    app: State<'_, App>,
+    url: String,
+    trust: Vec<String>,
+    name: Option<String>,
+    branch: Option<String>,
+) -> Out<Source> {
+    app.with(|s| s.follow_library(&url, &trust, name.as_deref(), branch.as_deref()))
+}
+
+/// Adds a trusted publisher key to a source.
+#[tauri::command]
+#[specta::specta]
+fn trust_library_key(app: State<'_, App>, name: String, fingerprint: String) -> Out<Source> {
+    app.with(|s| s.trust_library_key(&name, &fingerprint))
+}
+
+/// Fetches, checks and imports new releases of one source (or every source).
+#[tauri::command]
+#[specta::specta]
+async fn pull_library(app: AppHandle, name: Option<String>) -> Out<Vec<PullReport>> {
+    off_thread(app, move |s| Ok(s.pull_library(name.as_deref())?)).await
+}
+
+/// Publishes the approved library as a new signed release to a git remote.
+#[tauri::command]
+#[specta::specta]
+async fn publish_library(
+    app: AppHandle,
+    remote: String,
+    branch: Option<String>,
+    identity: Option<Id>,
+    note: Option<String>,
+) -> Out<Published> {
+    off_thread(app, move |s| Ok(s.publish_library(&remote, branch.as_deref(), identity, note.as_deref())?)).await
+}
+
+/// The releases this store published, newest first.
+#[tauri::command]
+#[specta::specta]
+fn published_library_releases(app: State<'_, App>) -> Out<Vec<PublishedRelease>> {
+    app.with(|s| s.published_library_releases())
+}
+
 // ---- decision log ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -1158,6 +1215,12 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             decide_exit_item,
             certify_dataset,
             complete_exit,
+            library_sources,
+            follow_library,
+            trust_library_key,
+            pull_library,
+            publish_library,
+            published_library_releases,
             mark,
         ])
         .typ::<IpcError>()

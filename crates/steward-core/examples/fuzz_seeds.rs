@@ -52,6 +52,21 @@ fn main() {
     s.certify_dataset(exit, "D2", Some(&cert), None, Some(who)).expect("certified");
     let pack = s.complete_exit(exit, Some(who)).expect("exit pack").pdf;
     write(&dir, "exit_record", "exit-pack.pdf", &pack);
+    // A library release as a follower reads it: the manifest, a NUL, its signature.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let remote = tmp.path().join("library.git");
+    std::fs::create_dir_all(&remote).expect("dir");
+    let git = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git").arg("-C").arg(dir).args(args).output().expect("git");
+        assert!(out.status.success(), "git {args:?}");
+        out.stdout
+    };
+    git(&remote, &["init", "--quiet", "--bare", "--initial-branch=main"]);
+    s.publish_library(remote.to_str().expect("utf-8"), None, Some(who), Some("seed")).expect("publishes");
+    let manifest = git(&remote, &["show", "main:steward-library.json"]);
+    let signature = git(&remote, &["show", "main:steward-library.sig"]);
+    write(&dir, "library_release", "release-1.bin", &[manifest.as_slice(), b"\0", signature.as_slice()].concat());
+    write(&dir, "library_release", "manifest-only.json", &manifest);
     write(&dir, "exit_record", "once.pdf", &once);
     pdfs.push(("exit-pack.pdf".into(), pack));
     for (name, pdf) in &pdfs {

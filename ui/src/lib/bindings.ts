@@ -125,6 +125,18 @@ export const commands = {
 	certifyDataset: (exit: number, dataset: string, certificate: Certificate | null, exception: string | null, identity: number | null) => __TAURI_INVOKE<ExitPlan>("certify_dataset", { exit, dataset, certificate, exception, identity }),
 	/**  Completes an exit: writes the signed exit pack to `path` and the decision-log export beside it. */
 	completeExit: (exit: number, path: string, identity: number | null) => __TAURI_INVOKE<ExitPackWritten>("complete_exit", { exit, path, identity }),
+	/**  The library sources this store follows. */
+	librarySources: () => __TAURI_INVOKE<Source[]>("library_sources"),
+	/**  Follows a library published at `url`, trusting releases signed by `trust` (fingerprints). */
+	followLibrary: (url: string, trust: string[], name: string | null, branch: string | null) => __TAURI_INVOKE<Source>("follow_library", { url, trust, name, branch }),
+	/**  Adds a trusted publisher key to a source. */
+	trustLibraryKey: (name: string, fingerprint: string) => __TAURI_INVOKE<Source>("trust_library_key", { name, fingerprint }),
+	/**  Fetches, checks and imports new releases of one source (or every source). */
+	pullLibrary: (name: string | null) => __TAURI_INVOKE<PullReport[]>("pull_library", { name }),
+	/**  Publishes the approved library as a new signed release to a git remote. */
+	publishLibrary: (remote: string, branch: string | null, identity: number | null, note: string | null) => __TAURI_INVOKE<Published>("publish_library", { remote, branch, identity, note }),
+	/**  The releases this store published, newest first. */
+	publishedLibraryReleases: () => __TAURI_INVOKE<PublishedRelease[]>("published_library_releases"),
 	/**
 	 *  Notes that the window reached `point` (`collaborations-shown`, `collaboration-shown`). With
 	 *  STEWARD_TIMINGS set it prints the wall-clock time, for the whole-process benchmark
@@ -607,6 +619,10 @@ export type ErrorKind = "invalid" | "not_found" | "conflict" | "newer_schema" | 
 "new_key" | 
 /**  A document could not be typeset. */
 "typesetting" | 
+/**  A git remote could not be reached, or refused us. */
+"remote" | 
+/**  A library release was refused: its signature, its chain or its files do not check out. */
+"release" | 
 /**  Due diligence is incomplete or blocks (an approval, a screening, a required clause). */
 "diligence";
 
@@ -942,6 +958,20 @@ export type LedgerImport = {
 	reversals: number,
 	first_id: number | null,
 	last_id: number | null,
+};
+
+/**  One template version a pull changed. */
+export type LibraryChange = {
+	template_type: string,
+	id: string,
+	title: string,
+	/**  The version's number in this store. */
+	version: number,
+	/**  `new` (a new approved version), `approved` (a version we had as a draft), `deprecated`. */
+	change: string,
+	/**  The approved version it replaces here, if any, and the words that changed from it. */
+	previous_version: number | null,
+	diff: WordRun[],
 };
 
 /**  A licence or option with its licensee's name. */
@@ -1385,6 +1415,49 @@ export type PublicationRow = {
 	created_by: string,
 };
 
+/**  What a publish did. */
+export type Published = {
+	remote: string,
+	branch: string,
+	sequence: number,
+	previous: number | null,
+	library: string,
+	versions: number,
+	/**  Versions this release has that the previous one did not (or whose status moved). */
+	changed: string[],
+	commit: string,
+	manifest_sha256: string,
+	signed_by: string,
+};
+
+/**  A release this store published. */
+export type PublishedRelease = {
+	sequence: number,
+	remote: string,
+	branch: string,
+	library: string,
+	publisher: string,
+	published_at: string,
+	commit: string,
+	manifest_sha256: string,
+	note: string | null,
+	versions: number,
+};
+
+/**  What a pull did. */
+export type PullReport = {
+	source: string,
+	url: string,
+	/**  The release we were at before, and the one we are at now. */
+	from_release: number | null,
+	release: number,
+	library: string,
+	publisher: string,
+	/**  Nothing new: the release was accepted before. */
+	unchanged: boolean,
+	changes: LibraryChange[],
+};
+
 export type Question = {
 	id: string,
 	scope: QuestionScope,
@@ -1800,6 +1873,22 @@ export type SignatureReport = {
 	draft_matches: boolean | null,
 	/**  Whose certificate this is, as far as the store knows (filled in by the store). */
 	known: KnownCertificate | null,
+};
+
+/**  A followed source, as listed. */
+export type Source = {
+	id: number,
+	name: string,
+	url: string,
+	branch: string,
+	trusted: string[],
+	/**  The release accepted last, if any. */
+	release: number | null,
+	library: string | null,
+	publisher: string | null,
+	released_at: string | null,
+	last_pulled_at: string | null,
+	created_at: string,
 };
 
 /**  What the window opens on. */
