@@ -778,3 +778,66 @@ async fn the_ip_register_is_bound_and_exits_run_from_their_trigger_to_a_signed_p
     screenshot(&c, "exit-complete").await;
     c.close().await.expect("close");
 }
+
+/// The legal team's store: an identity and the changed notice clause, approved.
+fn approve_changed_notice(s: &mut steward_core::Steward) {
+    let shipped = steward_clauses::shipped::template_files();
+    let notice = shipped.iter().find(|f| f.name.ends_with("pub/notice.hbs")).expect("notice");
+    let text =
+        notice.text.replacen("+++\n1.", "+++\n1. The parties value open publication of the Results.\n\n1.", 1);
+    s.import_templates(&[steward_clauses::check::SourceFile { name: "pub/notice.hbs".into(), text }]).expect("imports");
+    s.review_template("pub.notice", Some(2), steward_core::library::Status::Approved, Some("agreed")).expect("approves");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_legal_teams_library_is_followed_and_pulled_in_the_window() {
+    use std::sync::Arc;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let remote = tmp.path().join("clauses.git");
+    std::fs::create_dir_all(&remote).expect("dir");
+    let ok = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&remote)
+        .args(["init", "--quiet", "--bare", "--initial-branch=main"])
+        .status()
+        .expect("git");
+    assert!(ok.success());
+    let remote_s = remote.to_str().expect("utf-8").to_string();
+    // The research office publishes release 1 from its own store.
+    let mut legal = steward_core::Steward::open_in_memory(Arc::new(steward_core::SystemClock)).expect("store");
+    let who = legal
+        .create_identity("Samuel Okafor", "s.okafor@northmoor.ac.uk", Some("The University of Northmoor"), "p256", false)
+        .expect("identity");
+    legal.publish_library(&remote_s, None, Some(who.id), Some("first release")).expect("release 1");
+
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_for(&c, "#collab-heading").await;
+    click(&c, "[data-testid=nav-library]").await;
+    click(&c, "[data-testid=library-sources-open]").await;
+    click(&c, "[data-testid=source-follow]").await;
+    set(&c, "[data-testid=source-url]", &remote_s).await;
+    set(&c, "[data-testid=source-trust]", &who.fingerprint).await;
+    set(&c, "[data-testid=source-name]", "northmoor").await;
+    click(&c, "[data-testid=source-follow-save]").await;
+    wait_text(&c, "[data-testid=source-release-northmoor]", "none yet").await;
+    click(&c, "[data-testid=source-pull-northmoor]").await;
+    wait_text(&c, "[data-testid=source-pulled]", "release 1 of The University of Northmoor's library").await;
+    wait_text(&c, "[data-testid=source-release-northmoor]", "release 1").await;
+
+    // Release 2 changes the notice clause: the pull shows it word by word.
+    approve_changed_notice(&mut legal);
+    legal.publish_library(&remote_s, None, Some(who.id), Some("notice clause")).expect("release 2");
+    click(&c, "[data-testid=source-pull-northmoor]").await;
+    wait_text(&c, "[data-testid=source-pulled]", "release 1 to release 2").await;
+    let change = text_of(&c, "[data-testid='source-change-pub.notice']").await;
+    assert!(change.contains("version 2 replaces version 1"), "{change}");
+    let inserted = text_of(&c, "[data-testid='source-change-pub.notice'] ins").await;
+    assert!(inserted.contains("The parties value open publication"), "{inserted}");
+    screenshot_at(&c, "library-sources", Some("[data-testid=library-sources]")).await;
+    // Pulling again finds nothing new.
+    click(&c, "[data-testid=source-pull-northmoor]").await;
+    wait_text(&c, "[data-testid=source-pulled]", "nothing new").await;
+    c.close().await.expect("close");
+}
