@@ -783,10 +783,10 @@ async fn the_ip_register_is_bound_and_exits_run_from_their_trigger_to_a_signed_p
 fn approve_changed_notice(s: &mut steward_core::Steward) {
     let shipped = steward_clauses::shipped::template_files();
     let notice = shipped.iter().find(|f| f.name.ends_with("pub/notice.hbs")).expect("notice");
-    let text =
-        notice.text.replacen("+++\n1.", "+++\n1. The parties value open publication of the Results.\n\n1.", 1);
+    let text = notice.text.replacen("+++\n1.", "+++\n1. The parties value open publication of the Results.\n\n1.", 1);
     s.import_templates(&[steward_clauses::check::SourceFile { name: "pub/notice.hbs".into(), text }]).expect("imports");
-    s.review_template("pub.notice", Some(2), steward_core::library::Status::Approved, Some("agreed")).expect("approves");
+    s.review_template("pub.notice", Some(2), steward_core::library::Status::Approved, Some("agreed"))
+        .expect("approves");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -807,7 +807,13 @@ async fn a_legal_teams_library_is_followed_and_pulled_in_the_window() {
     // The research office publishes release 1 from its own store.
     let mut legal = steward_core::Steward::open_in_memory(Arc::new(steward_core::SystemClock)).expect("store");
     let who = legal
-        .create_identity("Samuel Okafor", "s.okafor@northmoor.ac.uk", Some("The University of Northmoor"), "p256", false)
+        .create_identity(
+            "Samuel Okafor",
+            "s.okafor@northmoor.ac.uk",
+            Some("The University of Northmoor"),
+            "p256",
+            false,
+        )
         .expect("identity");
     legal.publish_library(&remote_s, None, Some(who.id), Some("first release")).expect("release 1");
 

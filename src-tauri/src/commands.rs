@@ -22,7 +22,7 @@ use steward_core::ip::{
     IpResult, IpVersion, Licence, LicenceFields, ResultFields,
 };
 use steward_core::ledger::{CreditEntry, ExchangeRate, LedgerEntry, LedgerImport};
-use steward_core::library::sources::{PullReport, Published, PublishedRelease, Source};
+use steward_core::library::sources::{Published, PublishedRelease, PullReport, Source};
 use steward_core::library::{SearchHit, TemplateDetail, TemplateSummary};
 use steward_core::obligations::{Evidence, NewObligation, Obligation, ObligationFilter};
 use steward_core::publications::{NewPublication, Publication};
@@ -139,10 +139,36 @@ pub struct Startup {
     pub collaboration: Option<Id>,
 }
 
+/// The demo's followed library is made once, off the window's first paint: the research office's
+/// releases go to a repository in the data folder without holding the store; only following and
+/// pulling release 1 take the store, briefly.
+fn make_demo_library(handle: AppHandle) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(move || {
+        tauri::async_runtime::spawn_blocking(move || {
+            let state = handle.state::<App>();
+            let Ok(steward) = state.0.as_ref() else { return };
+            let Some(dir) = steward_core::db_path_from_env().parent().map(Path::to_path_buf) else { return };
+            let made = steward_core::demo::library::DemoPublisher::prepare(&dir, Arc::new(SystemClock)).and_then(|p| {
+                let Some(mut p) = p else { return Ok(()) };
+                steward.lock().unwrap_or_else(|e| e.into_inner()).follow_demo_library(&p)?;
+                p.publish_revision()
+            });
+            if let Err(e) = made {
+                eprintln!("steward: the demo library was not made: {e}");
+                let _ = std::fs::remove_dir_all(dir.join("demo-library"));
+            }
+        });
+    });
+}
+
 #[tauri::command]
 #[specta::specta]
-fn startup(app: State<'_, App>) -> Out<Startup> {
+fn startup(app: State<'_, App>, handle: AppHandle) -> Out<Startup> {
     let opened_demo = app.1;
+    if opened_demo {
+        make_demo_library(handle);
+    }
     app.with(|s| {
         // A fresh store opens on the demo collaboration; otherwise on the first in the list.
         let demo = if opened_demo { s.demo_collaboration()? } else { None };

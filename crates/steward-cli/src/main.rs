@@ -121,6 +121,7 @@ fn run(cli: Cli) -> Outcome {
         }
         Command::Demo { out: dir } => {
             let demo = s.install_demo()?;
+            let library_note = s.install_demo_library();
             let mut files = Vec::new();
             if let Some(dir) = &dir {
                 std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
@@ -132,12 +133,15 @@ fn run(cli: Cli) -> Outcome {
             }
             if out.json {
                 output::json(
-                    &json!({ "collaboration_id": demo.collaboration_id, "party_ids": demo.party_ids, "agreement_ids": demo.agreement_ids, "created": demo.created, "decisions": demo.decisions, "decision_log_note": demo.decision_log_note, "files": files }),
+                    &json!({ "collaboration_id": demo.collaboration_id, "party_ids": demo.party_ids, "agreement_ids": demo.agreement_ids, "created": demo.created, "decisions": demo.decisions, "decision_log_note": demo.decision_log_note, "library_note": library_note, "files": files }),
                 )?;
             } else {
                 let what = if demo.created { "created" } else { "already present" };
                 let mut t = format!("demo collaboration {} {what}", demo.collaboration_id);
                 if let Some(note) = &demo.decision_log_note {
+                    t.push_str(&format!("\nnote: {note}"));
+                }
+                if let Some(note) = &library_note {
                     t.push_str(&format!("\nnote: {note}"));
                 }
                 for f in &files {

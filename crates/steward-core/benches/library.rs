@@ -14,7 +14,8 @@ fn store() -> Steward {
 
 fn bare(dir: &Path) -> String {
     std::fs::create_dir_all(dir).expect("dir");
-    let ok = Command::new("git").arg("-C").arg(dir).args(["init", "--quiet", "--bare", "--initial-branch=main"]).status();
+    let ok =
+        Command::new("git").arg("-C").arg(dir).args(["init", "--quiet", "--bare", "--initial-branch=main"]).status();
     assert!(ok.expect("git").success());
     dir.to_str().expect("utf-8").to_string()
 }
@@ -22,7 +23,9 @@ fn bare(dir: &Path) -> String {
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut legal = store();
-    let who = legal.create_identity("Samuel Okafor", "s@northmoor.ac.uk", Some("Northmoor"), "p256", false).expect("identity");
+    let who = legal
+        .create_identity("Samuel Okafor", "s@northmoor.ac.uk", Some("Northmoor"), "p256", false)
+        .expect("identity");
     let versions = legal.templates().expect("templates").len();
     let mut g = c.benchmark_group("library");
     g.sample_size(10);

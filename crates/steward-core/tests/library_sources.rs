@@ -306,7 +306,7 @@ fn a_rewritten_history_a_rollback_and_remotes_that_are_not_libraries_are_refused
         let e = f.follow_library(u, &[t.to_string()], Some("bad"), None).expect_err("refused");
         assert_eq!(kind(&e), ErrorKind::Invalid, "{u} {t}: {e}");
     }
-    let e = f.follow_library(&url(&remote), &[fp.clone()], Some("northmoor"), None).expect_err("same name");
+    let e = f.follow_library(&url(&remote), std::slice::from_ref(&fp), Some("northmoor"), None).expect_err("same name");
     assert_eq!(kind(&e), ErrorKind::Conflict);
 }
 
@@ -356,4 +356,24 @@ fn a_library_travels_over_the_git_protocol_too() {
     let pulled = f.pull_library(Some("library")).expect("pulls over git://");
     assert_eq!(pulled[0].release, 1);
     drop(daemon);
+}
+
+#[test]
+fn the_demo_follows_the_research_offices_library_with_a_release_waiting() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = Steward::open(&tmp.path().join("steward.db"), Arc::new(FixedClock::new(at("2027-01-05"))))
+        .expect("store")
+        .with_secrets(Arc::new(steward_core::secrets::KeyringStore::mock()));
+    s.install_demo().expect("demo");
+    assert_eq!(s.install_demo_library(), None);
+    assert_eq!(s.install_demo_library(), None, "once");
+    let sources = s.library_sources().expect("sources");
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].name, steward_core::demo::library::DEMO_SOURCE);
+    assert_eq!(sources[0].release, Some(1));
+    let pulled = s.pull_library(None).expect("pulls");
+    assert_eq!((pulled[0].from_release, pulled[0].release), (Some(1), 2));
+    assert_eq!(pulled[0].changes.len(), 1);
+    assert_eq!(pulled[0].changes[0].id, "pub.notice");
+    assert!(pulled[0].changes[0].diff.iter().any(|w| w.op == "insert" && w.text.contains("open publication")));
 }

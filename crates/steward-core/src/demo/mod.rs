@@ -5,6 +5,7 @@ use crate::{Id, NewCollaboration, NewParty, NewPerson, Result, Role, Steward};
 
 mod diligence;
 mod ip;
+pub mod library;
 mod many;
 mod running;
 pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
