@@ -841,9 +841,17 @@ async fn a_legal_teams_library_is_followed_and_pulled_in_the_window() {
     assert!(change.contains("version 2 replaces version 1"), "{change}");
     let inserted = text_of(&c, "[data-testid='source-change-pub.notice'] ins").await;
     assert!(inserted.contains("The parties value open publication"), "{inserted}");
-    screenshot_at(&c, "library-sources", Some("[data-testid=library-sources]")).await;
     // Pulling again finds nothing new.
     click(&c, "[data-testid=source-pull-northmoor]").await;
     wait_text(&c, "[data-testid=source-pulled]", "nothing new").await;
+    // The demo's own source, made in the background on the fresh store: release 2 waits. (The
+    // panel is opened again so that it reads the sources afresh.)
+    click(&c, "[data-testid=library-sources-open]").await;
+    click(&c, "[data-testid=library-sources-open]").await;
+    wait_text(&c, "[data-testid=source-release-northmoor-research-office]", "release 1").await;
+    click(&c, "[data-testid=source-pull-northmoor-research-office]").await;
+    wait_text(&c, "[data-testid=source-pulled]", "northmoor-research-office: release 1 to release 2").await;
+    wait_text(&c, "[data-testid=source-release-northmoor-research-office]", "release 2").await;
+    screenshot_at(&c, "library-sources", Some("[data-testid=library-sources]")).await;
     c.close().await.expect("close");
 }
