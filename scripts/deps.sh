@@ -17,6 +17,8 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Library sources and publishing run the system git (any install of it will do).
+command -v git >/dev/null 2>&1 || missing+=(git)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "steward: installing system packages: ${missing[*]}" >&2
   sudo_cmd=""

@@ -738,6 +738,17 @@ async fn the_ip_register_is_bound_and_exits_run_from_their_trigger_to_a_signed_p
     let head = text_of(&c, "[data-testid=exit]").await;
     assert!(head.contains("Ended by agreement of all parties"), "{head}");
     assert!(head.contains("steering-committee-minutes.txt"), "{head}");
+    // Nothing there needs deciding (no results, no datasets): it completes into its pack at once.
+    wait_text(&c, "[data-testid=exit-status]", "ready to complete").await;
+    wait_text(&c, "[data-testid=exit-accounts]", "No contributions are recorded").await;
+    let first_pack = tmp.path().join("laser-exit-pack.pdf");
+    set(&c, "[data-testid=exit-pack-path]", first_pack.to_str().expect("utf-8")).await;
+    choose(&c, "[data-testid=exit-complete-identity]", "northmoor").await;
+    click(&c, "[data-testid=exit-complete]").await;
+    wait_text(&c, "[data-testid=exit-completed]", "signed by").await;
+    let bytes = std::fs::read(&first_pack).expect("exit pack written");
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    wait_text(&c, "[data-testid=collab-status]", "closed").await;
 
     // The finished collaboration's exit: one dataset still to certify, then the signed pack.
     open_collaboration(&c, "Cryogenic amplifier noise benchmarking").await;

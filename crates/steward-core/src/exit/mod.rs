@@ -416,7 +416,12 @@ impl Steward {
                 currency: None,
                 total: None,
                 lines: Vec::new(),
-                problem: Some(err.to_string()),
+                problem: Some(match &err {
+                    Error::Invalid(inv) if inv.0.iter().any(|f| f.field == "currency") => {
+                        "No contributions are recorded in the ledger: there is nothing to account for.".to_string()
+                    }
+                    _ => err.to_string(),
+                }),
             },
         };
         let open_risks = self
