@@ -169,7 +169,16 @@ fn a_release_reaches_a_follower_verified_with_its_changes_and_drafts_stay_pinned
     assert_eq!(up.moved.get("pub.notice"), Some(&(1, 2)));
     // Its export names the release the new version came from.
     let pdf = f.export_agreement(publication, None, None).expect("exports").pdf;
-    let draft = f.verify_pdf(&pdf).expect("read").draft.expect("embedded draft");
+    let report = f.verify_pdf(&pdf).expect("read");
+    // The shipped versions the draft still pins came in release 1 too; the new one in release 2.
+    assert_eq!(
+        report.library_sources,
+        vec![
+            "from The University of Northmoor's library, release 1 (13 versions)".to_string(),
+            "from The University of Northmoor's library, release 2 (1 version)".to_string()
+        ]
+    );
+    let draft = report.draft.expect("embedded draft");
     let received = steward_clauses::draft_file::parse(&draft).expect("parses");
     let hash = received.spec.clauses.get("pub.notice").expect("pinned");
     assert_eq!(

@@ -1988,6 +1988,11 @@ export type VerifyReport = {
 	signatures: SignatureReport[],
 	/**  Every signature intact and nothing but signatures added after any of them. */
 	ok: boolean,
+	/**
+	 *  Where the embedded draft's clause versions came from, as the sender's store says (`from The
+	 *  University of Northmoor's library, release 12 (3 versions)`); filled in by the core.
+	 */
+	library_sources?: string[],
 };
 
 /**  Shared with the partners, or kept to this institution. */

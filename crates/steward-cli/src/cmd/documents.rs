@@ -55,6 +55,9 @@ pub(crate) fn verify_text(r: &steward_sign::VerifyReport) -> String {
             None => {}
         }
     }
+    for from in &r.library_sources {
+        t.push_str(&format!("Clause versions {from}, as the sender's store says\n"));
+    }
     t.push_str(if r.ok {
         "Result: every signature is intact and nothing but signatures was added after signing.\n"
     } else {

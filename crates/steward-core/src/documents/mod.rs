@@ -223,6 +223,19 @@ impl Steward {
     pub fn verify_pdf(&self, pdf: &[u8]) -> Result<VerifyReport> {
         let mut report = steward_sign::verify(pdf).map_err(verify_error)?;
         self.annotate_known(&mut report)?;
+        // What the sender's store says its clause versions came from (a followed library).
+        if let Some(draft) = report.draft.as_deref() {
+            if let Ok(d) = steward_clauses::draft_file::parse(draft) {
+                let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+                for from in d.sources.values() {
+                    *counts.entry(from.as_str()).or_default() += 1;
+                }
+                report.library_sources = counts
+                    .into_iter()
+                    .map(|(from, n)| format!("{from} ({n} {})", if n == 1 { "version" } else { "versions" }))
+                    .collect();
+            }
+        }
         Ok(report)
     }
 }

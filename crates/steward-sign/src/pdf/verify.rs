@@ -81,6 +81,10 @@ pub struct VerifyReport {
     pub ok: bool,
     #[serde(skip)]
     pub draft: Option<Vec<u8>>,
+    /// Where the embedded draft's clause versions came from, as the sender's store says (`from The
+    /// University of Northmoor's library, release 12 (3 versions)`); filled in by the core.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub library_sources: Vec<String>,
 }
 
 /// `D:20270115080000+00'00'` as `2027-01-15T08:00:00Z` (other forms are returned as they are).
@@ -314,6 +318,7 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
         signatures: reports,
         ok,
         draft: draft_now,
+        library_sources: Vec::new(),
     })
 }
 

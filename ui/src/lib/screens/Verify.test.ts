@@ -36,6 +36,7 @@ const good: VerifyReport = {
     sig(),
     sig({ field: "Signature2", signer: "Helen Achterberg", organisation: "Ferrant GmbH", email: null, signed_length: 96512, covers_whole_file: true }),
   ],
+  library_sources: ["from The University of Northmoor's library, release 12 (3 versions)"],
 };
 
 const broken: VerifyReport = {
@@ -91,6 +92,7 @@ describe("Verify", () => {
     expect(cards[1].textContent).toContain("the whole file");
     expect(result.textContent).toContain("94.3 KB");
     expect(result.textContent).toContain("Steward draft is embedded");
+    expect(screen.getByTestId("verify-library-sources").textContent).toBe("From The University of Northmoor's library, release 12 (3 versions), as the sender's store says.");
     const v = calls.filter((c) => c.cmd === "verify_pdf");
     expect(v).toHaveLength(1);
     expect(v[0].args.path).toBe("/tmp/nda-both.pdf");
