@@ -420,6 +420,23 @@ fn changing_a_clause_leaves_drafts_alone_until_they_are_upgraded() {
         .code(5)
         .stderr(predicate::str::contains("no draft version"));
     env.ok(&["clause", "deprecate", "nda.purpose", "--version", "1"]);
+    // The only approved version of a clause the NDA kinds need cannot go.
+    env.cmd(&["clause", "deprecate", "nda.purpose", "--version", "2", "--note", "going"]).assert().code(5).stderr(
+        predicate::str::contains("only approved version of \u{201c}Purpose\u{201d}")
+            .and(predicate::str::contains("Mutual")),
+    );
+    // A deprecated version comes back as a new review entry, with a reason.
+    env.cmd(&["clause", "reinstate", "nda.purpose"]).assert().code(3).stderr(predicate::str::contains("say why"));
+    assert!(
+        env.ok(&["clause", "reinstate", "nda.purpose", "--note", "the plainer wording confused partners"])
+            .contains("nda.purpose v1 is approved again")
+    );
+    env.cmd(&["clause", "reinstate", "nda.purpose", "--version", "2", "--note", "x"]).assert().code(5);
+    let shown = env.json(&["template", "show", "nda.purpose", "--version", "1", "--json"]);
+    let reviews: Vec<&str> =
+        shown["reviews"].as_array().expect("reviews").iter().filter_map(|r| r["to_status"].as_str()).collect();
+    assert_eq!(reviews, ["approved", "deprecated", "approved"], "{shown}");
+    env.ok(&["clause", "deprecate", "nda.purpose", "--version", "2", "--note", "v1 is back"]);
 }
 
 #[test]

@@ -307,6 +307,18 @@ fn review_template(
     app.with(|s| s.review_template(&id, Some(version), to, note.as_deref()))
 }
 
+/// Puts a deprecated version back into use, with the reviewer's reason (a new review entry).
+#[tauri::command]
+#[specta::specta]
+fn reinstate_template(
+    app: State<'_, App>,
+    id: String,
+    version: i64,
+    note: String,
+) -> Out<steward_core::library::TemplateRow> {
+    app.with(|s| s.reinstate_template(&id, Some(version), &note))
+}
+
 // ---- agreements -------------------------------------------------------------------------------
 
 #[tauri::command]
@@ -1165,6 +1177,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             search_templates,
             template_diff,
             review_template,
+            reinstate_template,
             agreement_form,
             preview_agreement,
             create_agreement,

@@ -1126,8 +1126,11 @@ pub enum ClauseCmd {
     Approve(ReviewArgs),
     /// Reject a draft version
     Reject(ReviewArgs),
-    /// Deprecate an approved version: new agreements stop using it
+    /// Deprecate an approved version: new agreements stop using it (refused for the only approved
+    /// version of a clause an agreement kind needs)
     Deprecate(ReviewArgs),
+    /// Put a deprecated version back into use (a new review entry; the history is kept)
+    Reinstate(ReviewArgs),
 }
 
 #[derive(Debug, Args, Default)]

@@ -25,6 +25,8 @@ export const commands = {
 	templateDiff: (id: string, from: number, to: number) => __TAURI_INVOKE<WordRun[]>("template_diff", { id, from, to }),
 	/**  Moves a template version to `to` (approved, rejected, deprecated), with the reviewer's note. */
 	reviewTemplate: (id: string, version: number, to: Status, note: string | null) => __TAURI_INVOKE<TemplateRow>("review_template", { id, version, to, note }),
+	/**  Puts a deprecated version back into use, with the reviewer's reason (a new review entry). */
+	reinstateTemplate: (id: string, version: number, note: string) => __TAURI_INVOKE<TemplateRow>("reinstate_template", { id, version, note }),
 	agreementForm: (kind: string) => __TAURI_INVOKE<DraftForm>("agreement_form", { kind }),
 	previewAgreement: (collab: number, kind: string, values: { [key in string]: Value }, fallbacks: { [key in string]: string }, agreement: number | null) => __TAURI_INVOKE<Preview>("preview_agreement", { collab, kind, values, fallbacks, agreement }),
 	createAgreement: (collab: number, kind: string, values: { [key in string]: Value }, fallbacks: { [key in string]: string }, title: string | null) => __TAURI_INVOKE<Saved>("create_agreement", { collab, kind, values, fallbacks, title }),

@@ -130,6 +130,13 @@ pub(crate) fn clause(s: &mut Steward, cmd: ClauseCmd, out: Out) -> Outcome {
         ClauseCmd::Approve(a) => (a, steward_core::library::Status::Approved),
         ClauseCmd::Reject(a) => (a, steward_core::library::Status::Rejected),
         ClauseCmd::Deprecate(a) => (a, steward_core::library::Status::Deprecated),
+        ClauseCmd::Reinstate(a) => {
+            let row = s.reinstate_template(&a.id, a.version, a.note.as_deref().unwrap_or_default())?;
+            if out.json {
+                return Ok(output::json(&row)?);
+            }
+            return Ok(output::text(&format!("{} v{} is approved again", row.template_id, row.version))?);
+        }
     };
     let row = s.review_template(&args.id, args.version, to, args.note.as_deref())?;
     if out.json {

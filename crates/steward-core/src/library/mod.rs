@@ -354,9 +354,73 @@ impl Steward {
                 to.as_str()
             )));
         }
+        if to == Status::Deprecated {
+            self.check_not_needed(&summary, &row)?;
+        }
         let by = self.actor().to_string();
         let now = self.now();
         self.store().set_template_status(&row.hash, &row.status, to.as_str(), &by, note, now)?;
+        self.store().template_version(&row.hash)?.ok_or_else(|| Error::not_found("version", &row.hash))
+    }
+
+    /// Refuses to deprecate the only approved version of a clause that an agreement kind needs
+    /// (every new agreement of that kind would fail).
+    fn check_not_needed(&self, summary: &TemplateSummary, row: &TemplateRow) -> Result<()> {
+        if row.template_type != "clause" {
+            return Ok(());
+        }
+        if summary.versions.iter().any(|r| r.status == "approved" && r.hash != row.hash) {
+            return Ok(());
+        }
+        let mut kinds = Vec::new();
+        for ((ty, _), k) in self.approved()? {
+            if ty != "kind" {
+                continue;
+            }
+            if let Ok(Template::Kind(kind)) = Template::from_canonical(&k.canonical) {
+                if kind.sections.iter().chain(kind.schedules.iter()).any(|c| *c == row.template_id) {
+                    kinds.push(kind.title.clone());
+                }
+            }
+        }
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Conflict(format!(
+            "version {} is the only approved version of \u{201c}{}\u{201d}, and {} {} it: new agreements of that kind could not be drafted. Approve a new version of the clause first, then deprecate this one",
+            row.version,
+            row.title,
+            kinds.join(", "),
+            if kinds.len() == 1 { "needs" } else { "need" }
+        )))
+    }
+
+    /// Puts a deprecated version back into use, as a new review entry (the deprecation stays in
+    /// its history). `note` says why; default: the newest deprecated version.
+    pub fn reinstate_template(&mut self, id: &str, version: Option<i64>, note: &str) -> Result<TemplateRow> {
+        if note.trim().is_empty() {
+            return Err(Error::invalid("note", "say why the version is back in use"));
+        }
+        let summary = self.template_summary(id)?;
+        let row = match version {
+            Some(v) => summary.version(v)?,
+            None => summary
+                .versions
+                .iter()
+                .rev()
+                .find(|r| r.status == "deprecated")
+                .ok_or_else(|| Error::Conflict(format!("{id} has no deprecated version to reinstate")))?,
+        }
+        .clone();
+        if row.status != "deprecated" {
+            return Err(Error::Conflict(format!(
+                "{id} version {} is {}; only a deprecated version can be reinstated",
+                row.version, row.status
+            )));
+        }
+        let by = self.actor().to_string();
+        let now = self.now();
+        self.store().set_template_status(&row.hash, "deprecated", "approved", &by, Some(note.trim()), now)?;
         self.store().template_version(&row.hash)?.ok_or_else(|| Error::not_found("version", &row.hash))
     }
 

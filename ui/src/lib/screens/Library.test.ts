@@ -216,6 +216,43 @@ describe("Library", () => {
     expect(alert.textContent).toContain("only a draft version can become rejected");
   });
 
+  it("reinstates a deprecated version with a reason", async () => {
+    const retired: TemplateSummary = { ...governing, versions: [row("common.governing-law", 1, "deprecated", "Governing law")], current: null };
+    const calls = mock((c) => {
+      if (c.cmd === "templates") return [kind, retired, purpose];
+      if (c.cmd === "template" && c.args.id === "common.governing-law") return detailOf(retired, 1);
+      if (c.cmd === "reinstate_template") return row("common.governing-law", 1, "approved", "Governing law");
+      return undefined;
+    });
+    render(Library, { template: "common.governing-law" });
+    await screen.findByTestId("template-detail");
+    expect(screen.queryByTestId("review-deprecated")).toBeNull();
+    const reinstate = screen.getByTestId("review-approved");
+    expect(reinstate.textContent).toBe("Reinstate");
+    await fireEvent.click(reinstate);
+    await fireEvent.input(screen.getByTestId("review-note"), { target: { value: "the replacement was withdrawn" } });
+    expect(screen.getByTestId("review-submit").textContent).toBe("Reinstate version 1");
+    await fireEvent.click(screen.getByTestId("review-submit"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "reinstate_template")).toBe(true));
+    expect(calls.find((c) => c.cmd === "reinstate_template")!.args).toEqual({ id: "common.governing-law", version: 1, note: "the replacement was withdrawn" });
+    expect(calls.some((c) => c.cmd === "review_template")).toBe(false);
+  });
+
+  it("shows why the only approved version of a needed clause cannot be deprecated", async () => {
+    mock((c) =>
+      c.cmd === "review_template"
+        ? Promise.reject({ kind: "conflict", message: "version 1 is the only approved version of \u201cGoverning law\u201d, and Mutual Confidentiality Agreement needs it", fields: [] })
+        : undefined,
+    );
+    render(Library, { template: "common.governing-law" });
+    await screen.findByTestId("template-detail");
+    await fireEvent.click(screen.getByTestId("review-deprecated"));
+    await fireEvent.input(screen.getByTestId("review-note"), { target: { value: "retire" } });
+    await fireEvent.click(screen.getByTestId("review-submit"));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("only approved version of \u201cGoverning law\u201d, and Mutual Confidentiality Agreement needs it");
+  });
+
   it("offers deprecation for an approved version", async () => {
     mock();
     render(Library, { template: "common.governing-law" });
