@@ -117,6 +117,12 @@ describe("Verify", () => {
     expect(known[0]).toContain("the pinned key of The University of Northmoor");
     expect(known[1]).toContain("one of our identities (Aiko Tanabe)");
     expect(known[2]).toContain("unknown");
+    // Beside the verdict, plainly: whose key each signature is.
+    const trust = screen.getByTestId("verify-trust");
+    expect(trust.textContent).toContain("signature 1 (Samuel Okafor): The University of Northmoor's pinned key");
+    expect(trust.textContent).toContain("our identity");
+    expect(trust.textContent).toContain("an unknown certificate (integrity checked, identity not)");
+    expect(trust.classList.contains("warn")).toBe(true);
   });
 
   it("names what failed in a broken report", async () => {
