@@ -1568,7 +1568,9 @@ export type ReceivedState =
 /**  Decided: the accepted changes made our revision `revision`. */
 { kind: "decided"; revision: number } | 
 /**  Decided: every change was rejected. */
-{ kind: "all_rejected" };
+{ kind: "all_rejected" } | 
+/**  Decided: it had no changes against our revision (nothing to accept or reject). */
+{ kind: "no_changes" };
 
 /**  A received draft as stored, with its changes against our latest revision. */
 export type ReceivedSummary = {

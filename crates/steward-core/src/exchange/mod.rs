@@ -56,14 +56,19 @@ pub enum ReceivedState {
     Decided { revision: i64 },
     /// Decided: every change was rejected.
     AllRejected,
+    /// Decided: it had no changes against our revision (nothing to accept or reject).
+    NoChanges,
 }
 
 impl ReceivedState {
-    pub fn of(decided: bool, base_revision: Option<i64>, result_revision: Option<i64>) -> Self {
+    /// `rejected`: how many of its changes were rejected (none rejected and no new revision: it
+    /// had no changes).
+    pub fn of(decided: bool, base_revision: Option<i64>, result_revision: Option<i64>, rejected: usize) -> Self {
         match (decided, base_revision, result_revision) {
             (false, _, _) => ReceivedState::ToDecide,
             (true, None, Some(n)) => ReceivedState::CreatedAgreement { revision: n },
             (true, _, Some(n)) => ReceivedState::Decided { revision: n },
+            (true, _, None) if rejected == 0 => ReceivedState::NoChanges,
             (true, _, None) => ReceivedState::AllRejected,
         }
     }
@@ -74,6 +79,7 @@ impl ReceivedState {
             ReceivedState::CreatedAgreement { revision } => format!("created the agreement: revision {revision}"),
             ReceivedState::Decided { revision } => format!("decided: revision {revision}"),
             ReceivedState::AllRejected => "decided: all rejected".into(),
+            ReceivedState::NoChanges => "decided: no changes against our revision".into(),
         }
     }
 }
@@ -644,6 +650,15 @@ mod tests {
     use crate::{FixedClock, SequentialIds};
     use std::sync::Arc;
     use steward_clauses::canonical;
+
+    #[test]
+    fn a_decided_draft_without_changes_is_not_called_all_rejected() {
+        assert_eq!(ReceivedState::of(true, Some(1), None, 0), ReceivedState::NoChanges);
+        assert_eq!(ReceivedState::of(true, Some(1), None, 0).label(), "decided: no changes against our revision");
+        assert_eq!(ReceivedState::of(true, Some(1), None, 2), ReceivedState::AllRejected);
+        assert_eq!(ReceivedState::of(true, Some(1), Some(2), 1), ReceivedState::Decided { revision: 2 });
+        assert_eq!(ReceivedState::of(false, Some(1), None, 0), ReceivedState::ToDecide);
+    }
 
     fn demo() -> (Steward, crate::demo::Demo) {
         let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));

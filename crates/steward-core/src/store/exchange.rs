@@ -20,7 +20,7 @@ fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
         .unwrap_or(0);
     let (decided, base, result): (bool, Option<i64>, Option<i64>) =
         (r.get::<_, Option<String>>(11)?.is_some(), r.get(9)?, r.get(12)?);
-    let state = crate::exchange::ReceivedState::of(decided, base, result);
+    let state = crate::exchange::ReceivedState::of(decided, base, result, rejected);
     Ok(ReceivedSummary {
         state,
         state_label: state.label(),
