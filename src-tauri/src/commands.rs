@@ -149,14 +149,11 @@ fn make_demo_library(handle: AppHandle) {
             let state = handle.state::<App>();
             let Ok(steward) = state.0.as_ref() else { return };
             let Some(dir) = steward_core::db_path_from_env().parent().map(Path::to_path_buf) else { return };
-            let made = steward_core::demo::library::DemoPublisher::prepare(&dir, Arc::new(SystemClock)).and_then(|p| {
-                let Some(mut p) = p else { return Ok(()) };
-                steward.lock().unwrap_or_else(|e| e.into_inner()).follow_demo_library(&p)?;
-                p.publish_revision()
+            let made = steward_core::demo::library::make_demo_library(&dir, Arc::new(SystemClock), |p| {
+                steward.lock().unwrap_or_else(|e| e.into_inner()).follow_demo_library(p)
             });
             if let Err(e) = made {
-                eprintln!("steward: the demo library was not made: {e}");
-                let _ = std::fs::remove_dir_all(dir.join("demo-library"));
+                eprintln!("steward: {e}");
             }
         });
     });

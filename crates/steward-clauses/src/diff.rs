@@ -73,6 +73,19 @@ fn front(d: &Document) -> String {
     s
 }
 
+/// Word runs as text: `[-deleted-]{+inserted+}`, kept words as they are.
+pub fn words_to_text(runs: &[WordRun]) -> String {
+    let mut t = String::new();
+    for r in runs {
+        match r.op {
+            "delete" => t.push_str(&format!("[-{}-]", r.text)),
+            "insert" => t.push_str(&format!("{{+{}+}}", r.text)),
+            _ => t.push_str(&r.text),
+        }
+    }
+    t
+}
+
 /// Word-by-word runs from `old` to `new` (kept, deleted, inserted).
 pub fn words(old: &str, new: &str) -> Vec<WordRun> {
     let diff = TextDiff::from_words(old, new);
@@ -198,13 +211,7 @@ impl Redline {
             };
             t.push_str(&format!("== {num} {} ({}) [{what}]\n", c.title, c.clause_id).replace("==  ", "== "));
             if c.change == ChangeKind::Changed {
-                for r in &c.words {
-                    match r.op {
-                        "delete" => t.push_str(&format!("[-{}-]", r.text)),
-                        "insert" => t.push_str(&format!("{{+{}+}}", r.text)),
-                        _ => t.push_str(&r.text),
-                    }
-                }
+                t.push_str(&words_to_text(&c.words));
                 t.push('\n');
             }
             t.push('\n');

@@ -32,6 +32,14 @@ export function progressChannel(onStep: (p: Progress) => void): Channel<Progress
   return ch;
 }
 
+/**
+ * Whether an error needs the box under a form: anything but an invalid-input error whose every
+ * problem sits beside one of the form's `fields`.
+ */
+export function needsBox(err: IpcError | null, fields: string[]): boolean {
+  return err !== null && (err.kind !== "invalid" || err.fields.length === 0 || err.fields.some((f) => !fields.includes(f.field)));
+}
+
 /** The problem reported for one form field, if any. */
 export function fieldError(err: IpcError | null, field: string): string | null {
   return err?.fields.find((f) => f.field === field)?.message ?? null;

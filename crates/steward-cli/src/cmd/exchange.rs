@@ -71,12 +71,7 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                         r.file_name.clone(),
                         if r.signed { r.signers.join("; ") } else { "UNSIGNED".into() },
                         r.received_at.clone(),
-                        match (r.decided, r.result_revision) {
-                            (true, Some(n)) => format!("decided: revision {n}"),
-                            (true, None) if r.rejected == 0 => "decided: no changes against our revision".into(),
-                            (true, None) => "decided: all rejected".into(),
-                            _ => "to decide".into(),
-                        },
+                        r.state_label.clone(),
                     ]
                 })
                 .collect();

@@ -6,19 +6,6 @@ use crate::{Out, Outcome, output};
 use steward_core::Steward;
 use steward_core::library::sources::PullReport;
 
-/// A word diff as text: `[-deleted-]{+inserted+}`.
-fn word_diff(runs: &[steward_core::library::sources::WordRun]) -> String {
-    let mut t = String::new();
-    for r in runs {
-        match r.op {
-            "delete" => t.push_str(&format!("[-{}-]", r.text)),
-            "insert" => t.push_str(&format!("{{+{}+}}", r.text)),
-            _ => t.push_str(&r.text),
-        }
-    }
-    t
-}
-
 fn pull_text(r: &PullReport) -> String {
     if r.unchanged {
         return format!("{}: at release {} of {}'s library, nothing new", r.source, r.release, r.library);
@@ -42,7 +29,7 @@ fn pull_text(r: &PullReport) -> String {
         };
         t.push_str(&format!("\n  {} {}: {what}: {}", c.template_type, c.id, c.title));
         if !c.diff.is_empty() {
-            for line in word_diff(&c.diff).lines() {
+            for line in c.diff_text().lines() {
                 t.push_str(&format!("\n    {line}"));
             }
         }

@@ -106,16 +106,31 @@ impl Steward {
         if self.store().source_by_name(DEMO_SOURCE).ok().flatten().is_some() {
             return None;
         }
-        let run = |s: &mut Steward| -> Result<()> {
-            let Some(mut p) = DemoPublisher::prepare(&dir, s.clock.clone())? else { return Ok(()) };
-            s.follow_demo_library(&p)?;
-            p.publish_revision()
-        };
-        let out = run(self).err().map(|e| format!("the demo library was not made: {e}"));
-        if out.is_some() && self.store().source_by_name(DEMO_SOURCE).ok().flatten().is_none() {
+        let clock = self.clock.clone();
+        make_demo_library(&dir, clock, |p| self.follow_demo_library(p)).err().map(|e| e.to_string())
+    }
+}
+
+/// Makes the demo library under `dir`: release 1 published, `follow` run on it (the store follows
+/// and pulls; a host can take its lock for this step only), release 2 published. A failure before
+/// the store follows it leaves no half-made repository behind.
+pub fn make_demo_library(
+    dir: &Path,
+    clock: Arc<dyn crate::Clock>,
+    follow: impl FnOnce(&DemoPublisher) -> Result<()>,
+) -> Result<()> {
+    let mut followed = false;
+    let made = (|| {
+        let Some(mut p) = DemoPublisher::prepare(dir, clock)? else { return Ok(()) };
+        follow(&p)?;
+        followed = true;
+        p.publish_revision()
+    })();
+    made.map_err(|e| {
+        if !followed {
             // Nothing follows it: leave no half-made repository to skip next time.
             let _ = std::fs::remove_dir_all(dir.join("demo-library"));
         }
-        out
-    }
+        Error::Conflict(format!("the demo library was not made: {e}"))
+    })
 }

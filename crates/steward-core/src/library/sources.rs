@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use steward_clauses::Template;
 use steward_clauses::canonical::sha256_hex;
-pub use steward_clauses::diff::WordRun;
+use steward_clauses::diff::WordRun;
 
 /// The branch a library lives on when none is named.
 pub const DEFAULT_BRANCH: &str = "main";
@@ -86,6 +86,13 @@ pub struct LibraryChange {
     /// The approved version it replaces here, if any, and the words that changed from it.
     pub previous_version: Option<i64>,
     pub diff: Vec<WordRun>,
+}
+
+impl LibraryChange {
+    /// The word diff as text: `[-deleted-]{+inserted+}`.
+    pub fn diff_text(&self) -> String {
+        steward_clauses::diff::words_to_text(&self.diff)
+    }
 }
 
 /// What a pull did.
@@ -633,7 +640,7 @@ impl Steward {
                 now,
             )?;
             let by = format!("{publisher} ({source_name} release {})", manifest.sequence);
-            let note = format!("{} in release {} of {}", "approved", manifest.sequence, manifest.library);
+            let origin = format!("{source_name} release {}", manifest.sequence);
             let mut changes = Vec::new();
             for (e, t) in &parsed {
                 let (ty, id) = (t.type_name(), t.id());
@@ -641,10 +648,10 @@ impl Steward {
                     Template::Clause(c) => c.meta.title.clone(),
                     Template::Kind(k) => k.title.clone(),
                 };
+                let note = format!("{} in release {} of {}", e.status, manifest.sequence, manifest.library);
                 let (version, change) = match s.store().template_version(&e.hash)? {
                     None => {
                         let version = s.store().next_template_version(ty, id)?;
-                        let origin = format!("{source_name} release {}", manifest.sequence);
                         s.store().insert_template_version(
                             &e.hash,
                             ty,
@@ -657,21 +664,11 @@ impl Steward {
                             &by,
                             now,
                         )?;
-                        let status_note = if e.status == "deprecated" {
-                            note.replace("approved", "deprecated")
-                        } else {
-                            note.clone()
-                        };
-                        s.store().set_template_status(&e.hash, "draft", &e.status, &by, Some(&status_note), now)?;
+                        s.store().set_template_status(&e.hash, "draft", &e.status, &by, Some(&note), now)?;
                         (version, if e.status == "deprecated" { None } else { Some("new") })
                     }
                     Some(r) if r.status != e.status => {
-                        let status_note = if e.status == "deprecated" {
-                            note.replace("approved", "deprecated")
-                        } else {
-                            note.clone()
-                        };
-                        s.store().set_template_status(&e.hash, &r.status, &e.status, &by, Some(&status_note), now)?;
+                        s.store().set_template_status(&e.hash, &r.status, &e.status, &by, Some(&note), now)?;
                         (r.version, Some(if e.status == "deprecated" { "deprecated" } else { "approved" }))
                     }
                     Some(r) => (r.version, None),
