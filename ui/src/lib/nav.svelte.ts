@@ -9,7 +9,9 @@ export type Screen =
   | { name: "verify"; path?: string }
   | { name: "identities" }
   | { name: "due" }
-  | { name: "exchange"; received?: number };
+  | { name: "exchange"; received?: number }
+  | { name: "settings" }
+  | { name: "help"; topic?: string };
 
 export type CollabTab =
   | "parties"
