@@ -265,6 +265,27 @@ fn people(app: State<'_, App>, party: Option<Id>, collab: Option<Id>) -> Out<Vec
     app.with(|s| s.people(party, collab, false))
 }
 
+/// Corrects a person's name, e-mail address or ORCID iD.
+#[tauri::command]
+#[specta::specta]
+fn update_person(app: State<'_, App>, id: Id, name: String, email: String, orcid: Option<String>) -> Out<Person> {
+    app.with(|s| s.update_person(id, &name, &email, orcid.as_deref()))
+}
+
+/// Removes a person: deleted, or archived where a record names them.
+#[tauri::command]
+#[specta::specta]
+fn remove_person(app: State<'_, App>, id: Id) -> Out<steward_core::collaborations::PersonRemoval> {
+    app.with(|s| s.remove_person(id))
+}
+
+/// Collaborations, agreements, parties, people and clauses matching every word of `query`.
+#[tauri::command]
+#[specta::specta]
+fn search(app: State<'_, App>, query: String) -> Out<Vec<steward_core::search::Found>> {
+    app.with(|s| s.search(&query))
+}
+
 // ---- clause library ---------------------------------------------------------------------------
 
 #[tauri::command]
@@ -289,6 +310,32 @@ fn search_templates(app: State<'_, App>, query: String) -> Out<Vec<SearchHit>> {
 #[specta::specta]
 fn template_diff(app: State<'_, App>, id: String, from: i64, to: i64) -> Out<Vec<WordRun>> {
     app.with(|s| s.template_diff(&id, from, to))
+}
+
+/// A version of a template as the file a legal user edits.
+#[tauri::command]
+#[specta::specta]
+fn template_file(app: State<'_, App>, id: String, version: Option<i64>) -> Out<steward_core::library::TemplateFile> {
+    app.with(|s| s.template_file(&id, version))
+}
+
+/// The checker's problems with an edited template text (none: it can be proposed).
+#[tauri::command]
+#[specta::specta]
+fn check_template_text(app: State<'_, App>, id: String, text: String) -> Out<Vec<steward_clauses::TemplateError>> {
+    app.with(|s| s.check_template_text(&id, &text))
+}
+
+/// Proposes an edited template text as a new draft version, with the proposer's note.
+#[tauri::command]
+#[specta::specta]
+fn propose_template_version(
+    app: State<'_, App>,
+    id: String,
+    text: String,
+    note: String,
+) -> Out<steward_core::library::ImportedVersion> {
+    app.with(|s| s.propose_template_version(&id, &text, &note))
 }
 
 /// Moves a template version to `to` (approved, rejected, deprecated), with the reviewer's note.
@@ -398,6 +445,21 @@ fn diff_agreement(app: State<'_, App>, id: Id, from: i64, to: i64) -> Out<Redlin
 #[specta::specta]
 fn identities(app: State<'_, App>) -> Out<Vec<Identity>> {
     app.with(|s| s.identities())
+}
+
+/// Writes an identity's certificate as PEM to `path` (for a partner to pin).
+#[tauri::command]
+#[specta::specta]
+fn export_identity_certificate(app: State<'_, App>, id: Id, path: String) -> Out<()> {
+    let pem = app.with(|s| s.identity_certificate_pem(id))?;
+    write_file(&path, pem.as_bytes())
+}
+
+/// Removes an identity: its key leaves the credential store; its certificate is kept.
+#[tauri::command]
+#[specta::specta]
+fn remove_identity(app: State<'_, App>, id: Id) -> Out<Identity> {
+    app.with(|s| s.remove_identity(id))
 }
 
 #[tauri::command]
@@ -1168,6 +1230,14 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             set_member_role,
             remove_member,
             add_person,
+            update_person,
+            remove_person,
+            search,
+            template_file,
+            check_template_text,
+            propose_template_version,
+            export_identity_certificate,
+            remove_identity,
             people,
             templates,
             template,

@@ -45,6 +45,7 @@ pub mod library;
 pub mod obligations;
 pub mod publications;
 pub mod risks;
+pub mod search;
 pub mod secrets;
 mod store;
 pub mod trust;

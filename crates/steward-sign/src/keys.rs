@@ -157,6 +157,12 @@ pub fn fingerprint(cert_der: &[u8]) -> String {
     Sha256::digest(cert_der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
 }
 
+/// A certificate's DER as PEM (`-----BEGIN CERTIFICATE-----`), as other tools import it.
+pub fn certificate_pem(cert_der: &[u8]) -> Result<String, SignError> {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert_der)
+        .map_err(|e| SignError::Input(format!("cannot write the certificate as PEM: {e}")))
+}
+
 /// The certificate's subject common name, organisation and e-mail.
 pub fn describe_certificate(cert_der: &[u8]) -> Result<Subject, SignError> {
     use der::Decode;

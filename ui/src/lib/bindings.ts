@@ -18,6 +18,22 @@ export const commands = {
 	setMemberRole: (collab: number, party: number, role: Role) => __TAURI_INVOKE<null>("set_member_role", { collab, party, role }),
 	removeMember: (collab: number, party: number) => __TAURI_INVOKE<null>("remove_member", { collab, party }),
 	addPerson: (person: NewPerson) => __TAURI_INVOKE<number>("add_person", { person }),
+	/**  Corrects a person's name, e-mail address or ORCID iD. */
+	updatePerson: (id: number, name: string, email: string, orcid: string | null) => __TAURI_INVOKE<Person>("update_person", { id, name, email, orcid }),
+	/**  Removes a person: deleted, or archived where a record names them. */
+	removePerson: (id: number) => __TAURI_INVOKE<PersonRemoval>("remove_person", { id }),
+	/**  Collaborations, agreements, parties, people and clauses matching every word of `query`. */
+	search: (query: string) => __TAURI_INVOKE<Found[]>("search", { query }),
+	/**  A version of a template as the file a legal user edits. */
+	templateFile: (id: string, version: number | null) => __TAURI_INVOKE<TemplateFile>("template_file", { id, version }),
+	/**  The checker's problems with an edited template text (none: it can be proposed). */
+	checkTemplateText: (id: string, text: string) => __TAURI_INVOKE<TemplateError[]>("check_template_text", { id, text }),
+	/**  Proposes an edited template text as a new draft version, with the proposer's note. */
+	proposeTemplateVersion: (id: string, text: string, note: string) => __TAURI_INVOKE<ImportedVersion>("propose_template_version", { id, text, note }),
+	/**  Writes an identity's certificate as PEM to `path` (for a partner to pin). */
+	exportIdentityCertificate: (id: number, path: string) => __TAURI_INVOKE<null>("export_identity_certificate", { id, path }),
+	/**  Removes an identity: its key leaves the credential store; its certificate is kept. */
+	removeIdentity: (id: number) => __TAURI_INVOKE<Identity>("remove_identity", { id }),
 	people: (party: number | null, collab: number | null) => __TAURI_INVOKE<Person[]>("people", { party, collab }),
 	templates: () => __TAURI_INVOKE<TemplateSummary[]>("templates"),
 	template: (id: string, version: number | null) => __TAURI_INVOKE<TemplateDetail>("template", { id, version }),
@@ -150,6 +166,8 @@ export const commands = {
 /* Types */
 export type AgreementDetail = {
 	revisions: RevisionRow[],
+	/**  Every signature on its revisions (ours and partners'), by revision. */
+	signatures: RevisionSignature[],
 	/**  The latest revision's values. */
 	values: { [key in string]: Value },
 	fallbacks: { [key in string]: string },
@@ -171,6 +189,8 @@ export type AgreementInfo = {
 /**  An agreement as lists show it: its record and how many revisions it has. */
 export type AgreementRow = {
 	revisions: number,
+	/**  Signatures on its revisions (filled by the agreement list; empty elsewhere). */
+	signatures: RevisionSignature[],
 } & AgreementInfo;
 
 /**  An answer, typed by its question's kind. */
@@ -419,6 +439,8 @@ export type CollaborationSummary = {
 	/**  ISO 3166-1 alpha-2 codes of the members' countries, sorted, without repeats. */
 	countries: string[],
 	member_count: number,
+	/**  The members' names as lists show them (short name, else legal name), in the order they joined. */
+	parties?: string[],
 	/**  The verdict and its reasons (filled by `Steward::collaboration_overview`). */
 	health?: Health | null,
 } & Collaboration;
@@ -798,6 +820,26 @@ export type FormFallback = {
 	guidance: string,
 };
 
+/**  One record a search found, with what a list shows of it and where it opens. */
+export type Found = {
+	kind: FoundKind,
+	/**  The record's id (none for a clause: see `template`). */
+	id: number | null,
+	/**  A clause's template id. */
+	template: string | null,
+	title: string,
+	/**
+	 *  A second line: the collaboration an agreement is in, a person's organisation, a clause's
+	 *  matching words.
+	 */
+	detail: string,
+	/**  The collaboration the record belongs to, when it belongs to one. */
+	collaboration_id: number | null,
+};
+
+/**  What a search found. */
+export type FoundKind = "collaboration" | "agreement" | "party" | "person" | "clause";
+
 /**  What is granted on a result. */
 export type Grant = "licence" | "option";
 
@@ -843,6 +885,14 @@ export type ImportedDraft = {
 	/**  Partners' keys pinned by this import (their first), or accepted as new. */
 	pinned: string[],
 } & ReceivedSummary;
+
+export type ImportedVersion = {
+	template_type: string,
+	id: string,
+	version: number,
+	hash: string,
+	status: string,
+};
 
 /**  How one signature stands. */
 export type Integrity = "valid" | "digest_mismatch" | "invalid_signature" | "malformed";
@@ -927,6 +977,11 @@ export type KnownCertificate =
 /**  One stored ledger entry, as lists and exports show it. */
 export type LedgerEntry = {
 	id: number,
+	/**
+	 *  Its number within its collaboration's ledger (1, 2, …), as the window shows it; `id`
+	 *  is the store-wide key the command line takes.
+	 */
+	number: number,
 	collaboration_id: number,
 	date: string,
 	party_id: number,
@@ -1326,6 +1381,13 @@ export type Person = {
 	archived: boolean,
 };
 
+/**  What removing a person came to. */
+export type PersonRemoval = 
+/**  No record named them: gone. */
+"deleted" | 
+/**  Records name them: kept, archived. */
+"archived";
+
 /**  One item of an exit plan. */
 export type PlanItem = {
 	/**  `obligation:ID`, `background:ID`, `result:ID`, `licence:ID`, `dataset:ID`. */
@@ -1680,6 +1742,24 @@ export type RevisionRow = {
 	created_by: string,
 };
 
+/**
+ *  A signature on one revision of an agreement: one of ours (made by Steward on export or on
+ *  countersigning) or a partner's (in a signed file we received).
+ */
+export type RevisionSignature = {
+	revision: number,
+	/**  `ours` or `partner`. */
+	side: string,
+	/**  Our identity's name, or the partner signer's line as their certificate gives it. */
+	signer: string,
+	organisation: string | null,
+	signed_at: string,
+	/**  The signed file's SHA-256. */
+	file_sha256: string,
+	/**  The received draft that carried a partner's signature. */
+	received_draft: number | null,
+};
+
 /**  A risk as the register shows it: its current version and its figures. */
 export type Risk = {
 	id: number,
@@ -1920,6 +2000,22 @@ export type TemplateDetail = {
 	content: Value,
 	reviews: ReviewRow[],
 } & TemplateSummary;
+
+/**  A problem in a template file, with where it is. */
+export type TemplateError = {
+	file: string,
+	line: number | null,
+	message: string,
+};
+
+/**  One version of a template as the file a legal user edits. */
+export type TemplateFile = {
+	/**  Its place in a library folder: `clauses/<id>.hbs` or `kinds/<id>.toml`. */
+	name: string,
+	text: string,
+	/**  The version the text is of. */
+	version: number,
+};
 
 /**  One stored template version. */
 export type TemplateRow = {

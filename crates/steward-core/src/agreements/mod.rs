@@ -18,7 +18,7 @@ use steward_clauses::document::Document;
 use steward_clauses::values::PartyInfo;
 use steward_clauses::{DraftInput, DraftSpec, Recommended, assemble};
 
-pub use crate::store::{AgreementInfo, AgreementRow, RevisionRow};
+pub use crate::store::{AgreementInfo, AgreementRow, RevisionRow, RevisionSignature};
 
 /// Variable values as typed, by name.
 pub type Values = BTreeMap<String, Json>;
@@ -32,6 +32,8 @@ pub struct AgreementDetail {
     #[serde(flatten)]
     pub agreement: AgreementInfo,
     pub revisions: Vec<RevisionRow>,
+    /// Every signature on its revisions (ours and partners'), by revision.
+    pub signatures: Vec<RevisionSignature>,
     /// The latest revision's values.
     pub values: BTreeMap<String, Json>,
     pub fallbacks: BTreeMap<String, String>,
@@ -315,7 +317,17 @@ impl Steward {
         if let Some(c) = collab {
             self.store().collaboration(c)?;
         }
-        self.store().agreement_rows(collab)
+        let mut rows = self.store().agreement_rows(collab)?;
+        for row in &mut rows {
+            row.signatures = self.store().revision_signatures(row.info.id)?;
+        }
+        Ok(rows)
+    }
+
+    /// Every signature on an agreement's revisions that Steward knows of.
+    pub fn agreement_signatures(&self, id: Id) -> Result<Vec<RevisionSignature>> {
+        self.store().agreement_row_by_id(id)?;
+        self.store().revision_signatures(id)
     }
 
     pub fn agreement(&self, id: Id) -> Result<AgreementDetail> {
@@ -343,6 +355,7 @@ impl Steward {
         Ok(AgreementDetail {
             agreement: agreement.info,
             revisions,
+            signatures: self.store().revision_signatures(id)?,
             values: spec.values,
             fallbacks: spec.fallbacks,
             clauses: spec.clauses,

@@ -139,6 +139,53 @@ impl Steward {
     pub fn archive_person(&mut self, id: Id) -> Result<()> {
         self.store.set_person_archived(id, Some(self.clock.now()))
     }
+
+    /// Corrects a person's name, e-mail address or ORCID iD (checked as when they were added;
+    /// their party stays).
+    pub fn update_person(&mut self, id: Id, name: &str, email: &str, orcid: Option<&str>) -> Result<Person> {
+        let current = self.person(id)?;
+        let new = NewPerson {
+            name: name.to_string(),
+            email: email.to_string(),
+            orcid: orcid.map(str::to_string),
+            party_id: current.party_id,
+        };
+        let fields = domain::PersonFields::validate(&new)?;
+        self.store.update_person(id, &fields)?;
+        self.person(id)
+    }
+
+    /// Removes a person: deleted when no record names them, else archived (their ledger entries
+    /// and credit roles keep naming them). Says which.
+    pub fn remove_person(&mut self, id: Id) -> Result<PersonRemoval> {
+        self.person(id)?;
+        if self.store.delete_person(id)? {
+            Ok(PersonRemoval::Deleted)
+        } else {
+            self.store.set_person_archived(id, Some(self.clock.now()))?;
+            Ok(PersonRemoval::Archived)
+        }
+    }
+
+    /// One person, archived or not.
+    pub fn person(&self, id: Id) -> Result<Person> {
+        self.store
+            .people(None, None, true)?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::not_found("person", id))
+    }
+}
+
+/// What removing a person came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PersonRemoval {
+    /// No record named them: gone.
+    Deleted,
+    /// Records name them: kept, archived.
+    Archived,
 }
 
 #[cfg(test)]

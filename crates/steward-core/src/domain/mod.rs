@@ -157,6 +157,9 @@ pub struct CollaborationSummary {
     /// ISO 3166-1 alpha-2 codes of the members' countries, sorted, without repeats.
     pub countries: Vec<String>,
     pub member_count: usize,
+    /// The members' names as lists show them (short name, else legal name), in the order they joined.
+    #[serde(default)]
+    pub parties: Vec<String>,
     /// The verdict and its reasons (filled by `Steward::collaboration_overview`).
     #[serde(default)]
     pub health: Option<steward_register::health::Health>,

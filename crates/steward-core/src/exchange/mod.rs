@@ -275,6 +275,7 @@ impl Steward {
                     &origin,
                     "draft",
                     &by,
+                    None,
                     now,
                 )?;
                 new_versions.push(format!("{} v{version}", t.id()));

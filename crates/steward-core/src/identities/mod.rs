@@ -37,6 +37,26 @@ impl Steward {
         self.store().identity(id)?.ok_or_else(|| Error::not_found("identity", id))
     }
 
+    /// An identity's certificate as PEM, for a partner to pin or a colleague to trust.
+    pub fn identity_certificate_pem(&self, id: Id) -> Result<String> {
+        let who = self.identity(id)?;
+        keys::certificate_pem(&who.certificate).map_err(|e| Error::Damaged(e.to_string()))
+    }
+
+    /// Removes an identity: its private key is deleted from the credential store and it is no
+    /// longer offered for signing. Its certificate stays in the store, so documents it signed
+    /// still verify as signed by one of our identities.
+    pub fn remove_identity(&mut self, id: Id) -> Result<Identity> {
+        let who = self.identity(id)?;
+        if !self.identities()?.iter().any(|i| i.id == id) {
+            return Err(Error::Conflict(format!("the identity of {} was removed already", who.name)));
+        }
+        self.secrets.delete(&who.key_ref)?;
+        let now = self.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.store().archive_identity(id, &now)?;
+        Ok(who)
+    }
+
     fn save_identity(&mut self, key: SecretKey, cert: Vec<u8>, origin: &str) -> Result<Identity> {
         let who = keys::describe_certificate(&cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
         let fp = keys::fingerprint(&cert);

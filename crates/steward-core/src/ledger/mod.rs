@@ -20,6 +20,9 @@ use steward_ledger::{Category, Currency, EntryFields, Measure, Problem, Rate, Ra
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LedgerEntry {
     pub id: Id,
+    /// Its number within its collaboration's ledger (1, 2, …), as the window shows it; `id`
+    /// is the store-wide key the command line takes.
+    pub number: i64,
     pub collaboration_id: Id,
     pub date: NaiveDate,
     pub party_id: Id,

@@ -70,6 +70,17 @@ pub struct ImportedVersion {
     pub status: String,
 }
 
+/// One version of a template as the file a legal user edits.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TemplateFile {
+    /// Its place in a library folder: `clauses/<id>.hbs` or `kinds/<id>.toml`.
+    pub name: String,
+    pub text: String,
+    /// The version the text is of.
+    pub version: i64,
+}
+
 impl TemplateSummary {
     /// Version `v` of this template.
     pub fn version(&self, v: i64) -> Result<&TemplateRow> {
@@ -216,16 +227,75 @@ impl Steward {
 
     /// Imports the library built into Steward: new versions only; idempotent.
     pub fn import_shipped_library(&mut self) -> Result<ImportReport> {
-        self.import(&shipped::template_files(), "shipped", SHIPPED_BY)
+        self.import(&shipped::template_files(), "shipped", SHIPPED_BY, None)
     }
 
     /// Imports a legal team's template files as new draft versions, after checking them.
     pub fn import_templates(&mut self, files: &[SourceFile]) -> Result<ImportReport> {
         let by = self.actor().to_string();
-        self.import(files, "file", &by)
+        self.import(files, "file", &by, None)
     }
 
-    fn import(&mut self, files: &[SourceFile], origin: &str, by: &str) -> Result<ImportReport> {
+    /// A version as the template file a legal user edits (default: the newest version); its
+    /// name is the file's place in a library folder (`clauses/<id>.hbs`).
+    pub fn template_file(&self, id: &str, version: Option<i64>) -> Result<TemplateFile> {
+        let summary = self.template_summary(id)?;
+        let row = match version {
+            Some(v) => summary.version(v)?,
+            None => summary.versions.last().ok_or_else(|| Error::not_found("template", id))?,
+        };
+        let t = Template::from_canonical(&row.canonical)
+            .map_err(|e| Error::Damaged(format!("{} v{}: {e}", row.template_id, row.version)))?;
+        Ok(TemplateFile { name: t.file_name(None), text: t.file_text().map_err(Error::Damaged)?, version: row.version })
+    }
+
+    /// Checks an edited version of template `id` as the library would take it: every problem,
+    /// with its line (an empty list: it can be proposed).
+    pub fn check_template_text(&self, id: &str, text: &str) -> Result<Vec<TemplateError>> {
+        let file = self.proposed_file(id, text)?;
+        let mut errors = self.check_templates(std::slice::from_ref(&file))?;
+        if errors.is_empty() {
+            if let Ok(t) = steward_clauses::meta::parse_file(&file.name, &file.text) {
+                if t.id() != id {
+                    errors.push(TemplateError {
+                        file: file.name.clone(),
+                        line: None,
+                        message: format!("the id was changed to `{}`: a new version keeps the id `{id}`", t.id()),
+                    });
+                }
+            }
+        }
+        Ok(errors)
+    }
+
+    /// Proposes an edited file of template `id` as its next draft version, with the proposer's
+    /// note as the first entry of the version's review history. The text is checked first (its
+    /// problems are returned as field errors, nothing is stored); a text identical to a stored
+    /// version is refused. The new version waits for a reviewer.
+    pub fn propose_template_version(&mut self, id: &str, text: &str, note: &str) -> Result<ImportedVersion> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(Error::invalid("note", "say what the new version changes and why"));
+        }
+        let errors = self.check_template_text(id, text)?;
+        if !errors.is_empty() {
+            return Err(template_errors(errors));
+        }
+        let file = self.proposed_file(id, text)?;
+        let by = self.actor().to_string();
+        let report = self.import(std::slice::from_ref(&file), "proposed", &by, Some(&format!("proposed: {note}")))?;
+        report.added.into_iter().next().ok_or_else(|| {
+            Error::invalid("text", "this text is the same as a stored version: change the clause before proposing it")
+        })
+    }
+
+    /// The edited text of template `id` under the file name its template type gives.
+    fn proposed_file(&self, id: &str, text: &str) -> Result<SourceFile> {
+        let name = self.template_file(id, None)?.name;
+        Ok(SourceFile { name, text: text.to_string() })
+    }
+
+    fn import(&mut self, files: &[SourceFile], origin: &str, by: &str, note: Option<&str>) -> Result<ImportReport> {
         let checked = check::check(files, &self.latest_templates()?);
         if !checked.errors.is_empty() {
             return Err(template_errors(checked.errors));
@@ -260,7 +330,10 @@ impl Steward {
                     Template::Clause(c) => c.meta.title.clone(),
                     Template::Kind(k) => k.title.clone(),
                 };
-                let origin_label = if shipped { "shipped".to_string() } else { file.clone() };
+                let origin_label = match origin {
+                    "shipped" | "proposed" => origin.to_string(),
+                    _ => file.clone(),
+                };
                 s.store().insert_template_version(
                     &hash,
                     ty,
@@ -271,6 +344,7 @@ impl Steward {
                     &origin_label,
                     status,
                     by,
+                    note,
                     now,
                 )?;
                 report.added.push(ImportedVersion {
@@ -439,15 +513,27 @@ impl Steward {
     /// prefixes, every word required), newest matching version of each template, best first.
     pub fn search_templates(&self, query: &str) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
-        let mut out: Vec<SearchHit> = Vec::new();
-        for hit in self.store().search_templates(&q)? {
-            match out.iter_mut().find(|h| h.id == hit.id && h.template_type == hit.template_type) {
-                Some(h) if h.version < hit.version => *h = hit,
+        let mut out: Vec<(SearchHit, String)> = Vec::new();
+        for (hit, canonical) in self.store().search_templates(&q)? {
+            match out.iter_mut().find(|(h, _)| h.id == hit.id && h.template_type == hit.template_type) {
+                Some(h) if h.0.version < hit.version => *h = (hit, canonical),
                 Some(_) => {}
-                None => out.push(hit),
+                None => out.push((hit, canonical)),
             }
         }
-        Ok(out)
+        // Snippets read as the clause does, not as its template code.
+        let titles: BTreeMap<String, String> = self.templates()?.into_iter().map(|t| (t.id, t.title)).collect();
+        Ok(out
+            .into_iter()
+            .map(|(mut hit, canonical)| {
+                let labels: BTreeMap<String, String> = match Template::from_canonical(&canonical) {
+                    Ok(Template::Clause(c)) => c.meta.variables.into_iter().map(|v| (v.name, v.label)).collect(),
+                    _ => BTreeMap::new(),
+                };
+                hit.snippet = readable_snippet(&hit.snippet, &labels, &titles);
+                hit
+            })
+            .collect())
     }
 
     /// Word-by-word differences between two versions of a template (its canonical text: wording,
@@ -476,6 +562,72 @@ impl Steward {
     }
 }
 
+/// A search snippet of a clause's template text as a reader would see it: a value as its
+/// variable's label in angle quotes (‹Notice period›), a cross-reference as the clause's title,
+/// conditions and list markers dropped, half expressions at the snippet's ends cut off. The
+/// match markers `[` `]` are kept.
+pub(crate) fn readable_snippet(
+    snippet: &str,
+    labels: &BTreeMap<String, String>,
+    titles: &BTreeMap<String, String>,
+) -> String {
+    let mut text = snippet;
+    // A snippet can start inside an expression (`…ration notice}} days`) or end inside one.
+    if let (Some(close), open) = (text.find("}}"), text.find("{{")) {
+        if open.is_none_or(|o| close < o) {
+            text = &text[close + 2..];
+        }
+    }
+    if let Some(open) = text.rfind("{{") {
+        if !text[open..].contains("}}") {
+            text = &text[..open];
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            rest = "";
+            break;
+        };
+        let expr: String = after[..end].chars().filter(|c| !matches!(c, '[' | ']' | '~')).collect();
+        out.push_str(&readable_expression(expr.trim(), labels, titles));
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    // Numbered paragraphs are written `1.` in the template; the reader sees them numbered.
+    let out = out.replace("\n1. ", " ").replace("\n", " ");
+    let out = out.strip_prefix("1. ").unwrap_or(&out).replace(" 1. ", " ");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn readable_expression(expr: &str, labels: &BTreeMap<String, String>, titles: &BTreeMap<String, String>) -> String {
+    if expr.starts_with(['#', '/', '!']) || expr == "else" || expr.starts_with("else ") {
+        return String::new();
+    }
+    let mut words = expr.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let label = |name: &str| {
+        let name = name.trim_matches(|c: char| c == '(' || c == ')');
+        labels.get(name).cloned().unwrap_or_else(|| name.replace('_', " "))
+    };
+    match first {
+        "ref" => {
+            let target = words.next().unwrap_or_default().trim_matches('"');
+            let clause = target.split('#').next().unwrap_or_default();
+            titles.get(clause).map_or_else(|| "another clause".to_string(), |t| format!("“{t}”"))
+        }
+        "this" => "‹each item›".to_string(),
+        _ => match words.next() {
+            // A helper over a variable (`duration notice_period`): the variable's label.
+            Some(arg) => format!("‹{}›", label(arg)),
+            None => format!("‹{}›", label(first)),
+        },
+    }
+}
+
 /// A template version found by a full-text search of the library.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -499,6 +651,35 @@ fn fts_query(typed: &str) -> Option<String> {
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::readable_snippet;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn snippets_read_as_the_clause_does() {
+        let labels = BTreeMap::from([("notice_period".to_string(), "Notice period".to_string())]);
+        let titles = BTreeMap::from([("pub.notice".to_string(), "Notice of publication".to_string())]);
+        let cases = [
+            ("1. within {{duration notice_period}} of [notice]", "within ‹Notice period› of [notice]"),
+            (
+                "ration notice_period}} before the [period] in clause {{ref \"pub.notice\"}} ends",
+                "before the [period] in clause “Notice of publication” ends",
+            ),
+            ("{{#if x}}the [entries]: {{list control_list_entries}}{{/if}}", "the [entries]: ‹control list entries›"),
+            ("the [Company] {{else}}or {{duration no", "the [Company] or"),
+            (
+                "under clause {{ref \"gone.clause#a\"}} and {{governing_law}}",
+                "under clause another clause and ‹governing law›",
+            ),
+            ("plain [words] only", "plain [words] only"),
+        ];
+        for (snippet, want) in cases {
+            assert_eq!(readable_snippet(snippet, &labels, &titles), want, "{snippet}");
+        }
+    }
 }
 
 #[cfg(test)]

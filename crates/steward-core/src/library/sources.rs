@@ -662,6 +662,7 @@ impl Steward {
                             &origin,
                             "draft",
                             &by,
+                            None,
                             now,
                         )?;
                         s.store().set_template_status(&e.hash, "draft", &e.status, &by, Some(&note), now)?;

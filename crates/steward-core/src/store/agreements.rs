@@ -42,6 +42,26 @@ pub struct AgreementRow {
     #[serde(flatten)]
     pub info: AgreementInfo,
     pub revisions: i64,
+    /// Signatures on its revisions (filled by the agreement list; empty elsewhere).
+    pub signatures: Vec<RevisionSignature>,
+}
+
+/// A signature on one revision of an agreement: one of ours (made by Steward on export or on
+/// countersigning) or a partner's (in a signed file we received).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RevisionSignature {
+    pub revision: i64,
+    /// `ours` or `partner`.
+    pub side: String,
+    /// Our identity's name, or the partner signer's line as their certificate gives it.
+    pub signer: String,
+    pub organisation: Option<String>,
+    pub signed_at: String,
+    /// The signed file's SHA-256.
+    pub file_sha256: String,
+    /// The received draft that carried a partner's signature.
+    pub received_draft: Option<Id>,
 }
 
 impl std::ops::Deref for AgreementRow {
@@ -52,6 +72,63 @@ impl std::ops::Deref for AgreementRow {
 }
 
 impl Store {
+    /// Every signature on an agreement's revisions that Steward knows of, by revision then time.
+    pub(crate) fn revision_signatures(&self, agreement: Id) -> Result<Vec<RevisionSignature>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.revision, i.name, i.organisation, s.signed_at, s.file_sha256
+             FROM agreement_signature s JOIN identity i ON i.id = s.identity_id
+             WHERE s.agreement_id = ?1",
+        )?;
+        let mut out: Vec<RevisionSignature> = stmt
+            .query_map([agreement], |r| {
+                Ok(RevisionSignature {
+                    revision: r.get(0)?,
+                    side: "ours".into(),
+                    signer: r.get(1)?,
+                    organisation: r.get(2)?,
+                    signed_at: r.get(3)?,
+                    file_sha256: r.get(4)?,
+                    received_draft: None,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, their_revision, signers, received_at, file_sha256 FROM received_draft
+             WHERE agreement_id = ?1 AND signed = 1",
+        )?;
+        let rows = stmt.query_map([agreement], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, revision, signers, at, sha) = row?;
+            let signers: Vec<String> = serde_json::from_str(&signers).unwrap_or_default();
+            for line in signers {
+                // A signer line is `name <email>, organisation` (the organisation may be absent).
+                let (signer, organisation) = match line.split_once(">, ") {
+                    Some((who, org)) => (format!("{who}>"), Some(org.to_string())),
+                    None => (line.clone(), None),
+                };
+                out.push(RevisionSignature {
+                    revision,
+                    side: "partner".into(),
+                    signer,
+                    organisation,
+                    signed_at: at.clone(),
+                    file_sha256: sha.clone(),
+                    received_draft: Some(id),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.revision.cmp(&b.revision).then_with(|| a.signed_at.cmp(&b.signed_at)));
+        Ok(out)
+    }
+
     /// A revision's rendered document (JSON) as the renderer `renderer` made it, if kept.
     pub(crate) fn rendering(&self, spec_hash: &str, renderer: &str) -> Result<Option<String>> {
         Ok(self
@@ -131,6 +208,7 @@ impl Store {
                 created_at: r.get(6)?,
             },
             revisions: r.get(7)?,
+            signatures: Vec::new(),
         })
     }
 

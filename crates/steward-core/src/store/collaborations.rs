@@ -159,7 +159,10 @@ impl Store {
             "SELECT {COLLAB_COLS},
                     (SELECT group_concat(DISTINCT p.country) FROM collaboration_party m JOIN party p ON p.id = m.party_id
                       WHERE m.collaboration_id = c.id),
-                    (SELECT count(*) FROM collaboration_party m WHERE m.collaboration_id = c.id)
+                    (SELECT count(*) FROM collaboration_party m WHERE m.collaboration_id = c.id),
+                    (SELECT json_group_array(coalesce(p.short_name, p.legal_name)) FROM
+                        (SELECT p.short_name, p.legal_name FROM collaboration_party m JOIN party p ON p.id = m.party_id
+                          WHERE m.collaboration_id = c.id ORDER BY m.rowid) p)
              FROM collaboration c WHERE (?1 OR c.archived_at IS NULL)
              ORDER BY c.archived_at IS NOT NULL, c.updated_at DESC, c.id DESC"
         ))?;
@@ -174,6 +177,7 @@ impl Store {
                 collaboration: collab_row(row)?,
                 countries,
                 member_count: row.get::<_, i64>(11)? as usize,
+                parties: serde_json::from_str(&row.get::<_, String>(12)?).unwrap_or_default(),
                 health: None,
             })
         })?;
@@ -324,6 +328,34 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![party, collab, include_archived], person_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn update_person(&self, id: Id, f: &PersonFields) -> Result<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE person SET name = ?2, email = ?3, orcid = ?4 WHERE id = ?1",
+                params![id, f.name, f.email, f.orcid],
+            )
+            .map_err(|e| {
+                if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
+                    Error::Conflict(format!("a person with the e-mail address {} already exists", f.email))
+                } else {
+                    e.into()
+                }
+            })?;
+        if n == 0 { Err(Error::not_found("person", id)) } else { Ok(()) }
+    }
+
+    /// Deletes a person no record refers to; `Ok(false)` when one does (a ledger entry, a
+    /// credit role: the foreign keys say so) and the person was left in place.
+    pub(crate) fn delete_person(&self, id: Id) -> Result<bool> {
+        match self.conn.execute("DELETE FROM person WHERE id = ?1", [id]) {
+            Ok(0) => Err(Error::not_found("person", id)),
+            Ok(_) => Ok(true),
+            Err(e) if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub(crate) fn set_person_archived(&self, id: Id, at: Option<DateTime<Utc>>) -> Result<()> {

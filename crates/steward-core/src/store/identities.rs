@@ -56,6 +56,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    pub(crate) fn archive_identity(&self, id: Id, now: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE identity SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
+            rusqlite::params![id, now],
+        )?;
+        if n == 0 { Err(crate::Error::not_found("identity", id)) } else { Ok(()) }
+    }
+
     /// Every identity's certificate by fingerprint, with its name (archived ones included).
     pub(crate) fn identity_certificates(&self) -> Result<Vec<(String, String, Vec<u8>)>> {
         let mut stmt = self.conn.prepare_cached("SELECT fingerprint, name, certificate FROM identity")?;

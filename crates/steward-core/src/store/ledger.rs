@@ -48,6 +48,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerEntry> {
         reversed_by: r.get(18)?,
         recorded_by: r.get(19)?,
         recorded_at: r.get(20)?,
+        number: r.get(21)?,
     })
 }
 
@@ -107,14 +108,23 @@ impl Store {
     pub(crate) fn ledger_entry(&self, id: Id) -> Result<Option<LedgerEntry>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE e.id = ?1"), [id], entry_row)
+            .query_row(
+                &format!(
+                    "SELECT {ENTRY_COLS}, (SELECT count(*) FROM ledger_entry n
+                        WHERE n.collaboration_id = e.collaboration_id AND n.id <= e.id)
+                     FROM {ENTRY_FROM} WHERE e.id = ?1"
+                ),
+                [id],
+                entry_row,
+            )
             .optional()?)
     }
 
     /// Every entry of a collaboration, oldest first.
     pub(crate) fn ledger_entries(&self, collab: Id) -> Result<Vec<LedgerEntry>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ENTRY_COLS} FROM {ENTRY_FROM} WHERE e.collaboration_id = ?1 ORDER BY e.id"
+            "SELECT {ENTRY_COLS}, row_number() OVER (ORDER BY e.id) FROM {ENTRY_FROM}
+             WHERE e.collaboration_id = ?1 ORDER BY e.id"
         ))?;
         let rows = stmt.query_map([collab], entry_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

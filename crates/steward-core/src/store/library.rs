@@ -100,13 +100,15 @@ impl Store {
         origin: &str,
         status: &str,
         by: &str,
+        note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.conn.execute(
             &format!("INSERT INTO template_version ({TV_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             params![hash, ty, id, version, title, canonical, origin, status, ts(now), by],
         )?;
-        self.insert_review(hash, "new", status, by, Some(&format!("imported from {origin}")), now)
+        let note = note.map_or_else(|| format!("imported from {origin}"), str::to_string);
+        self.insert_review(hash, "new", status, by, Some(&note), now)
     }
 
     pub(crate) fn set_template_status(
@@ -161,23 +163,27 @@ impl Store {
     }
 
     /// Template versions whose text matches the FTS5 query `q`, best first (at most 200).
-    pub(crate) fn search_templates(&self, q: &str) -> Result<Vec<crate::library::SearchHit>> {
+    /// Each matching version with its canonical content (for the snippet's wording).
+    pub(crate) fn search_templates(&self, q: &str) -> Result<Vec<(crate::library::SearchHit, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.template_type, v.template_id, v.version, v.title, v.status,
-                    snippet(template_search, -1, '[', ']', '…', 14)
+                    snippet(template_search, -1, '[', ']', '…', 14), v.canonical
              FROM template_search JOIN template_version AS v ON v.rowid = template_search.rowid
              WHERE template_search MATCH ?1
              ORDER BY rank LIMIT 200",
         )?;
         let rows = stmt.query_map([q], |r| {
-            Ok(crate::library::SearchHit {
-                template_type: r.get(0)?,
-                id: r.get(1)?,
-                version: r.get(2)?,
-                title: r.get(3)?,
-                status: r.get(4)?,
-                snippet: r.get(5)?,
-            })
+            Ok((
+                crate::library::SearchHit {
+                    template_type: r.get(0)?,
+                    id: r.get(1)?,
+                    version: r.get(2)?,
+                    title: r.get(3)?,
+                    status: r.get(4)?,
+                    snippet: r.get(5)?,
+                },
+                r.get(6)?,
+            ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

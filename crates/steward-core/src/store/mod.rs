@@ -18,7 +18,7 @@ pub(crate) mod risks;
 pub(crate) mod sources;
 pub(crate) mod trust;
 
-pub use agreements::{AgreementInfo, AgreementRow, RevisionRow};
+pub use agreements::{AgreementInfo, AgreementRow, RevisionRow, RevisionSignature};
 pub use library::{ReviewRow, TemplateRow};
 pub use trust::PartnerKey;
 

@@ -18,6 +18,7 @@ function entry(over: Partial<LedgerEntry>): LedgerEntry {
     category: "cash", currency: "GBP", amount_minor: 6000000, amount: "60000.00", measure: "money", quantity: null,
     rate: null, description: "First instalment", evidence_note: "Remittance NM-1", evidence_sha256: null,
     reverses: null, replaces: null, reversed_by: null, recorded_by: "tester", recorded_at: "2027-01-05T10:00:00.000Z",
+    number: over.id ?? 1,
     ...over,
   };
 }
