@@ -67,6 +67,12 @@ pub enum Command {
     },
     /// Verify every signature of a PDF, and whether anything changed after signing
     Verify { file: PathBuf },
+    /// Search collaborations, agreements, parties, people and clauses (every word must match)
+    Search {
+        /// The words to look for
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
     /// The contribution ledger: who put in what (append-only; corrections reverse)
     #[command(subcommand)]
     Ledger(LedgerCmd),
@@ -1089,6 +1095,20 @@ pub enum IdentityCmd {
     },
     /// List identities with their certificate fingerprints
     List,
+    /// Write an identity's certificate as PEM (for a partner to pin or a colleague to trust)
+    Export {
+        id: i64,
+        #[arg(long, value_name = "FILE.pem")]
+        out: PathBuf,
+    },
+    /// Remove an identity: its private key is deleted from the credential store; its
+    /// certificate is kept, so what it signed still verifies
+    Remove {
+        id: i64,
+        /// Confirm: the key cannot be recovered afterwards
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1101,6 +1121,9 @@ pub enum TemplateCmd {
         /// The version to show [default: the newest]
         #[arg(long)]
         version: Option<i64>,
+        /// Print the version as its template file (front matter and body), to edit and propose
+        #[arg(long)]
+        file: bool,
     },
     /// Check a folder (or file) of templates as the library would before importing it
     Check { path: PathBuf },
@@ -1131,6 +1154,18 @@ pub enum ClauseCmd {
     Deprecate(ReviewArgs),
     /// Put a deprecated version back into use (a new review entry; the history is kept)
     Reinstate(ReviewArgs),
+    /// Propose an edited template file as the next draft version of a clause (or kind); write
+    /// the file to edit with `template show ID --file`
+    Propose {
+        /// Clause (or kind) id
+        id: String,
+        /// The edited template file
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// What the new version changes and why (kept in its review history)
+        #[arg(long)]
+        note: String,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -1346,6 +1381,19 @@ pub enum PersonCmd {
     },
     /// Archive a person
     Archive { id: i64 },
+    /// Correct a person's name, e-mail address or ORCID iD (options left out stay as they are)
+    Edit {
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// ORCID iD ("" to clear it)
+        #[arg(long)]
+        orcid: Option<String>,
+    },
+    /// Remove a person: deleted when no record names them, else archived
+    Remove { id: i64 },
 }
 
 #[cfg(test)]

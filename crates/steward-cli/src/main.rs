@@ -155,6 +155,7 @@ fn run(cli: Cli) -> Outcome {
             cmd::documents::sign(&s, &file, identity, &path, reason.as_deref(), out)?
         }
         Command::Verify { file } => cmd::documents::verify(&s, &file, out)?,
+        Command::Search { query } => cmd::library::search(&s, &query.join(" "), out)?,
         Command::Collab(cmd) => cmd::collab::collab(&mut s, cmd, out)?,
         Command::Party(cmd) => cmd::party::party(&mut s, cmd, out)?,
         Command::Person(cmd) => cmd::party::person(&mut s, cmd, out)?,

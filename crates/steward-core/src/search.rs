@@ -42,7 +42,7 @@ impl Steward {
     /// Everything whose name or details match every word of `query`, best first (at most
     /// [`SEARCH_LIMIT`]). An empty query finds nothing.
     pub fn search(&self, query: &str) -> Result<Vec<Found>> {
-        let words: Vec<String> = query.split_whitespace().map(fold).collect();
+        let words = tokens(query);
         if words.is_empty() {
             return Ok(Vec::new());
         }
@@ -132,39 +132,21 @@ impl Steward {
                 &[&person.email, org.as_deref().unwrap_or_default(), person.orcid.as_deref().unwrap_or_default()],
             );
         }
+        // Clauses: the library's full-text index (titles, wording, guidance, fallbacks) gives
+        // the matching words; a clause whose title matches ranks with the names above.
         let mut clauses: Vec<(u8, Found)> = Vec::new();
-        for t in self.templates()? {
-            let (mut title_match, title_words) = (true, tokens(&t.title));
-            for w in &words {
-                title_match &= title_words.iter().any(|tw| tw.starts_with(w.as_str()));
-            }
-            if title_match {
-                clauses.push((
-                    0,
-                    Found {
-                        kind: FoundKind::Clause,
-                        id: None,
-                        template: Some(t.id.clone()),
-                        title: t.title.clone(),
-                        detail: t.id.clone(),
-                        collaboration_id: None,
-                    },
-                ));
-            }
-        }
-        // The clause texts by the library's full-text index, in its words.
         for hit in self.search_templates(query)? {
-            if clauses.iter().any(|(_, f)| f.template.as_deref() == Some(hit.id.as_str())) {
-                continue;
-            }
+            let title_words = tokens(&hit.title);
+            let rank = u8::from(!words.iter().all(|w| title_words.iter().any(|t| t.starts_with(w.as_str()))));
+            let detail = if hit.snippet.contains('[') { hit.snippet.clone() } else { String::new() };
             clauses.push((
-                1,
+                rank,
                 Found {
                     kind: FoundKind::Clause,
                     id: None,
                     template: Some(hit.id.clone()),
                     title: hit.title.clone(),
-                    detail: hit.snippet.clone(),
+                    detail,
                     collaboration_id: None,
                 },
             ));

@@ -55,5 +55,24 @@ pub(crate) fn identity(s: &mut Steward, cmd: IdentityCmd, out: Out) -> Outcome {
                 .collect();
             Ok(output::text(&output::table(&["ID", "KEY", "ORIGIN", "SHA-256", "WHO"], &rows))?)
         }
+        IdentityCmd::Export { id, out: file } => {
+            let pem = s.identity_certificate_pem(id)?;
+            steward_core::files::write_atomically(&file, pem.as_bytes())?;
+            out.done(&format!("wrote {}", file.display()))
+        }
+        IdentityCmd::Remove { id, yes } => {
+            if !yes {
+                return Err(steward_core::Error::invalid(
+                    "yes",
+                    "removing an identity deletes its private key from the credential store for good: add --yes to confirm",
+                )
+                .into());
+            }
+            let who = s.remove_identity(id)?;
+            if out.json {
+                return Ok(output::json(&who)?);
+            }
+            out.done(&format!("removed the identity of {} (its certificate is kept for verifying)", who.name))
+        }
     }
 }

@@ -27,7 +27,14 @@ pub(crate) fn template(s: &mut Steward, cmd: TemplateCmd, out: Out) -> Outcome {
                 .collect();
             Ok(output::text(&output::table(&["TYPE", "ID", "IN USE", "NEWEST", "TITLE"], &rows))?)
         }
-        TemplateCmd::Show { id, version } => {
+        TemplateCmd::Show { id, version, file: true } => {
+            let f = s.template_file(&id, version)?;
+            if out.json {
+                return Ok(output::json(&f)?);
+            }
+            Ok(output::text(f.text.trim_end())?)
+        }
+        TemplateCmd::Show { id, version, file: false } => {
             let d = s.template(&id, version)?;
             if out.json {
                 return Ok(output::json(&d)?);
@@ -130,6 +137,16 @@ pub(crate) fn clause(s: &mut Steward, cmd: ClauseCmd, out: Out) -> Outcome {
         ClauseCmd::Approve(a) => (a, steward_core::library::Status::Approved),
         ClauseCmd::Reject(a) => (a, steward_core::library::Status::Rejected),
         ClauseCmd::Deprecate(a) => (a, steward_core::library::Status::Deprecated),
+        ClauseCmd::Propose { id, file, note } => {
+            let bytes = crate::read_bytes(&file, 1 << 20)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| steward_core::Error::invalid(file.display().to_string(), "is not UTF-8 text"))?;
+            let v = s.propose_template_version(&id, &text, &note)?;
+            if out.json {
+                return Ok(output::json(&v)?);
+            }
+            return Ok(output::text(&format!("{} v{} proposed: it waits for review", v.id, v.version))?);
+        }
         ClauseCmd::Reinstate(a) => {
             let row = s.reinstate_template(&a.id, a.version, a.note.as_deref().unwrap_or_default())?;
             if out.json {
@@ -143,4 +160,25 @@ pub(crate) fn clause(s: &mut Steward, cmd: ClauseCmd, out: Out) -> Outcome {
         return Ok(output::json(&row)?);
     }
     Ok(output::text(&format!("{} v{} is now {}", row.template_id, row.version, row.status))?)
+}
+
+/// `steward search WORDS`: everything that matches, grouped as the window's search shows it.
+pub(crate) fn search(s: &Steward, query: &str, out: Out) -> Outcome {
+    let found = s.search(query)?;
+    if out.json {
+        return Ok(output::json(&found)?);
+    }
+    if found.is_empty() {
+        return Ok(output::text(&format!("nothing matches \u{201c}{query}\u{201d}"))?);
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|f| {
+            let kind =
+                serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let key = f.id.map(|i| i.to_string()).or_else(|| f.template.clone()).unwrap_or_default();
+            vec![kind, key, f.title.clone(), f.detail.clone()]
+        })
+        .collect();
+    Ok(output::text(&output::table(&["KIND", "ID", "NAME", "DETAIL"], &rows))?)
 }

@@ -93,6 +93,36 @@ pub(crate) fn person(s: &mut Steward, cmd: PersonCmd, out: Out) -> Outcome {
             s.archive_person(id)?;
             out.done(&format!("person {id} archived"))
         }
+        PersonCmd::Edit { id, name, email, orcid } => {
+            let p = s.person(id)?;
+            let orcid = match orcid {
+                Some(o) if o.trim().is_empty() => None,
+                Some(o) => Some(o),
+                None => p.orcid.clone(),
+            };
+            let p = s.update_person(
+                id,
+                name.as_deref().unwrap_or(&p.name),
+                email.as_deref().unwrap_or(&p.email),
+                orcid.as_deref(),
+            )?;
+            if out.json {
+                return Ok(output::json(&p)?);
+            }
+            out.done(&format!("person {id} is now {} <{}>", p.name, p.email))
+        }
+        PersonCmd::Remove { id } => {
+            let removal = s.remove_person(id)?;
+            if out.json {
+                return Ok(output::json(&serde_json::json!({ "id": id, "removal": removal }))?);
+            }
+            out.done(&match removal {
+                steward_core::collaborations::PersonRemoval::Deleted => format!("person {id} removed"),
+                steward_core::collaborations::PersonRemoval::Archived => {
+                    format!("person {id} archived: ledger entries or credit roles name them")
+                }
+            })
+        }
     }
 }
 

@@ -253,18 +253,17 @@ impl Steward {
     /// with its line (an empty list: it can be proposed).
     pub fn check_template_text(&self, id: &str, text: &str) -> Result<Vec<TemplateError>> {
         let file = self.proposed_file(id, text)?;
-        let mut errors = self.check_templates(std::slice::from_ref(&file))?;
-        if errors.is_empty() {
-            if let Ok(t) = steward_clauses::meta::parse_file(&file.name, &file.text) {
-                if t.id() != id {
-                    errors.push(TemplateError {
-                        file: file.name.clone(),
-                        line: None,
-                        message: format!("the id was changed to `{}`: a new version keeps the id `{id}`", t.id()),
-                    });
-                }
+        if let Ok(t) = steward_clauses::meta::parse_file(&file.name, &file.text) {
+            if t.id() != id {
+                // Everything else the checker would say follows from the new id.
+                return Ok(vec![TemplateError {
+                    file: file.name.clone(),
+                    line: None,
+                    message: format!("the id was changed to `{}`: a new version keeps the id `{id}`", t.id()),
+                }]);
             }
         }
+        let errors = self.check_templates(std::slice::from_ref(&file))?;
         Ok(errors)
     }
 

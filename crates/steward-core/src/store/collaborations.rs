@@ -353,7 +353,9 @@ impl Store {
         match self.conn.execute("DELETE FROM person WHERE id = ?1", [id]) {
             Ok(0) => Err(Error::not_found("person", id)),
             Ok(_) => Ok(true),
-            Err(e) if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => Ok(false),
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Ok(false)
+            }
             Err(e) => Err(e.into()),
         }
     }
