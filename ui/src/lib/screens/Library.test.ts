@@ -157,6 +157,9 @@ describe("Library", () => {
     expect(detail.textContent).toContain("showing version 2");
     expect(screen.getByTestId("template-guidance").textContent).toContain("Keep the purpose narrow");
     expect(screen.getByTestId("template-body").textContent).toContain("(version 2)");
+    // Numbered paragraphs are a numbered list, not "1." each.
+    expect(screen.getByTestId("template-body").querySelectorAll("ol > li").length).toBe(1);
+    expect(screen.getByTestId("template-body").textContent).not.toContain("1. The Purpose");
     expect(screen.getByTestId("template-variables").textContent).toContain("disclosure_purpose");
     expect(screen.getByTestId("template-fallback").textContent).toContain("A wider purpose");
 
@@ -259,5 +262,57 @@ describe("Library", () => {
     await screen.findByTestId("template-detail");
     expect(screen.getByTestId("review-deprecated")).toBeTruthy();
     expect(screen.queryByTestId("review-approved")).toBeNull();
+  });
+
+  it("proposes a new version from the edited file, checked as typed, then compares it with the one in use", async () => {
+    const file = "+++\nid = \"nda.purpose\"\ntitle = \"Purpose\"\n+++\n1. The Purpose is {{disclosure_purpose}}.\n";
+    let versions = [...purpose.versions];
+    const calls = mock((c) => {
+      if (c.cmd === "template_file") return { name: "clauses/nda.purpose.hbs", text: file, version: 2 };
+      if (c.cmd === "check_template_text") {
+        const text = String(c.args.text);
+        return text.includes("{{disclosure_purpose}") && !text.includes("{{disclosure_purpose}}")
+          ? [{ file: "clauses/nda.purpose.hbs", line: 5, message: "an expression is not closed" }]
+          : [];
+      }
+      if (c.cmd === "propose_template_version") {
+        versions = [...versions, row("nda.purpose", 3, "draft")];
+        return { template_type: "clause", id: "nda.purpose", version: 3, hash: "h".repeat(64), status: "draft" };
+      }
+      if (c.cmd === "template") return detailOf({ ...purpose, versions }, c.args.version as number | null);
+      if (c.cmd === "templates") return [kind, governing, { ...purpose, versions }];
+      return undefined;
+    });
+    render(Library, { template: "nda.purpose" });
+    await screen.findByTestId("template-detail");
+    await fireEvent.click(screen.getByTestId("propose-open"));
+    const text = (await screen.findByTestId("propose-text")) as HTMLTextAreaElement;
+    expect(text.value).toBe(file);
+    expect(calls.find((c) => c.cmd === "template_file")!.args).toEqual({ id: "nda.purpose", version: 2 });
+    expect(document.activeElement).toBe(text);
+
+    // A broken expression: the checker's problem with its line, and no saving.
+    await fireEvent.input(text, { target: { value: file.replace("}}.", "}.") } });
+    expect((await screen.findByTestId("propose-problems")).textContent).toContain("Line 5: an expression is not closed");
+    expect((screen.getByTestId("propose-submit") as HTMLButtonElement).disabled).toBe(true);
+
+    // Mended: the checks pass; a note is asked for before anything is sent.
+    await fireEvent.input(text, { target: { value: file.replace("Purpose is", "Purpose is only") } });
+    await screen.findByText("The library's checks pass.");
+    await fireEvent.click(screen.getByTestId("propose-submit"));
+    expect(screen.getByText("Say what the new version changes.")).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByTestId("propose-note"));
+    expect(calls.some((c) => c.cmd === "propose_template_version")).toBe(false);
+
+    await fireEvent.input(screen.getByTestId("propose-note"), { target: { value: "Narrow the purpose" } });
+    await fireEvent.click(screen.getByTestId("propose-submit"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "propose_template_version")).toBe(true));
+    expect(calls.find((c) => c.cmd === "propose_template_version")!.args).toEqual({
+      id: "nda.purpose", text: file.replace("Purpose is", "Purpose is only"), note: "Narrow the purpose",
+    });
+    expect(await screen.findByText(/Version 3 is saved as a draft/)).toBeTruthy();
+    await waitFor(() => expect(calls.some((c) => c.cmd === "template_diff" && c.args.from === 1 && c.args.to === 3)).toBe(true));
+    expect(screen.queryByTestId("propose-form")).toBeNull();
+    expect(screen.getByTestId("review-approved")).toBeTruthy();
   });
 });
