@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Agreement from "./Agreement.svelte";
 import type { Channel } from "@tauri-apps/api/core";
 import type { AgreementDetail, Document, ExportedPdf, Identity, Progress, Redline, RevisionRow } from "../bindings";
-import { identity as fixtureIdentity } from "../test/fixtures";
+import { ferrant, identity as fixtureIdentity, northmoor } from "../test/fixtures";
 import { nav } from "../nav.svelte";
 
 const revision = (number: number, note: string | null): RevisionRow => ({
@@ -29,6 +29,7 @@ function detail(revisions: RevisionRow[]): AgreementDetail {
     archived: false,
     created_at: "2026-11-01T10:00:00Z",
     revisions,
+    signatures: [],
     values: {},
     fallbacks: {},
     clauses: {},
@@ -95,7 +96,7 @@ function mock(revisions: RevisionRow[], extra: Handler = () => undefined) {
       case "agreement":
         return detail(revisions);
       case "collaboration":
-        return { id: 1, title: "Low-loss superconducting resonators", members: [], people: [] };
+        return { id: 1, title: "Low-loss superconducting resonators", members: [northmoor, ferrant], people: [] };
       case "render_agreement":
         return doc;
       case "diff_agreement":
@@ -227,5 +228,59 @@ describe("Agreement", () => {
     expect((await screen.findByTestId("error")).textContent).toContain("the credential store is locked");
     await fireEvent.click(screen.getByRole("button", { name: "Go to Identities" }));
     expect(nav.screen).toEqual({ name: "identities" });
+  });
+
+  it("shows who signed which revision, marking a superseded one", async () => {
+    mock([revision(1, "created"), revision(2, null)], (cmd) => {
+      if (cmd === "agreement")
+        return {
+          ...detail([revision(1, "created"), revision(2, null)]),
+          signatures: [
+            { revision: 1, side: "ours", signer: "Helen Achterberg", organisation: "The University of Northmoor",
+              signed_at: "2026-11-03T10:00:00Z", file_sha256: "a".repeat(64), received_draft: null },
+            { revision: 1, side: "partner", signer: "Jonas Weidlich <j.weidlich@ferrant.de>", organisation: "Ferrant Composites GmbH",
+              signed_at: "2026-11-04T09:30:00Z", file_sha256: "b".repeat(64), received_draft: 3 },
+          ],
+        };
+    });
+    render(Agreement, { id: 5 });
+    const list = await screen.findByTestId("agreement-signatures");
+    await waitFor(() => expect(screen.getByTestId("signed-revision-1")).toBeTruthy());
+    const line = screen.getByTestId("signed-revision-1").textContent!.replace(/\s+/g, " ");
+    expect(line).toContain("Revision 1 (superseded) signed by");
+    expect(line).toContain("Helen Achterberg (The University of Northmoor), 3 November 2026, 10:00 UTC");
+    expect(line).toContain("Jonas Weidlich <j.weidlich@ferrant.de> (Ferrant Composites GmbH), 4 November 2026, 09:30 UTC, in their file");
+    expect(list.textContent).not.toContain("Not signed yet");
+  });
+
+  it("offers only the parties' identities as signers, others on an explicit choice", async () => {
+    const outsider: Identity = { ...identity, id: 9, name: "Mara Quist", email: "m.quist@elsewhere.org", organisation: "Elsewhere Labs", fingerprint: "99:88" };
+    mock([revision(1, "created")], (cmd) => (cmd === "identities" ? [identity, outsider] : undefined));
+    render(Agreement, { id: 5, view: "export" });
+    const who = (await screen.findByTestId("export-identity")) as HTMLSelectElement;
+    await waitFor(() => expect(who.options.length).toBe(2));
+    expect([...who.options].map((o) => o.textContent)).not.toContain(expect.stringContaining("Mara Quist"));
+    await fireEvent.click(screen.getByTestId("export-other-identities"));
+    await waitFor(() => expect(who.options.length).toBe(3));
+    expect(who.options[2].textContent).toContain("Mara Quist");
+    expect(who.options[2].textContent).toContain("(not a party)");
+  });
+
+  it("asks before signing a superseded revision", async () => {
+    const calls = mock([revision(1, "created"), revision(2, null)], (cmd) =>
+      cmd === "export_agreement" ? { pages: 3, bytes: 2048, signed_by: "Helen Achterberg" } : undefined);
+    render(Agreement, { id: 5, view: "export" });
+    const who = (await screen.findByTestId("export-identity")) as HTMLSelectElement;
+    await waitFor(() => expect(who.options.length).toBe(2));
+    await fireEvent.change(who, { target: { value: "7" } });
+    await fireEvent.change(screen.getByTestId("export-revision"), { target: { value: "1" } });
+    await fireEvent.input(screen.getByTestId("export-path"), { target: { value: "/tmp/old.pdf" } });
+    await fireEvent.click(screen.getByTestId("export-go"));
+    const ask = await screen.findByTestId("export-superseded");
+    expect(ask.textContent).toContain("Revision 1 has been superseded by revision 2. Sign revision 1 anyway?");
+    expect(calls.some((c) => c.cmd === "export_agreement")).toBe(false);
+    await fireEvent.click(screen.getByTestId("export-superseded-sign"));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "export_agreement")?.args).toMatchObject({ revision: 1, identity: 7 }));
+    await screen.findByTestId("export-result");
   });
 });
