@@ -11,5 +11,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test-setup.ts"],
+    // Stylesheets stay out of the tests, except as text (the contrast test reads the colours).
+    css: { include: [/\.css\?raw$/] },
   },
 });
