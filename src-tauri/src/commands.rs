@@ -53,7 +53,41 @@ pub struct IpcError {
 
 impl From<steward_core::Error> for IpcError {
     fn from(e: steward_core::Error) -> Self {
-        Self { kind: e.kind(), message: e.to_string(), fields: e.field_errors().to_vec(), data: e.data().map(Box::new) }
+        let message = without_os_codes(&e.to_string());
+        Self { kind: e.kind(), message, fields: e.field_errors().to_vec(), data: e.data().map(Box::new) }
+    }
+}
+
+/// A message as the window shows it: the operating system's error numbers (` (os error 2)`)
+/// mean nothing to its users, the words before them say it.
+fn without_os_codes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" (os error ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " (os error ".len()..];
+        match tail.find(')') {
+            Some(end) if tail[..end].chars().all(|c| c.is_ascii_digit()) => rest = &tail[end + 1..],
+            _ => {
+                out.push_str(" (os error ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod message_tests {
+    #[test]
+    fn os_error_numbers_are_left_out() {
+        assert_eq!(
+            super::without_os_codes("cannot read /tmp/x.pdf: No such file or directory (os error 2)"),
+            "cannot read /tmp/x.pdf: No such file or directory"
+        );
+        assert_eq!(super::without_os_codes("a (os error x) b"), "a (os error x) b");
+        assert_eq!(super::without_os_codes("plain"), "plain");
     }
 }
 

@@ -310,12 +310,12 @@ pub fn prepare(lib: &Library, input: &DraftInput) -> Result<(DraftSpec, Option<R
             };
             let message = if d.decl.ty == VarType::Party && d.decl.default.is_some() {
                 format!(
-                    "missing: {}: no party of the collaboration fits {}; choose one",
+                    "{} is needed: no party of the collaboration fits {}; choose one",
                     d.decl.label,
                     d.decl.default.as_ref().and_then(Json::as_str).unwrap_or("")
                 )
             } else {
-                format!("missing: {}{help}", d.decl.label)
+                format!("{} is needed{help}", d.decl.label)
             };
             problems.push(Problem {
                 variable: d.decl.name.clone(),
@@ -330,11 +330,11 @@ pub fn prepare(lib: &Library, input: &DraftInput) -> Result<(DraftSpec, Option<R
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         for s in &kind.party_slots {
             if let Some(v) = values.get(&s.name) {
-                if let Some(other) = seen.insert(v.to_string(), &s.name) {
+                if let Some(other) = seen.insert(v.to_string(), &s.label) {
                     problems.push(Problem {
                         variable: s.name.clone(),
                         clause: format!("kind:{}", kind.id),
-                        message: format!("is the same party as {other}"),
+                        message: format!("is the same party as the {}: choose another", other.to_lowercase()),
                     });
                 }
             }

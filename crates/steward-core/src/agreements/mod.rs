@@ -92,7 +92,13 @@ impl Steward {
                     pins.insert(id.clone(), r.hash.clone());
                 }
                 None => {
-                    missing.push(FieldError::new(id.clone(), "has no approved version; approve one before drafting"))
+                    // Named by its title (the newest version's) so the message reads as the library shows it.
+                    let title = self.store().template_title(id)?.unwrap_or_else(|| id.clone());
+                    missing.push(FieldError::in_clause(
+                        id.clone(),
+                        format!("the clause “{title}” has no approved version: approve one in the clause library before drafting"),
+                        id.clone(),
+                    ))
                 }
             }
         }

@@ -581,7 +581,12 @@ impl Steward {
         let accepted_ids: Vec<String> = accepted.iter().map(|c| c.id.clone()).collect();
         let rejected_ids: Vec<String> =
             changes.iter().filter(|c| reject.contains(&c.id)).map(|c| c.id.clone()).collect();
-        let describe = |ids: &[String]| if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+        // People read the changes by their labels (a clause's title, a variable's label), not their ids.
+        let label_of =
+            |id: &String| changes.iter().find(|c| &c.id == id).map_or_else(|| id.clone(), |c| c.label.clone());
+        let describe = |ids: &[String]| {
+            if ids.is_empty() { "none".to_string() } else { ids.iter().map(label_of).collect::<Vec<_>>().join(", ") }
+        };
         let signed_by = if received.signed { received.signers.join("; ") } else { "nobody (an unsigned draft)".into() };
         let decision = NewDecision {
             title: format!(
@@ -631,7 +636,8 @@ impl Steward {
         let rejected = r.rejected;
         if !r.decided {
             return Err(Error::Conflict(format!(
-                "decide the changes of received draft {id} first: countersigning agrees to all of them"
+                "decide the partner's changes in {} ({}) first: countersigning agrees to all of them",
+                r.file_name, r.agreement_title
             )));
         }
         if rejected > 0 {

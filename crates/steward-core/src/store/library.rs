@@ -163,6 +163,18 @@ impl Store {
     }
 
     /// Template versions whose text matches the FTS5 query `q`, best first (at most 200).
+    /// The newest version's title of a template id, if it has any version.
+    pub(crate) fn template_title(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT title FROM template_version WHERE template_id = ?1 ORDER BY version DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Each matching version with its canonical content (for the snippet's wording).
     pub(crate) fn search_templates(&self, q: &str) -> Result<Vec<(crate::library::SearchHit, String)>> {
         let mut stmt = self.conn.prepare_cached(
