@@ -218,6 +218,10 @@ async fn fresh_store_opens_on_the_demo_collaboration() {
     assert!(clauses.contains("collab.tr-audit"), "{clauses}");
     screenshot(&c, "diligence").await;
 
+    // Dates as the UK writes them, whatever this machine's locale: the choice made in Settings.
+    click(&c, "[data-testid=nav-settings]").await;
+    choose(&c, "[data-testid=settings-locale]", "English (UK)").await;
+
     click(&c, "[data-testid=nav-collabs]").await;
     wait_for(&c, "[data-testid=collab-list]").await;
     let cells = row_cells(&c, "[data-testid=collab-list] tbody tr").await;

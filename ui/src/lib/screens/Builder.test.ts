@@ -150,7 +150,7 @@ describe("Builder", () => {
     expect([...currency.options].map((o) => o.value)).toEqual(["GBP", "EUR", "USD", "JPY", "CHF"]);
 
     const date = screen.getByTestId("var-effective_date") as HTMLInputElement;
-    expect(date.type).toBe("date");
+    expect(date.placeholder).toBe("dd/mm/yyyy");
     expect(screen.getByLabelText(/Date of the agreement/)).toBe(date);
 
     // Party slots default from the members' roles.

@@ -153,7 +153,7 @@ describe("Diligence", () => {
     const path = (await screen.findByTestId("list-path")) as HTMLInputElement;
     await fireEvent.input(path, { target: { value: "/lists/ConList.csv" } });
     await fireEvent.click(screen.getByTestId("list-import"));
-    await waitFor(() => expect(screen.getByTestId("list-imported").textContent).toContain("UK consolidated list (2026-11-28, 3 entries)"));
+    await waitFor(() => expect(screen.getByTestId("list-imported").textContent).toContain("UK consolidated list (28 November 2026, 3 entries)"));
     expect(calls.find((c) => c.cmd === "import_screening_lists")?.args).toMatchObject({ paths: ["/lists/ConList.csv"] });
 
     cleanup();

@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Ledger from "./Ledger.svelte";
 import type { CollaborationDetail, ExchangeRate, IpcError, LedgerEntry, Report } from "../bindings";
 import { collaborationRecord, ferrant, northmoor, people } from "../test/fixtures";
+import { setLocaleChoice } from "../locale.svelte";
 
 afterEach(() => {
   cleanup();
@@ -238,7 +239,7 @@ describe("Ledger", () => {
     expect(box.textContent).not.toContain("steward rate add");
     expect((screen.getByTestId("missing-rate-from") as HTMLInputElement).value).toBe("JPY");
     expect((screen.getByTestId("missing-rate-to") as HTMLInputElement).value).toBe("GBP");
-    expect((screen.getByTestId("missing-rate-date") as HTMLInputElement).value).toBe("2027-02-15");
+    expect((screen.getByTestId("missing-rate-date") as HTMLInputElement).value).toBe("15/02/2027");
 
     await type("missing-rate-rate", "0.0053");
     await type("missing-rate-source", "Bank of England");
@@ -303,5 +304,33 @@ describe("Ledger", () => {
     expect(empty.textContent).toContain("No contributions recorded yet");
     expect(calls.some((c) => c.cmd === "ledger_report")).toBe(false);
     expect(screen.getByTestId("ledger-add")).toBeTruthy();
+  });
+
+  it("takes dates and amounts typed the way this machine writes them, and says when an amount is not a number", async () => {
+    setLocaleChoice("de-DE");
+    const calls = backend({ add_ledger_entry: () => entry({ id: 3, amount: "1250.50" }) });
+    render(Ledger, { collab: 1 });
+    await screen.findByTestId("shares");
+    // Dates and amounts are shown the German way.
+    expect(screen.getAllByText("5. Januar 2027", { selector: "td" })).toHaveLength(2);
+    expect(screen.getAllByText("GBP 60.000,00").length).toBeGreaterThan(0);
+    expect((screen.getByTestId("ledger-date") as HTMLInputElement).placeholder).toBe("dd.mm.yyyy");
+
+    await fireEvent.input(screen.getByTestId("ledger-date"), { target: { value: "31.03.2027" } });
+    await type("ledger-amount", "1.2.3");
+    await type("ledger-description", "Second instalment");
+    await fireEvent.click(screen.getByTestId("ledger-add"));
+    const error = await screen.findByTestId("ledger-amount-error");
+    expect(error.textContent).toBe("Type the amount as a number, such as 1.250,00 or 1250.00.");
+    expect(screen.getByTestId("ledger-amount").getAttribute("aria-describedby")).toBe(error.id);
+    expect(calls.some((c) => c.cmd === "add_ledger_entry")).toBe(false);
+
+    await type("ledger-amount", "1.250,50");
+    await fireEvent.click(screen.getByTestId("ledger-add"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "add_ledger_entry")).toBe(true));
+    expect(screen.queryByTestId("ledger-amount-error")).toBeNull();
+    const sent = calls.find((c) => c.cmd === "add_ledger_entry")?.args.fields as Record<string, string>;
+    expect(sent.date).toBe("2027-03-31");
+    expect(sent.amount).toBe("1250.50");
   });
 });

@@ -118,7 +118,7 @@ describe("Risks", () => {
     const form = screen.getByTestId("risk-form");
     expect((within(form).getByTestId("risk-title") as HTMLInputElement).value).toBe("Resonator designs shared abroad before export-control classification");
     expect((within(form).getByTestId("risk-category") as HTMLSelectElement).value).toBe("research_security");
-    expect((within(form).getByTestId("risk-next-review") as HTMLInputElement).value).toBe("2027-03-17");
+    expect((within(form).getByTestId("risk-next-review") as HTMLInputElement).value).toBe("17/03/2027");
     expect(within(form).getByTestId("risk-inherent-score").textContent).toBe("20 · red");
     expect(within(form).getByTestId("risk-residual-score").textContent).toBe("8 · amber");
     expect(within(form).getByTestId("risk-note")).toBeTruthy();

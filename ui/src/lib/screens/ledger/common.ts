@@ -3,7 +3,7 @@
 // report when it lacks one).
 import { call, commands, toIpcError } from "../../api";
 import type { Category, IpcError, LedgerEntry, Measure } from "../../bindings";
-import { longDate } from "../../format";
+import { formatAmount, longDate, parseAmount } from "../../format";
 
 export const CATEGORIES: { id: Category; label: string }[] = [
   { id: "cash", label: "Cash" },
@@ -32,11 +32,9 @@ export function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** `-1234567.50` as `-1,234,567.50`. */
+/** `-1234567.50` as this machine writes numbers: `-1,234,567.50` (en-GB), `-1.234.567,50` (de-DE). */
 export function grouped(plain: string): string {
-  const m = /^(-?)(\d+)(\.\d+)?$/.exec(plain);
-  if (!m) return plain;
-  return `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[3] ?? ""}`;
+  return formatAmount(plain);
 }
 
 export function money(plain: string, currency: string): string {
@@ -62,9 +60,9 @@ export type RateDraft = { from: string; to: string; rate: string; date: string; 
 export async function saveRate(d: RateDraft, recorded: (notice: string) => Promise<void>): Promise<IpcError | null> {
   try {
     const r = await call(
-      commands.addRate(d.from.trim().toUpperCase(), d.to.trim().toUpperCase(), d.rate.trim(), d.date.trim(), d.source.trim()),
+      commands.addRate(d.from.trim().toUpperCase(), d.to.trim().toUpperCase(), parseAmount(d.rate) ?? d.rate.trim(), d.date.trim(), d.source.trim()),
     );
-    await recorded(`Recorded 1 ${r.from} = ${r.rate} ${r.to} on ${longDate(r.date)}.`);
+    await recorded(`Recorded 1 ${r.from} = ${grouped(r.rate)} ${r.to} on ${longDate(r.date)}.`);
     return null;
   } catch (e) {
     return toIpcError(e);
