@@ -90,7 +90,8 @@ fn signatures_are_listed_per_revision() {
     assert_eq!(last.side, "ours");
     assert_eq!(last.signer, us.name);
     assert_eq!(last.organisation.as_deref(), Some("The University of Northmoor"));
-    assert_eq!(last.revision, detail.revisions.last().expect("rev").number);
+    assert_eq!(last.revision, Some(detail.revisions.last().expect("rev").number));
+    assert_eq!(last.their_revision, None);
     let row = s.agreements(Some(collab)).expect("list").into_iter().find(|a| a.info.id == agreement).expect("row");
     assert_eq!(row.signatures, detail.signatures, "the list carries the same signatures");
 }

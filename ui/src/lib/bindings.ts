@@ -1747,7 +1747,13 @@ export type RevisionRow = {
  *  countersigning) or a partner's (in a signed file we received).
  */
 export type RevisionSignature = {
-	revision: number,
+	/**
+	 *  Our revision the signed file holds; none for a partner's own draft (text that is not one
+	 *  of our revisions: see `their_revision`).
+	 */
+	revision: number | null,
+	/**  For a partner's signature: the revision number in their store. */
+	their_revision: number | null,
 	/**  `ours` or `partner`. */
 	side: string,
 	/**  Our identity's name, or the partner signer's line as their certificate gives it. */

@@ -51,7 +51,11 @@ pub struct AgreementRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevisionSignature {
-    pub revision: i64,
+    /// Our revision the signed file holds; none for a partner's own draft (text that is not one
+    /// of our revisions: see `their_revision`).
+    pub revision: Option<i64>,
+    /// For a partner's signature: the revision number in their store.
+    pub their_revision: Option<i64>,
     /// `ours` or `partner`.
     pub side: String,
     /// Our identity's name, or the partner signer's line as their certificate gives it.
@@ -82,7 +86,8 @@ impl Store {
         let mut out: Vec<RevisionSignature> = stmt
             .query_map([agreement], |r| {
                 Ok(RevisionSignature {
-                    revision: r.get(0)?,
+                    revision: Some(r.get(0)?),
+                    their_revision: None,
                     side: "ours".into(),
                     signer: r.get(1)?,
                     organisation: r.get(2)?,
@@ -93,7 +98,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, their_revision, signers, received_at, file_sha256 FROM received_draft
+            "SELECT id, their_revision, signers, received_at, file_sha256, spec FROM received_draft
              WHERE agreement_id = ?1 AND signed = 1",
         )?;
         let rows = stmt.query_map([agreement], |r| {
@@ -103,10 +108,16 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
             ))
         })?;
+        let ours: Vec<(i64, String)> =
+            self.revisions(agreement)?.into_iter().map(|r| (r.number, r.spec_hash)).collect();
         for row in rows {
-            let (id, revision, signers, at, sha) = row?;
+            let (id, their, signers, at, sha, spec) = row?;
+            // The partner signed one of our revisions when their draft is ours to the byte.
+            let spec_hash = steward_clauses::canonical::sha256_hex(spec.as_bytes());
+            let revision = ours.iter().find(|(_, h)| *h == spec_hash).map(|(n, _)| *n);
             let signers: Vec<String> = serde_json::from_str(&signers).unwrap_or_default();
             for line in signers {
                 // A signer line is `name <email>, organisation` (the organisation may be absent).
@@ -116,6 +127,7 @@ impl Store {
                 };
                 out.push(RevisionSignature {
                     revision,
+                    their_revision: Some(their),
                     side: "partner".into(),
                     signer,
                     organisation,

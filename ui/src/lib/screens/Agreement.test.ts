@@ -236,10 +236,12 @@ describe("Agreement", () => {
         return {
           ...detail([revision(1, "created"), revision(2, null)]),
           signatures: [
-            { revision: 1, side: "ours", signer: "Helen Achterberg", organisation: "The University of Northmoor",
+            { revision: 1, their_revision: null, side: "ours", signer: "Helen Achterberg", organisation: "The University of Northmoor",
               signed_at: "2026-11-03T10:00:00Z", file_sha256: "a".repeat(64), received_draft: null },
-            { revision: 1, side: "partner", signer: "Jonas Weidlich <j.weidlich@ferrant.de>", organisation: "Ferrant Composites GmbH",
+            { revision: 1, their_revision: 1, side: "partner", signer: "Jonas Weidlich <j.weidlich@ferrant.de>", organisation: "Ferrant Composites GmbH",
               signed_at: "2026-11-04T09:30:00Z", file_sha256: "b".repeat(64), received_draft: 3 },
+            { revision: null, their_revision: 3, side: "partner", signer: "Jonas Weidlich <j.weidlich@ferrant.de>", organisation: "Ferrant Composites GmbH",
+              signed_at: "2026-11-05T09:30:00Z", file_sha256: "c".repeat(64), received_draft: 4 },
           ],
         };
     });
@@ -251,6 +253,8 @@ describe("Agreement", () => {
     expect(line).toContain("Helen Achterberg (The University of Northmoor), 3 November 2026, 10:00 UTC");
     expect(line).toContain("Jonas Weidlich <j.weidlich@ferrant.de> (Ferrant Composites GmbH), 4 November 2026, 09:30 UTC, in their file");
     expect(list.textContent).not.toContain("Not signed yet");
+    expect(screen.getByTestId("signed-their-draft").textContent!.replace(/\s+/g, " ")).toContain(
+      "Their draft (their revision 3, with changes of their own) signed by Jonas Weidlich");
   });
 
   it("offers only the parties' identities as signers, others on an explicit choice", async () => {
