@@ -305,6 +305,9 @@ async fn a_new_user_drafts_signs_and_verifies_an_nda_and_keeps_the_records() {
     click(&c, "[data-testid=export-go]").await;
     let result = wait_text(&c, "[data-testid=export-result]", "Dr Ada Eastfield").await;
     assert!(result.contains("pages"), "{result}");
+    // The agreement says who signed which revision.
+    let signed = wait_text(&c, "[data-testid=signed-revision-1]", "Dr Ada Eastfield").await;
+    assert!(signed.contains("University of Eastfield"), "{signed}");
     assert!(std::fs::read(&pdf).expect("the PDF was written").starts_with(b"%PDF"));
     screenshot(&c, "export").await;
 
@@ -491,6 +494,15 @@ async fn a_partners_signed_answer_is_compared_decided_and_countersigned() {
     click(&c, "[data-testid=countersign-verify]").await;
     let verdict = wait_text(&c, "[data-testid=verify-result]", "Valid").await;
     assert!(verdict.contains("Samuel Okafor"), "{verdict}");
+    // The agreement lists both sides' signatures: ours on the revised draft (revision 2), the
+    // partner's on their own draft.
+    click(&c, "[data-testid=nav-exchange]").await;
+    click(&c, "[data-testid=received-row]").await;
+    click(&c, "[data-testid=exchange-open-agreement]").await;
+    wait_text(&c, "[data-testid=signed-revision-2]", "Samuel Okafor").await;
+    let theirs = wait_text(&c, "[data-testid=signed-their-draft]", "Aiko Tanabe").await;
+    assert!(theirs.contains("Kaminokawa Institute of Science and Technology"), "{theirs}");
+    screenshot_at(&c, "agreement-signatures", None).await;
     c.close().await.expect("close");
     drop(driver);
     if let Ok(o) = Command::new("pdfsig").arg(&revised).output() {
@@ -868,5 +880,215 @@ async fn a_legal_teams_library_is_followed_and_pulled_in_the_window() {
     wait_text(&c, "[data-testid=source-pulled]", "northmoor-research-office: release 1 to release 2").await;
     wait_text(&c, "[data-testid=source-release-northmoor-research-office]", "release 2").await;
     screenshot_at(&c, "library-sources", Some("[data-testid=library-sources]")).await;
+    c.close().await.expect("close");
+}
+
+/// The clause library kept in the window: a new version of a clause proposed from its edited
+/// file (a mistake shown as typed, gone once mended), compared with the version in use and
+/// approved with a note; deprecating the only approved version of a clause a kind needs refused
+/// with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_legal_user_changes_compares_and_approves_a_clause_in_the_window() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_for(&c, "#collab-heading").await;
+    click(&c, "[data-testid=nav-library]").await;
+    open_template(&c, "Response to proposed publications").await;
+
+    click(&c, "[data-testid=propose-open]").await;
+    wait_text(&c, "[data-testid=propose-check]", "checks pass").await;
+    let el = wait_for(&c, "[data-testid=propose-text]").await;
+    let file = el.prop("value").await.expect("value").unwrap_or_default();
+    assert!(file.starts_with("+++"), "{file}");
+    let want = "treated as having consented";
+    assert!(file.contains(want), "the clause reads {file}");
+    // A mistake as one types: the checker says where; mended, it says nothing.
+    let broken = file.replacen("}}", "}", 1);
+    set(&c, "[data-testid=propose-text]", &broken).await;
+    let problems = wait_text(&c, "[data-testid=propose-problems]", "Line").await;
+    assert!(!problems.is_empty());
+    let edited = file.replacen(want, "treated as having given its consent", 1);
+    set(&c, "[data-testid=propose-text]", &edited).await;
+    wait_text(&c, "[data-testid=propose-check]", "checks pass").await;
+    assert!(c.find(Locator::Css("[data-testid=propose-problems]")).await.is_err(), "the problem is gone");
+    set(&c, "[data-testid=propose-note]", "Say plainly that silence is consent").await;
+    click(&c, "[data-testid=propose-submit]").await;
+    wait_text(&c, ".review .done", "is saved as a draft").await;
+    let added = wait_text(&c, "[data-testid=template-diff] ins", "given its consent").await;
+    assert!(added.contains("given its consent"), "{added}");
+    screenshot_at(&c, "library-propose", Some("[data-testid=template-diff]")).await;
+
+    click(&c, "[data-testid=review-approved]").await;
+    set(&c, "[data-testid=review-note]", "Agreed with the research office").await;
+    click(&c, "[data-testid=review-submit]").await;
+    wait_text(&c, "[data-testid=shown-status]", "approved").await;
+    let history = wait_text(&c, "[data-testid=template-reviews]", "Agreed with the research office").await;
+    assert!(history.contains("proposed: Say plainly that silence is consent"), "{history}");
+
+    // The only approved version of a clause a kind needs cannot be deprecated.
+    open_template(&c, "Theses").await;
+    click(&c, "[data-testid=review-deprecated]").await;
+    set(&c, "[data-testid=review-note]", "Tidying up").await;
+    click(&c, "[data-testid=review-submit]").await;
+    let refused = wait_text(&c, "[data-testid=error]", "the only approved version").await;
+    assert!(refused.contains("Theses"), "{refused}");
+    wait_text(&c, "[data-testid=shown-status]", "approved").await;
+    c.close().await.expect("close");
+}
+
+/// Opens a template on the Library screen by searching for its title.
+async fn open_template(c: &Client, title: &str) {
+    set(c, "[data-testid=library-search]", title).await;
+    let js = "const el = [...document.querySelectorAll('[data-testid=library-hit]')]
+                .find((e) => e.querySelector('.item-title')?.textContent === arguments[0]);
+              if (el) el.click();
+              return !!el;";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.execute(js, vec![title.into()]).await.expect("js") != serde_json::Value::Bool(true) {
+        assert!(Instant::now() < deadline, "no library hit is titled {title:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_text(c, "#template-title", title).await;
+}
+
+/// What sticks out sideways on the screen shown (tests/overflow.js).
+async fn overflowing(c: &Client) -> Vec<serde_json::Value> {
+    let js = include_str!("overflow.js");
+    match c.execute(js, vec![]).await.expect("overflow check") {
+        serde_json::Value::Array(found) => found,
+        other => panic!("the overflow check returned {other}"),
+    }
+}
+
+/// The layouts hold at 900x650 and 1400x900: on every screen and tab of the demo no element is
+/// wider than its container (measured in the page), the sidebar gives way below 1000 px.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_screens_hold_their_layout_at_900_by_650_and_1400_by_900() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+    let tabs = [
+        "parties",
+        "agreements",
+        "diligence",
+        "risks",
+        "obligations",
+        "publications",
+        "ip",
+        "exit",
+        "ledger",
+        "decisions",
+    ];
+    let mut problems: Vec<String> = Vec::new();
+    for (w, h) in [(900u32, 650u32), (1400, 900)] {
+        c.set_window_size(w, h).await.expect("window size");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let mut check = async |c: &Client, screen: &str| {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            for o in overflowing(c).await {
+                problems.push(format!("{w}x{h} {screen}: {o}"));
+            }
+        };
+        for nav in ["collabs", "due", "library", "exchange", "verify", "identities", "settings", "help"] {
+            click(&c, &format!("[data-testid=nav-{nav}]")).await;
+            check(&c, nav).await;
+        }
+        open_collaboration(&c, "Low-loss").await;
+        for tab in tabs {
+            click(&c, &format!("[data-testid=tab-{tab}]")).await;
+            check(&c, tab).await;
+        }
+        if w == 900 {
+            screenshot(&c, "narrow-decisions").await;
+        }
+        click(&c, "[data-testid=tab-agreements]").await;
+        click(&c, "[data-testid=agreement-link]").await;
+        for view in ["text", "redline", "export"] {
+            click(&c, &format!("[data-testid=tab-{view}]")).await;
+            check(&c, &format!("agreement {view}")).await;
+        }
+        click(&c, "[data-testid=agreement-edit]").await;
+        wait_for(&c, "[data-testid=preview]").await;
+        check(&c, "builder").await;
+        if w == 900 {
+            screenshot(&c, "narrow-builder").await;
+        }
+        click(&c, "[data-testid=nav-library]").await;
+        open_template(&c, "Notice of proposed publications").await;
+        check(&c, "library template").await;
+        if w == 900 {
+            screenshot(&c, "narrow-library").await;
+        }
+    }
+    assert!(problems.is_empty(), "elements wider than their containers:\n{}", problems.join("\n"));
+    c.close().await.expect("close");
+}
+
+/// Sends keys to whatever has the focus, as a keyboard does.
+async fn keys(c: &Client, text: &str) {
+    let el = c.active_element().await.expect("a focused element");
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
+}
+
+/// The `data-testid` (or tag) of the focused element.
+async fn focused(c: &Client) -> String {
+    let js = "const el = document.activeElement; return el ? (el.dataset.testid || el.id || el.tagName) : '';";
+    c.execute(js, vec![]).await.expect("js").as_str().unwrap_or_default().to_string()
+}
+
+/// Presses Tab until the element with `testid` has the focus (at most `limit` presses).
+async fn tab_to(c: &Client, testid: &str, limit: usize) {
+    use fantoccini::key::Key;
+    for _ in 0..limit {
+        if focused(c).await == testid {
+            return;
+        }
+        keys(c, &char::from(Key::Tab).to_string()).await;
+    }
+    panic!("{testid} was not reached with {limit} presses of Tab (focus is on {})", focused(c).await);
+}
+
+/// One flow by keyboard alone: Ctrl+K finds the demo collaboration, Enter opens it, Tab reaches
+/// the person form, a person is typed in and added with Enter; the search palette also finds a
+/// clause by its wording and opens it in the library.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_is_added_by_keyboard_alone_from_the_search_palette() {
+    use fantoccini::key::Key;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+    click(&c, "[data-testid=nav-due]").await;
+
+    let ctrl_k = format!("{}k{}", char::from(Key::Control), char::from(Key::Null));
+    keys(&c, &ctrl_k).await;
+    wait_for(&c, "[data-testid=search-palette]").await;
+    keys(&c, "resonators").await;
+    wait_text(&c, "[data-testid=search-results]", "Low-loss superconducting resonators").await;
+    screenshot(&c, "search").await;
+    keys(&c, &char::from(Key::Enter).to_string()).await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+
+    tab_to(&c, "person-name", 400).await;
+    keys(&c, "Dr Ines Carvalho").await;
+    keys(&c, &char::from(Key::Tab).to_string()).await;
+    assert_eq!(focused(&c).await, "person-email");
+    keys(&c, "i.carvalho@northmoor.ac.uk").await;
+    keys(&c, &char::from(Key::Enter).to_string()).await;
+    wait_text(&c, "[data-testid=members]", "Dr Ines Carvalho").await;
+
+    // The palette finds a clause by its wording, in readable words, and opens it.
+    keys(&c, &ctrl_k).await;
+    wait_for(&c, "[data-testid=search-palette]").await;
+    keys(&c, "thesis examiners").await;
+    let found = wait_text(&c, "[data-testid=search-results]", "Theses").await;
+    assert!(!found.contains("{{"), "{found}");
+    keys(&c, &char::from(Key::Enter).to_string()).await;
+    wait_text(&c, "#template-title", "Theses").await;
     c.close().await.expect("close");
 }
