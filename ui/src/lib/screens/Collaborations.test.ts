@@ -29,6 +29,16 @@ describe("Collaborations", () => {
     expect(screen.getByTestId("next-due-1").textContent).toContain("1 overdue · 2 items due soon");
   });
 
+  it("names each collaboration's parties in the order they joined, beside the countries", async () => {
+    mockIPC((cmd) => (cmd === "list_collaborations" ? [demo, collaborationSummary({ id: 2, title: "Pilot", parties: [] })] : null));
+    render(Collaborations, {});
+    const names = await screen.findByTestId("collab-parties-1");
+    expect(names.textContent).toBe("Northmoor · Ferrant · Kisaragi");
+    expect(names.closest("td")!.classList.contains("title")).toBe(true);
+    expect(names.closest("tr")!.querySelector(".countries")!.textContent).toContain("DE · GB · JP");
+    expect(screen.queryByTestId("collab-parties-2")).toBeNull();
+  });
+
   it("shows the core's verdict and its reasons, coloured by level", async () => {
     const atRisk = collaborationSummary({
       id: 2, title: "Cryogenic amplifier feasibility study", status: "planning",

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { save } from "@tauri-apps/plugin-dialog";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Identities from "./Identities.svelte";
 import type { Identity } from "../bindings";
@@ -135,5 +136,68 @@ describe("Identities", () => {
     expect((await screen.findByRole("alert")).textContent).toContain("the credential store is locked");
     expect(screen.getByTestId("credential-hint").textContent).toContain("may be locked");
     expect((screen.getByTestId("identity-password") as HTMLInputElement).value).toBe("");
+  });
+
+  it("exports an identity's certificate where the save dialog says, named after the identity", async () => {
+    vi.mocked(save).mockResolvedValueOnce("/home/s/samuel-okafor.pem");
+    const calls = mock((c) => (c.cmd === "identities" ? [samuel, helen] : null));
+    render(Identities, {});
+    await fireEvent.click(await screen.findByTestId("identity-export-1"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "export_identity_certificate")).toBe(true));
+    expect(vi.mocked(save)).toHaveBeenCalledWith({ defaultPath: "samuel-okafor.pem", filters: [{ name: "PEM certificate", extensions: ["pem"] }] });
+    expect(calls.find((c) => c.cmd === "export_identity_certificate")!.args).toEqual({ id: 1, path: "/home/s/samuel-okafor.pem" });
+    expect((await screen.findByTestId("identity-card-done")).textContent).toBe("Saved the certificate of Samuel Okafor to /home/s/samuel-okafor.pem.");
+  });
+
+  it("exports nothing when the save dialog is cancelled", async () => {
+    vi.mocked(save).mockResolvedValueOnce(null);
+    const calls = mock((c) => (c.cmd === "identities" ? [samuel] : null));
+    render(Identities, {});
+    await fireEvent.click(await screen.findByTestId("identity-export-1"));
+    await waitFor(() => expect(vi.mocked(save)).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.some((c) => c.cmd === "export_identity_certificate")).toBe(false);
+    expect(screen.queryByTestId("identity-card-done")).toBeNull();
+  });
+
+  it("asks before removing an identity, saying what happens to its key and what it signed", async () => {
+    let list = [samuel, helen];
+    const calls = mock((c) => {
+      if (c.cmd === "identities") return list;
+      if (c.cmd === "remove_identity") {
+        list = [helen];
+        return samuel;
+      }
+      return null;
+    });
+    render(Identities, {});
+    await fireEvent.click(await screen.findByTestId("identity-remove-1"));
+    const confirm = screen.getByTestId("identity-remove-confirm");
+    expect(confirm.textContent).toContain("private key will be deleted from this computer's credential store");
+    expect(confirm.textContent).toContain("signed will still verify");
+    expect(calls.some((c) => c.cmd === "remove_identity")).toBe(false);
+    await fireEvent.click(within(confirm).getByText("Cancel"));
+    expect(screen.queryByTestId("identity-remove-confirm")).toBeNull();
+
+    await fireEvent.click(screen.getByTestId("identity-remove-1"));
+    await fireEvent.click(screen.getByTestId("identity-remove-yes"));
+    await waitFor(() => expect(screen.getByTestId("identity-list").textContent).not.toContain("Samuel Okafor"));
+    expect(calls.find((c) => c.cmd === "remove_identity")!.args).toEqual({ id: 1 });
+    expect(calls.filter((c) => c.cmd === "identities")).toHaveLength(2);
+    expect(screen.getByTestId("identity-done").textContent).toContain("Removed the identity of Samuel Okafor");
+  });
+
+  it("shows why a removal failed, with the credential store hint", async () => {
+    mock((c) => {
+      if (c.cmd === "identities") return [samuel];
+      if (c.cmd === "remove_identity") return Promise.reject({ kind: "credentials", message: "the credential store is locked", fields: [] });
+      return null;
+    });
+    render(Identities, {});
+    await fireEvent.click(await screen.findByTestId("identity-remove-1"));
+    await fireEvent.click(screen.getByTestId("identity-remove-yes"));
+    expect((await screen.findByRole("alert")).textContent).toContain("the credential store is locked");
+    expect(screen.getByTestId("credential-hint")).toBeTruthy();
+    expect(screen.getByTestId("identity-list").textContent).toContain("Samuel Okafor");
   });
 });

@@ -281,6 +281,45 @@ describe("Ledger", () => {
     expect(screen.queryByTestId("reverse-3")).toBeNull();
   });
 
+  it("names entries by their number in this collaboration, and sends their ids", async () => {
+    let reversed = false;
+    const first = entry({ id: 41, number: 1 });
+    const second = entry({ id: 42, number: 2, party_id: 2, party: "Ferrant", amount: "40000.00", description: "Equipment loan" });
+    const calls = backend({
+      ledger: () =>
+        reversed
+          ? [{ ...first, reversed_by: 43 }, second, entry({ id: 43, number: 3, amount: "-60000.00", reverses: 41, description: "Reversal" })]
+          : [first, second],
+      reverse_ledger_entry: () => {
+        reversed = true;
+        return entry({ id: 43, number: 3, reverses: 41 });
+      },
+      add_ledger_entry: () => entry({ id: 44, number: 4, replaces: 42 }),
+    });
+    const { container } = render(Ledger, { collab: 1 });
+    await screen.findByTestId("shares");
+    const rows = screen.getAllByTestId("ledger-entry");
+    expect(rows.map((r) => r.querySelector("td.id")?.textContent)).toEqual(["1", "2"]);
+    expect(screen.getByTestId("reverse-41").getAttribute("aria-label")).toBe("Reverse entry 1");
+
+    await fireEvent.click(screen.getByTestId("reverse-41"));
+    expect(screen.getByLabelText("Why is entry 1 reversed?")).toBeTruthy();
+    await type("reverse-reason", "Duplicate");
+    await fireEvent.click(screen.getByTestId("reverse-confirm"));
+    await waitFor(() => expect(screen.getByTestId("ledger-notice").textContent).toBe("Entry 1 reversed by entry 3."));
+    expect(calls.find((c) => c.cmd === "reverse_ledger_entry")?.args).toEqual({ collab: 1, id: 41, reason: "Duplicate" });
+    await waitFor(() => expect(container.querySelector('tr[data-entry="41"]')?.textContent).toContain("reversed by #3"));
+    expect(container.querySelector('tr[data-entry="43"]')?.textContent).toContain("reverses #1");
+
+    await fireEvent.click(screen.getByTestId("correct-42"));
+    expect(screen.getByRole("heading", { name: "Correct entry 2" })).toBeTruthy();
+    expect(screen.getByTestId("correcting").textContent).toContain("Saving reverses entry 2");
+    expect(screen.getByTestId("ledger-add").textContent).toContain("Reverse entry 2 and record this");
+    await fireEvent.click(screen.getByTestId("ledger-add"));
+    await waitFor(() => expect(screen.getByTestId("ledger-notice").textContent).toBe("Entry 2 reversed and corrected by entry 4."));
+    expect(calls.find((c) => c.cmd === "add_ledger_entry")?.args.replaces).toBe(42);
+  });
+
   it("filters entries by party, category and text", async () => {
     backend();
     render(Ledger, { collab: 1 });

@@ -15,7 +15,10 @@ export const collaborationRecord: Collaboration = {
 };
 
 export function collaborationSummary(over: Partial<CollaborationSummary> = {}): CollaborationSummary {
-  return { ...collaborationRecord, countries: ["DE", "GB", "JP"], member_count: 3, ...over };
+  return {
+    ...collaborationRecord, countries: ["DE", "GB", "JP"], member_count: 3, parties: ["Northmoor", "Ferrant", "Kisaragi"],
+    ...over,
+  };
 }
 
 export const northmoor: Member = {
