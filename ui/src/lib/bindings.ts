@@ -884,6 +884,13 @@ export type ImportedDraft = {
 	changes: Change[],
 	/**  Partners' keys pinned by this import (their first), or accepted as new. */
 	pinned: string[],
+	/**
+	 *  Signatures in the file made by our own identities (a partner's answer normally carries
+	 *  theirs): the signer lines.
+	 */
+	our_signatures: string[],
+	/**  Every signature in the file is one of ours: it is not a partner's signed answer. */
+	only_ours: boolean,
 } & ReceivedSummary;
 
 export type ImportedVersion = {

@@ -98,6 +98,11 @@ pub struct ImportedDraft {
     pub changes: Vec<Change>,
     /// Partners' keys pinned by this import (their first), or accepted as new.
     pub pinned: Vec<String>,
+    /// Signatures in the file made by our own identities (a partner's answer normally carries
+    /// theirs): the signer lines.
+    pub our_signatures: Vec<String>,
+    /// Every signature in the file is one of ours: it is not a partner's signed answer.
+    pub only_ours: bool,
 }
 
 /// How a partner's file is imported.
@@ -217,6 +222,13 @@ impl Steward {
         let draft = parse_draft(draft_bytes).map_err(refuse)?;
         let sha = hex::encode(Sha256::digest(pdf));
         let signers: Vec<String> = report.signatures.iter().map(crate::trust::signer_line).collect();
+        let mut our_signatures = Vec::new();
+        for sig in &report.signatures {
+            if self.identity_by_fingerprint(&sig.fingerprint)?.is_some() {
+                our_signatures.push(crate::trust::signer_line(sig));
+            }
+        }
+        let only_ours = signed && our_signatures.len() == report.signatures.len();
         // Versions our store lacks, and those it has.
         let mut unknown = Vec::new();
         for (hash, t) in &draft.templates {
@@ -343,6 +355,8 @@ impl Steward {
             new_versions,
             changes,
             pinned,
+            our_signatures,
+            only_ours,
         })
     }
 

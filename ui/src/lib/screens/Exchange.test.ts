@@ -55,6 +55,8 @@ function imported(over: Partial<ImportedDraft> = {}): ImportedDraft {
     new_versions: ["nda.term v3"],
     changes,
     pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"],
+    our_signatures: [],
+    only_ours: false,
     ...over,
   };
 }
@@ -428,5 +430,27 @@ describe("Exchange", () => {
     });
     render(Exchange, {});
     expect(text(await screen.findByTestId("error"))).toContain("disk I/O error");
+  });
+
+  it("warns when the imported file carries only our own side's signature", async () => {
+    mock((cmd) => {
+      if (cmd === "import_partner_pdf")
+        return imported({ our_signatures: ["Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor"], only_ours: true });
+    });
+    render(Exchange, {});
+    await screen.findByTestId("received-empty");
+    await importFile();
+    const warn = await screen.findByTestId("exchange-our-signatures");
+    expect(text(warn)).toContain("only our own side's signature (Samuel Okafor");
+    expect(text(warn)).toContain("not a partner's signed answer");
+  });
+
+  it("says nothing of our side when only partners signed", async () => {
+    mock((cmd) => (cmd === "import_partner_pdf" ? imported() : undefined));
+    render(Exchange, {});
+    await screen.findByTestId("received-empty");
+    await importFile();
+    await screen.findByTestId("exchange-verification");
+    expect(screen.queryByTestId("exchange-our-signatures")).toBeNull();
   });
 });

@@ -201,7 +201,7 @@ export const draftChanges: Change[] = [
 export function importedDraft(over: Partial<ImportedDraft> = {}): ImportedDraft {
   return {
     ...receivedSummary(), created_agreement: false, created_collaboration: false, new_versions: ["nda.term v3"], changes: draftChanges,
-    pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"], ...over,
+    pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"], our_signatures: [], only_ours: false, ...over,
   };
 }
 
