@@ -454,6 +454,32 @@ describe("every screen passes axe", () => {
     await expectNoViolations(container);
   });
 
+  it("the shell with the search open and its results", async () => {
+    backend(handlers(), {
+      search: () => [
+        { kind: "collaboration", id: 1, template: null, title: demoTitle, detail: "Northmoor, Kaminokawa Tech, Ferrant", collaboration_id: 1 },
+        { kind: "clause", id: 0, template: "nda.purpose", title: "Purpose", detail: "…the [Purpose] of the disclosures…", collaboration_id: null },
+      ],
+    });
+    const { container } = render(App, {});
+    await fireEvent.click(await screen.findByTestId("nav-search"));
+    await fireEvent.input(await screen.findByTestId("search-input"), { target: { value: "purpose" } });
+    await waitFor(() => expect(screen.getByTestId("search-results").hidden).toBe(false));
+    await expectNoViolations(container.ownerDocument.body, { landmarks: true });
+  });
+
+  it("settings and help", async () => {
+    backend(handlers());
+    const { container } = render(App, {});
+    await screen.findByTestId("collab-list");
+    await fireEvent.click(screen.getByTestId("nav-settings"));
+    await screen.findByTestId("settings-locale");
+    await expectNoViolations(container, { landmarks: true });
+    nav.screen = { name: "help", topic: "ledger" };
+    await screen.findByRole("heading", { name: "Help", level: 1 });
+    await expectNoViolations(container, { landmarks: true });
+  });
+
   it("names what it finds, readably", () => {
     const text = readable([{ id: "label", help: "Form elements must have labels", targets: ["#x", "#y"] }]);
     expect(text).toBe("label: Form elements must have labels\n    #x\n    #y");

@@ -5,14 +5,15 @@
 //
 // PAIRS below is the list. A colour is written as CSS (`#fff`, `var(--muted)`, `rgba(…)`) or as
 // `rule(file, selector, property?)`: what that rule of that stylesheet declares (its `color` for
-// the text, its `background` for the ground), so a changed colour is measured again. Adding a
-// coloured element? Add its pair here.
+// the text, its `background` for the ground), so a changed colour is measured again. A file is
+// named by its path under src/lib ("app.css" and "../App.svelte" for the global sheet and the
+// shell). Adding a coloured element? Add its pair here.
 import { describe, expect, it } from "vitest";
 
 // ---- reading the stylesheets -------------------------------------------------------------------
 
 const raw = {
-  ...import.meta.glob("../app.css", { query: "?raw", import: "default", eager: true }),
+  ...import.meta.glob(["../app.css", "../App.svelte"], { query: "?raw", import: "default", eager: true }),
   ...import.meta.glob(["./**/*.svelte", "./**/*.css"], { query: "?raw", import: "default", eager: true }),
 } as Record<string, string>;
 
@@ -197,6 +198,20 @@ const PAIRS: Pair[] = [
   { what: "the current sidebar link", fg: rule("app.css", ".navlink"), bg: rule("app.css", '.navlink[aria-current="page"]'), on: sidebar },
   { what: "a collaboration in the sidebar", fg: rule("app.css", ".navlink.sub"), bg: sidebar },
   { what: "the current collaboration in the sidebar", fg: rule("app.css", ".navlink.sub"), bg: rule("app.css", '.navlink[aria-current="page"]'), on: sidebar },
+
+  // the search, help and settings
+  { what: "a group of search results", fg: rule("ui/SearchPalette.svelte", ".group-label"), bg: rule("ui/SearchPalette.svelte", ".palette") },
+  { what: "a search result", fg: rule("ui/SearchPalette.svelte", ".palette"), bg: rule("ui/SearchPalette.svelte", ".palette") },
+  { what: "the chosen search result", fg: rule("ui/SearchPalette.svelte", ".palette"), bg: rule("ui/SearchPalette.svelte", ".option.active") },
+  { what: "a search result's detail, chosen", fg: rule("ui/SearchPalette.svelte", ".detail"), bg: rule("ui/SearchPalette.svelte", ".option.active") },
+  { what: "results while the next search runs", fg: rule("ui/SearchPalette.svelte", ".stale"), bg: rule("ui/SearchPalette.svelte", ".option.active") },
+  self("a match in a search result", "ui/SearchPalette.svelte", "mark"),
+  { what: "the search shortcut in the sidebar", fg: rule("../App.svelte", ".search kbd"), bg: sidebar },
+  { what: "help's contents", fg: rule("screens/Help.svelte", ".contents a"), bg: BG },
+  { what: "a group of help topics", fg: rule("screens/Help.svelte", ".group"), bg: BG },
+  { what: "a key in help", fg: "var(--ink)", bg: rule("screens/Help.svelte", "kbd") },
+  { what: "a person being edited", fg: "var(--ink)", bg: rule("screens/Collaboration.svelte", ".person-edit") },
+  self("a person saved", "screens/Collaboration.svelte", ".notice.ok"),
 
   // collaborations and their health
   self("verdict: on track", "screens/Collaborations.svelte", ".verdict-on_track"),
