@@ -25,10 +25,17 @@ export type CollabTab =
   | "ledger"
   | "decisions";
 
-export const nav = $state<{ screen: Screen; refresh: number }>({ screen: { name: "collabs" }, refresh: 0 });
+export const nav = $state<{ screen: Screen; refresh: number; lastCollab: number | null }>({
+  screen: { name: "collabs" },
+  refresh: 0,
+  /** The collaboration opened last (Help's buttons open its tabs). */
+  lastCollab: null,
+});
 
 export function go(screen: Screen) {
   nav.screen = screen;
+  if (screen.name === "collab") nav.lastCollab = screen.id;
+  else if (screen.name === "builder") nav.lastCollab = screen.collab;
 }
 
 /** Tells list screens (the sidebar too) to load again after a change. */
