@@ -299,6 +299,13 @@ fn people(app: State<'_, App>, party: Option<Id>, collab: Option<Id>) -> Out<Vec
     app.with(|s| s.people(party, collab, false))
 }
 
+/// Every country as (ISO 3166-1 alpha-2 code, English name), by name, for country fields.
+#[tauri::command]
+#[specta::specta]
+fn countries() -> Vec<(String, String)> {
+    steward_core::domain::validate::countries()
+}
+
 /// Corrects a person's name, e-mail address or ORCID iD.
 #[tauri::command]
 #[specta::specta]
@@ -1266,6 +1273,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             add_person,
             update_person,
             remove_person,
+            countries,
             search,
             template_file,
             check_template_text,

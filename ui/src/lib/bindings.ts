@@ -22,6 +22,8 @@ export const commands = {
 	updatePerson: (id: number, name: string, email: string, orcid: string | null) => __TAURI_INVOKE<Person>("update_person", { id, name, email, orcid }),
 	/**  Removes a person: deleted, or archived where a record names them. */
 	removePerson: (id: number) => __TAURI_INVOKE<PersonRemoval>("remove_person", { id }),
+	/**  Every country as (ISO 3166-1 alpha-2 code, English name), by name, for country fields. */
+	countries: () => __TAURI_INVOKE<([string, string])[]>("countries"),
 	/**  Collaborations, agreements, parties, people and clauses matching every word of `query`. */
 	search: (query: string) => __TAURI_INVOKE<Found[]>("search", { query }),
 	/**  A version of a template as the file a legal user edits. */

@@ -27,16 +27,39 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
     Ok(Some(v.to_string()))
 }
 
-/// An ISO 3166-1 alpha-2 country code, upper-cased (`gb` becomes `GB`).
+/// A country as its ISO 3166-1 alpha-2 code, upper-cased (`gb` becomes `GB`); also taken as
+/// an alpha-3 code (`PRT`) or the country's English name in ISO 3166 (`Portugal`, any case).
 pub fn country(field: &str, value: &str) -> Result<String, FieldError> {
-    let code = value.trim().to_ascii_uppercase();
+    let v = value.trim();
+    let mut code = v.to_ascii_uppercase();
+    // ISO keeps UK reserved for the United Kingdom, whose code is GB; people type both.
+    if code == "UK" {
+        code = "GB".into();
+    }
     if code.len() == 2 && isocountry::CountryCode::for_alpha2(&code).is_ok() {
         return Ok(code);
     }
+    if code.len() == 3 {
+        if let Ok(c) = isocountry::CountryCode::for_alpha3(&code) {
+            return Ok(c.alpha2().to_string());
+        }
+    }
+    let folded = v.to_lowercase();
+    if let Some(c) = isocountry::CountryCode::iter().find(|c| c.name().to_lowercase() == folded) {
+        return Ok(c.alpha2().to_string());
+    }
     Err(FieldError::new(
         field,
-        format!("'{}' is not an ISO 3166-1 alpha-2 country code (for example GB, DE, US, JP)", value.trim()),
+        format!("'{v}' is not a country Steward knows: type its name (Portugal) or its ISO code (PT)"),
     ))
+}
+
+/// Every country as (alpha-2 code, English name), by name: what a country field suggests.
+pub fn countries() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> =
+        isocountry::CountryCode::iter().map(|c| (c.alpha2().to_string(), c.name().to_string())).collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }
 
 /// The English short name of a valid alpha-2 code.
@@ -155,5 +178,23 @@ mod tests {
         for bad in ["2027-02-30", "1 March 2027", "27-03-01", "", "9999-01-01"] {
             assert!(date("start_date", bad).is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod country_tests {
+    #[test]
+    fn countries_are_taken_by_code_or_name() {
+        for (typed, code) in
+            [("gb", "GB"), ("UK", "GB"), ("PRT", "PT"), ("Portugal", "PT"), (" portugal ", "PT"), ("Japan", "JP")]
+        {
+            assert_eq!(super::country("country", typed).ok().as_deref(), Some(code), "{typed}");
+        }
+        for bad in ["Po", "", "XX", "Atlantis"] {
+            let e = super::country("country", bad).expect_err(bad);
+            assert!(e.message.contains("is not a country Steward knows"), "{}", e.message);
+        }
+        let all = super::countries();
+        assert!(all.len() > 240 && all.iter().any(|(c, n)| c == "PT" && n == "Portugal"));
     }
 }
