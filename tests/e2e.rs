@@ -1074,7 +1074,10 @@ async fn a_person_is_added_by_keyboard_alone_from_the_search_palette() {
     keys(&c, &char::from(Key::Enter).to_string()).await;
     wait_text(&c, "#collab-heading", "Low-loss").await;
 
-    tab_to(&c, "person-name", 400).await;
+    tab_to(&c, "person-party", 400).await;
+    keys(&c, &char::from(Key::Down).to_string()).await;
+    keys(&c, &char::from(Key::Tab).to_string()).await;
+    assert_eq!(focused(&c).await, "person-name");
     keys(&c, "Dr Ines Carvalho").await;
     keys(&c, &char::from(Key::Tab).to_string()).await;
     assert_eq!(focused(&c).await, "person-email");
