@@ -439,7 +439,7 @@ mod tests {
     #[test]
     fn party_and_person_validation() {
         let err =
-            PartyFields::validate(&NewParty { kind: Some("bank".into()), country: "UK".into(), ..Default::default() })
+            PartyFields::validate(&NewParty { kind: Some("bank".into()), country: "XX".into(), ..Default::default() })
                 .err()
                 .expect("must fail");
         let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
