@@ -488,6 +488,13 @@ fn identities(app: State<'_, App>) -> Out<Vec<Identity>> {
     app.with(|s| s.identities())
 }
 
+/// The identities that could sign an agreement, marked whether they are of its parties.
+#[tauri::command]
+#[specta::specta]
+fn agreement_signers(app: State<'_, App>, agreement: Id) -> Out<Vec<steward_core::identities::Signer>> {
+    app.with(|s| s.agreement_signers(agreement))
+}
+
 /// Writes an identity's certificate as PEM to `path` (for a partner to pin).
 #[tauri::command]
 #[specta::specta]
@@ -1279,6 +1286,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             check_template_text,
             propose_template_version,
             export_identity_certificate,
+            agreement_signers,
             remove_identity,
             people,
             templates,

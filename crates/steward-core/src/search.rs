@@ -31,7 +31,8 @@ pub struct Found {
     /// A second line: the collaboration an agreement is in, a person's organisation, a clause's
     /// matching words.
     pub detail: String,
-    /// The collaboration the record belongs to, when it belongs to one.
+    /// The collaboration the record belongs to, when it belongs to one; for a party or a person,
+    /// the most recently changed collaboration their party is in.
     pub collaboration_id: Option<Id>,
 }
 
@@ -80,7 +81,8 @@ impl Steward {
                 &[col.summary.as_deref().unwrap_or_default(), &parties],
             );
         }
-        for a in self.agreements(None)? {
+        // The rows alone: the list's signatures are not needed here.
+        for a in self.store().agreement_rows(None)? {
             if a.archived {
                 continue;
             }
@@ -99,6 +101,8 @@ impl Steward {
             );
         }
         let parties = self.parties(false)?;
+        let in_collab = self.store().party_collaborations()?;
+        let collab_of = |party: Id| in_collab.iter().find(|(p, _)| *p == party).map(|(_, c)| *c);
         for p in &parties {
             let short = p.short_name.clone().unwrap_or_default();
             consider(
@@ -108,7 +112,7 @@ impl Steward {
                     template: None,
                     title: p.legal_name.clone(),
                     detail: if short.is_empty() { p.country.clone() } else { format!("{short} · {}", p.country) },
-                    collaboration_id: None,
+                    collaboration_id: collab_of(p.id),
                 },
                 &format!("{} {short}", p.legal_name),
                 &[&p.country],
@@ -126,7 +130,7 @@ impl Steward {
                         Some(o) => format!("{} · {o}", person.email),
                         None => person.email.clone(),
                     },
-                    collaboration_id: None,
+                    collaboration_id: collab_of(person.party_id),
                 },
                 &person.name,
                 &[&person.email, org.as_deref().unwrap_or_default(), person.orcid.as_deref().unwrap_or_default()],

@@ -73,7 +73,13 @@ fn a_clause_version_is_proposed_from_its_edited_file_and_waits_for_review() {
 
 #[test]
 fn signatures_are_listed_per_revision() {
-    let (s, collab) = demo();
+    let (mut s, collab) = demo();
+    // The same organisation written another way is still a party; another organisation is not.
+    let plain = s
+        .create_identity("Ana Lima", "a.lima@northmoor.ac.uk", Some("University of Northmoor"), "p256", false)
+        .expect("id");
+    let outsider =
+        s.create_identity("Mara Quist", "m@elsewhere.org", Some("Elsewhere Labs"), "p256", false).expect("id");
     let agreement =
         s.agreements(Some(collab)).expect("list").into_iter().find(|a| a.kind == "collaboration").expect("one").id;
     let before = s.agreement_signatures(agreement).expect("signatures").len();
@@ -92,6 +98,12 @@ fn signatures_are_listed_per_revision() {
     assert_eq!(last.organisation.as_deref(), Some("The University of Northmoor"));
     assert_eq!(last.revision, Some(detail.revisions.last().expect("rev").number));
     assert_eq!(last.their_revision, None);
+    // The signers offered: the parties' identities first, each marked.
+    let signers = s.agreement_signers(agreement).expect("signers");
+    assert!(signers.iter().any(|g| g.identity.id == us.id && g.of_party));
+    assert!(signers.iter().any(|g| g.identity.id == plain.id && g.of_party));
+    assert!(signers.iter().any(|g| g.identity.id == outsider.id && !g.of_party));
+    assert!(signers.windows(2).all(|w| w[0].of_party >= w[1].of_party), "parties' identities first");
     let row = s.agreements(Some(collab)).expect("list").into_iter().find(|a| a.info.id == agreement).expect("row");
     assert_eq!(row.signatures, detail.signatures, "the list carries the same signatures");
 }
@@ -164,6 +176,12 @@ fn one_search_finds_collaborations_agreements_parties_people_and_clauses() {
             && kinds.contains(&FoundKind::Collaboration)
     );
     assert!(found.iter().any(|f| f.kind == FoundKind::Collaboration && f.id == Some(collab)));
+    // A party or a person opens in a collaboration their party is in.
+    for f in found.iter().filter(|f| matches!(f.kind, FoundKind::Party | FoundKind::Person)) {
+        let c = f.collaboration_id.expect("the demo's parties are all members");
+        let members = s.collaboration(c).expect("c").members;
+        assert!(!members.is_empty(), "{f:?}");
+    }
 
     // Accents and case do not matter; every word must match.
     let title = s.collaboration(collab).expect("c").collaboration.title;

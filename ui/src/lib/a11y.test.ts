@@ -45,6 +45,7 @@ function handlers(): Handlers {
     agreements: () => [{ id: 5, collaboration_id: 1, kind: "nda-mutual", title: "Mutual Confidentiality Agreement", archived: false, created_at: "2026-11-01T10:00:00Z", revisions: 2 }],
     parties: () => [],
     identities: () => demoIdentities,
+    agreement_signers: () => demoIdentities.map((i) => ({ ...i, of_party: true })),
     // due diligence
     diligence: () => assessment(),
     diligence_questions: () => questionnaire,
@@ -383,7 +384,7 @@ describe("every screen passes axe", () => {
   });
 
   it("an agreement's export with no signing identity yet", async () => {
-    backend(handlers(), { identities: () => [] });
+    backend(handlers(), { identities: () => [], agreement_signers: () => [] });
     const { container } = render(Agreement, { id: 5, view: "export" });
     await screen.findByText(/No signing identity yet/);
     await expectNoViolations(container);

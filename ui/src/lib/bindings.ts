@@ -34,6 +34,8 @@ export const commands = {
 	proposeTemplateVersion: (id: string, text: string, note: string) => __TAURI_INVOKE<ImportedVersion>("propose_template_version", { id, text, note }),
 	/**  Writes an identity's certificate as PEM to `path` (for a partner to pin). */
 	exportIdentityCertificate: (id: number, path: string) => __TAURI_INVOKE<null>("export_identity_certificate", { id, path }),
+	/**  The identities that could sign an agreement, marked whether they are of its parties. */
+	agreementSigners: (agreement: number) => __TAURI_INVOKE<Signer[]>("agreement_signers", { agreement }),
 	/**  Removes an identity: its key leaves the credential store; its certificate is kept. */
 	removeIdentity: (id: number) => __TAURI_INVOKE<Identity>("remove_identity", { id }),
 	people: (party: number | null, collab: number | null) => __TAURI_INVOKE<Person[]>("people", { party, collab }),
@@ -835,7 +837,10 @@ export type Found = {
 	 *  matching words.
 	 */
 	detail: string,
-	/**  The collaboration the record belongs to, when it belongs to one. */
+	/**
+	 *  The collaboration the record belongs to, when it belongs to one; for a party or a person,
+	 *  the most recently changed collaboration their party is in.
+	 */
 	collaboration_id: number | null,
 };
 
@@ -1973,6 +1978,15 @@ export type SignatureReport = {
 	/**  Whose certificate this is, as far as the store knows (filled in by the store). */
 	known: KnownCertificate | null,
 };
+
+/**
+ *  An identity as a signer of one agreement: whether it belongs to one of the agreement's parties
+ *  (its certificate's organisation is a member's name, compared word by word without "The",
+ *  "of" and company forms).
+ */
+export type Signer = {
+	of_party: boolean,
+} & Identity;
 
 /**  A followed source, as listed. */
 export type Source = {

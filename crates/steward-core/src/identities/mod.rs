@@ -23,7 +23,42 @@ pub struct Identity {
     pub(crate) key_ref: String,
 }
 
+/// An identity as a signer of one agreement: whether it belongs to one of the agreement's parties
+/// (its certificate's organisation is a member's name, compared word by word without "The",
+/// "of" and company forms).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Signer {
+    #[serde(flatten)]
+    pub identity: Identity,
+    pub of_party: bool,
+}
+
 impl Steward {
+    /// Every identity that could sign `agreement`, those of its parties first.
+    pub fn agreement_signers(&self, agreement: Id) -> Result<Vec<Signer>> {
+        use steward_diligence::screening::normal::tokens;
+        let collab = self.store().agreement_row_by_id(agreement)?.collaboration_id;
+        let members: Vec<Vec<String>> = self
+            .collaboration(collab)?
+            .members
+            .iter()
+            .flat_map(|m| [Some(m.party.legal_name.as_str()), m.party.short_name.as_deref()])
+            .flatten()
+            .map(tokens)
+            .collect();
+        let mut out: Vec<Signer> = self
+            .identities()?
+            .into_iter()
+            .map(|identity| {
+                let of_party = identity.organisation.as_deref().is_some_and(|o| members.contains(&tokens(o)));
+                Signer { identity, of_party }
+            })
+            .collect();
+        out.sort_by_key(|s| !s.of_party);
+        Ok(out)
+    }
+
     pub fn identities(&self) -> Result<Vec<Identity>> {
         self.store().identities()
     }

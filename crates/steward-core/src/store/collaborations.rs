@@ -90,6 +90,15 @@ fn is_constraint(e: &rusqlite::Error, code: i32) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == code)
 }
 
+/// A person's write refused by the unique e-mail address, said so; any other error as it is.
+fn email_taken(e: rusqlite::Error, email: &str) -> Error {
+    if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
+        Error::Conflict(format!("a person with the e-mail address {email} already exists"))
+    } else {
+        e.into()
+    }
+}
+
 impl Store {
     // ---- settings ----
 
@@ -181,6 +190,16 @@ impl Store {
                 health: None,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each party's collaborations (not archived), the most recently changed first.
+    pub(crate) fn party_collaborations(&self) -> Result<Vec<(Id, Id)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.party_id, c.id FROM collaboration_party m JOIN collaboration c ON c.id = m.collaboration_id
+             WHERE c.archived_at IS NULL ORDER BY c.updated_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -308,13 +327,7 @@ impl Store {
                 "INSERT INTO person (party_id, name, email, orcid, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![party, f.name, f.email, f.orcid, ts(now)],
             )
-            .map_err(|e| {
-                if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
-                    Error::Conflict(format!("a person with the e-mail address {} already exists", f.email))
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| email_taken(e, &f.email))?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -337,13 +350,7 @@ impl Store {
                 "UPDATE person SET name = ?2, email = ?3, orcid = ?4 WHERE id = ?1",
                 params![id, f.name, f.email, f.orcid],
             )
-            .map_err(|e| {
-                if is_constraint(&e, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
-                    Error::Conflict(format!("a person with the e-mail address {} already exists", f.email))
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| email_taken(e, &f.email))?;
         if n == 0 { Err(Error::not_found("person", id)) } else { Ok(()) }
     }
 

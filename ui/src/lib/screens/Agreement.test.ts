@@ -101,8 +101,8 @@ function mock(revisions: RevisionRow[], extra: Handler = () => undefined) {
         return doc;
       case "diff_agreement":
         return redline;
-      case "identities":
-        return [identity];
+      case "agreement_signers":
+        return [{ ...identity, of_party: true }];
       default:
         return null;
     }
@@ -259,7 +259,8 @@ describe("Agreement", () => {
 
   it("offers only the parties' identities as signers, others on an explicit choice", async () => {
     const outsider: Identity = { ...identity, id: 9, name: "Mara Quist", email: "m.quist@elsewhere.org", organisation: "Elsewhere Labs", fingerprint: "99:88" };
-    mock([revision(1, "created")], (cmd) => (cmd === "identities" ? [identity, outsider] : undefined));
+    mock([revision(1, "created")], (cmd) =>
+      cmd === "agreement_signers" ? [{ ...identity, of_party: true }, { ...outsider, of_party: false }] : undefined);
     render(Agreement, { id: 5, view: "export" });
     const who = (await screen.findByTestId("export-identity")) as HTMLSelectElement;
     await waitFor(() => expect(who.options.length).toBe(2));

@@ -5,7 +5,6 @@ import SearchPalette, { snippetRuns } from "./SearchPalette.svelte";
 import type { Found } from "../bindings";
 import { nav } from "../nav.svelte";
 import { backend, type Handlers } from "../test/running";
-import { collaborationSummary, ferrant, northmoor, people } from "../test/fixtures";
 
 afterEach(() => {
   nav.screen = { name: "collabs" };
@@ -20,19 +19,13 @@ const everything: Found[] = [
   found("clause", { id: null, template: "nda.term", title: "Term", detail: "This agreement lasts for two [years]; the [Recipient] keeps it" }),
   found("collaboration", { id: 1, title: "Low-loss superconducting resonators", detail: "Northmoor, Ferrant", collaboration_id: 1 }),
   found("agreement", { id: 5, title: "Mutual Confidentiality Agreement", detail: "Low-loss superconducting resonators", collaboration_id: 1 }),
-  found("party", { id: 2, title: "Ferrant Composites GmbH", detail: "Ferrant · DE" }),
-  found("person", { id: 2, title: "Jonas Ferrant", detail: "j.ferrant@ferrant.de · Ferrant" }),
+  found("party", { id: 2, title: "Ferrant Composites GmbH", detail: "Ferrant · DE", collaboration_id: 4 }),
+  found("person", { id: 2, title: "Jonas Ferrant", detail: "j.ferrant@ferrant.de · Ferrant", collaboration_id: 4 }),
 ];
 
 function handlers(over: Handlers = {}): Handlers {
   return {
     search: () => everything,
-    parties: () => [northmoor.party, ferrant.party],
-    people: () => people,
-    list_collaborations: () => [
-      collaborationSummary({ id: 3, title: "Graphene sensor pilot", parties: ["Northmoor"] }),
-      collaborationSummary({ id: 4, title: "Cryogenic amplifier study", parties: ["Northmoor", "Ferrant"] }),
-    ],
     ...over,
   };
 }
@@ -179,7 +172,7 @@ describe("SearchPalette", () => {
 
   it("opens the collaborations list for a person whose party is in none", async () => {
     nav.screen = { name: "due" };
-    backend(handlers({ list_collaborations: () => [collaborationSummary({ id: 3, parties: ["Northmoor"] })] }));
+    backend(handlers({ search: () => everything.map((f) => (f.kind === "person" ? { ...f, collaboration_id: null } : f)) }));
     render(SearchPalette, { open: true });
     await screen.findByTestId("search-palette");
     await type("fer");
