@@ -4,13 +4,19 @@
 //! anything changed after it other than further signatures (the incremental-saving attack).
 //! Also the signing keys and certificates: generation, self-signed certificates, PKCS#12 import.
 
+pub mod chain;
 pub mod cms_sig;
 pub mod keys;
 pub mod pdf;
 pub mod raw;
+pub mod timestamp;
 
 pub use keys::{KeyKind, SecretKey, Subject};
-pub use pdf::{Integrity, KnownCertificate, SignRequest, SignatureReport, VerifyReport, sign, verify};
+pub use pdf::{
+    Integrity, KnownCertificate, SignOptions, SignRequest, SignatureReport, VerifyReport, add_dss, sign,
+    sign_with_options, timestamp_document, verify,
+};
+pub use timestamp::{HttpTsa, TimeStamper};
 
 /// The name of the embedded machine-readable draft Steward puts in its PDFs.
 pub const DRAFT_FILE_NAME: &str = "steward-draft.json";

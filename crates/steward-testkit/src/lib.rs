@@ -3,6 +3,7 @@
 //! files built from such signed files, one per published attack class and variant.
 
 pub mod attacks;
+pub mod pki;
 pub mod update;
 
 use serde_json::Value as Json;

@@ -8,7 +8,8 @@ mod sign;
 pub mod syntax;
 mod verify;
 
-pub use sign::{SignRequest, sign};
+pub use sign::{SignOptions, SignRequest, add_dss, sign, sign_with_options, timestamp_document};
 pub use verify::{
-    Integrity, KnownCertificate, MAX_EMBEDDED_FILE, SignatureReport, VerifyReport, embedded_file, verify,
+    ChainReport, DssSummary, Integrity, KnownCertificate, MAX_EMBEDDED_FILE, SignatureReport, TimestampReport,
+    VerifyReport, embedded_file, verify,
 };

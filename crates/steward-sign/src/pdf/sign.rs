@@ -4,6 +4,7 @@
 use crate::SignError;
 use crate::cms_sig;
 use crate::keys::{self, SecretKey};
+use crate::timestamp::TimeStamper;
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream, StringFormat, dictionary};
 use sha2::{Digest, Sha256};
 
@@ -94,29 +95,33 @@ fn appearance_font(inc: &mut IncrementalDocument) -> Result<ObjectId, SignError>
     }))
 }
 
+/// What else goes into a signature: the signer's chain, and a time stamp (PAdES B-T).
+#[derive(Default)]
+pub struct SignOptions<'a> {
+    /// Certificates of the signer's chain (issuer first), carried in the signature.
+    pub chain: Vec<Vec<u8>>,
+    /// The time-stamping authority asked for a token over the signature value.
+    pub stamper: Option<&'a dyn TimeStamper>,
+}
+
 /// Signs `pdf` as an incremental update; earlier signatures stay valid.
 pub fn sign(pdf: &[u8], key: &SecretKey, cert_der: &[u8], req: &SignRequest) -> Result<Vec<u8>, SignError> {
-    // Steward signs only what its own strict reader accepts, so the result verifies everywhere.
-    super::file::PdfFile::parse(pdf).map_err(|d| SignError::Damaged(d.to_string()))?;
-    let prev = Document::load_mem(pdf).map_err(|e| SignError::Input(format!("not a readable PDF: {e}")))?;
-    if prev.xref_recovery.is_some() {
-        return Err(SignError::Input(
-            "the PDF's cross-reference table is damaged; Steward will not sign a repaired file".into(),
-        ));
-    }
-    if prev.trailer.get(b"Encrypt").is_ok() {
-        return Err(SignError::Input("the PDF is encrypted".into()));
-    }
-    let root = prev.trailer.get(b"Root").and_then(Object::as_reference).map_err(lp)?;
-    let pages = prev.get_pages();
+    sign_with_options(pdf, key, cert_der, req, &SignOptions::default())
+}
+
+/// Signs `pdf` as an incremental update with the signer's chain and, when a time-stamping
+/// authority is given, its time stamp over the signature value (PAdES B-T).
+pub fn sign_with_options(
+    pdf: &[u8],
+    key: &SecretKey,
+    cert_der: &[u8],
+    req: &SignRequest,
+    opts: &SignOptions<'_>,
+) -> Result<Vec<u8>, SignError> {
+    let Prepared { prev, root, pages, existing_sigs } = prepare(pdf)?;
     let (page_no, rect) = req.place.unwrap_or((pages.len(), [72.0, 60.0, 340.0, 130.0]));
     let page_id =
         *pages.get(&(page_no as u32)).ok_or_else(|| SignError::Input(format!("the PDF has no page {page_no}")))?;
-    let existing_sigs = prev
-        .objects
-        .values()
-        .filter(|o| o.as_dict().is_ok_and(|d| d.get(b"FT").and_then(Object::as_name).is_ok_and(|n| n == b"Sig")))
-        .count();
     let mut inc = IncrementalDocument::create_from(pdf.to_vec(), prev);
 
     // Appearance: a light panel with who, for whom, when, and the certificate fingerprint.
@@ -168,6 +173,25 @@ pub fn sign(pdf: &[u8], key: &SecretKey, cert_der: &[u8], req: &SignRequest) -> 
         "AP" => dictionary! { "N" => ap },
     });
 
+    finish(pdf, inc, root, page_id, field_id, &|digest: &[u8]| {
+        let blob = cms_sig::sign_detached_with(key, cert_der, &opts.chain, digest)?;
+        match opts.stamper {
+            Some(tsa) => with_signature_timestamp(&blob, tsa),
+            None => Ok(blob),
+        }
+    })
+}
+
+/// The page's /Annots and the catalog's /AcroForm gain the field; the update is saved with the
+/// placeholders filled in: the byte range, then `/Contents` with `make_blob` of the digest.
+fn finish(
+    pdf: &[u8],
+    mut inc: IncrementalDocument,
+    root: ObjectId,
+    page_id: ObjectId,
+    field_id: ObjectId,
+    make_blob: &dyn Fn(&[u8]) -> Result<Vec<u8>, SignError>,
+) -> Result<Vec<u8>, SignError> {
     // The page's /Annots gains the widget.
     inc.opt_clone_object_to_new_document(page_id).map_err(lp)?;
     let annots_ref = inc
@@ -262,7 +286,7 @@ pub fn sign(pdf: &[u8], key: &SecretKey, cert_der: &[u8], req: &SignRequest) -> 
     h.update(&out[..lt]);
     h.update(&out[after..]);
     let digest = h.finalize();
-    let blob = cms_sig::sign_detached(key, cert_der, &digest)?;
+    let blob = make_blob(&digest)?;
     let hex = hex::encode_upper(&blob);
     if hex.len() > hex_zeros.len() {
         return Err(SignError::Pdf("the signature is larger than its placeholder".into()));
@@ -273,4 +297,141 @@ pub fn sign(pdf: &[u8], key: &SecretKey, cert_der: &[u8], req: &SignRequest) -> 
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
+}
+
+struct Prepared {
+    prev: Document,
+    root: ObjectId,
+    pages: std::collections::BTreeMap<u32, ObjectId>,
+    existing_sigs: usize,
+}
+
+/// The file read strictly and by lopdf, refused when damaged, repaired or encrypted.
+fn prepare(pdf: &[u8]) -> Result<Prepared, SignError> {
+    // Steward signs only what its own strict reader accepts, so the result verifies everywhere.
+    super::file::PdfFile::parse(pdf).map_err(|d| SignError::Damaged(d.to_string()))?;
+    let prev = Document::load_mem(pdf).map_err(|e| SignError::Input(format!("not a readable PDF: {e}")))?;
+    if prev.xref_recovery.is_some() {
+        return Err(SignError::Input(
+            "the PDF's cross-reference table is damaged; Steward will not sign a repaired file".into(),
+        ));
+    }
+    if prev.trailer.get(b"Encrypt").is_ok() {
+        return Err(SignError::Input("the PDF is encrypted".into()));
+    }
+    let root = prev.trailer.get(b"Root").and_then(Object::as_reference).map_err(lp)?;
+    let pages = prev.get_pages();
+    let existing_sigs = prev
+        .objects
+        .values()
+        .filter(|o| o.as_dict().is_ok_and(|d| d.get(b"FT").and_then(Object::as_name).is_ok_and(|n| n == b"Sig")))
+        .count();
+    Ok(Prepared { prev, root, pages, existing_sigs })
+}
+
+/// `blob` (a CMS SignedData) with a time-stamp token over its signature value added as the
+/// signer's unsigned attribute id-aa-timeStampToken.
+fn with_signature_timestamp(blob: &[u8], tsa: &dyn TimeStamper) -> Result<Vec<u8>, SignError> {
+    use der::{Decode, Encode};
+    let b = |e: der::Error| SignError::Cms(e.to_string());
+    let ci = cms::content_info::ContentInfo::from_der(blob).map_err(b)?;
+    let mut sd: cms::signed_data::SignedData = ci.content.decode_as().map_err(b)?;
+    let mut infos = sd.signer_infos.0.into_vec();
+    let si = infos.first_mut().ok_or_else(|| SignError::Cms("no signer".into()))?;
+    let token = tsa.token(&Sha256::digest(si.signature.as_bytes()))?;
+    let attr = x509_cert::attr::Attribute {
+        oid: cms_sig::ID_AA_TIME_STAMP_TOKEN,
+        values: der::asn1::SetOfVec::try_from(vec![der::Any::from_der(&token).map_err(b)?]).map_err(b)?,
+    };
+    si.unsigned_attrs = Some(der::asn1::SetOfVec::try_from(vec![attr]).map_err(b)?);
+    sd.signer_infos = cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(infos).map_err(b)?);
+    let ci = cms::content_info::ContentInfo {
+        content_type: ci.content_type,
+        content: der::Any::encode_from(&sd).map_err(b)?,
+    };
+    ci.to_der().map_err(b)
+}
+
+/// Adds a document time stamp (`/DocTimeStamp`, `ETSI.RFC3161`): an invisible signature field on
+/// the first page whose value is the authority's token over the file's signed byte ranges. Used
+/// to archive a file, and over a DSS to keep its validation data (PAdES B-LTA).
+pub fn timestamp_document(pdf: &[u8], tsa: &dyn TimeStamper) -> Result<Vec<u8>, SignError> {
+    let Prepared { prev, root, pages, existing_sigs } = prepare(pdf)?;
+    let page_id = *pages.get(&1).ok_or_else(|| SignError::Input("the PDF has no pages".into()))?;
+    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), prev);
+    let sig_id = inc.new_document.add_object(dictionary! {
+        "Type" => "DocTimeStamp", "Filter" => "Adobe.PPKLite", "SubFilter" => "ETSI.RFC3161",
+        "ByteRange" => vec![Object::Integer(0), Object::Integer(PLACEHOLDER), Object::Integer(PLACEHOLDER), Object::Integer(PLACEHOLDER)],
+        "Contents" => Object::String(vec![0u8; CONTENTS_BYTES], StringFormat::Hexadecimal),
+    });
+    let field_id = inc.new_document.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Sig", "F" => 132,
+        "T" => lopdf::text_string(&format!("Timestamp{}", existing_sigs + 1)),
+        "V" => sig_id, "P" => page_id,
+        "Rect" => vec![Object::Real(0.0), Object::Real(0.0), Object::Real(0.0), Object::Real(0.0)],
+    });
+    finish(pdf, inc, root, page_id, field_id, &|digest: &[u8]| tsa.token(digest))
+}
+
+/// Adds a document security store (`/DSS`, ETSI EN 319 142-1, 5.4) as an incremental update:
+/// the certificates, CRLs and OCSP responses that let the signatures be checked later (PAdES
+/// B-LT). What an earlier DSS held is kept; nothing is added twice.
+pub fn add_dss(pdf: &[u8], certs: &[Vec<u8>], crls: &[Vec<u8>], ocsps: &[Vec<u8>]) -> Result<Vec<u8>, SignError> {
+    let Prepared { prev, root, .. } = prepare(pdf)?;
+    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), prev);
+    // What an earlier DSS holds, by content.
+    let mut lists: [(&[u8], Vec<Object>, Vec<Vec<u8>>); 3] =
+        [(b"Certs", Vec::new(), Vec::new()), (b"CRLs", Vec::new(), Vec::new()), (b"OCSPs", Vec::new(), Vec::new())];
+    let old = inc.get_prev_documents();
+    let old_dss = old
+        .get_object(root)
+        .and_then(Object::as_dict)
+        .and_then(|c| c.get(b"DSS"))
+        .ok()
+        .and_then(|o| match o {
+            Object::Reference(r) => old.get_object(*r).and_then(Object::as_dict).ok(),
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        })
+        .cloned();
+    if let Some(dss) = &old_dss {
+        for (k, refs, held) in lists.iter_mut() {
+            if let Ok(arr) = dss.get(k).and_then(|o| match o {
+                Object::Reference(r) => old.get_object(*r).and_then(Object::as_array),
+                o => o.as_array(),
+            }) {
+                for item in arr {
+                    if let Ok(r) = item.as_reference() {
+                        refs.push(Object::Reference(r));
+                        if let Ok(s) = old.get_object(r).and_then(Object::as_stream) {
+                            held.push(s.decompressed_content().unwrap_or_else(|_| s.content.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for ((_, refs, held), new) in lists.iter_mut().zip([certs, crls, ocsps]) {
+        for item in new {
+            if held.contains(item) {
+                continue;
+            }
+            held.push(item.clone());
+            let mut st = Stream::new(Dictionary::new(), item.clone());
+            st.allows_compression = false;
+            refs.push(Object::Reference(inc.new_document.add_object(st)));
+        }
+    }
+    let mut dss = dictionary! { "Type" => "DSS" };
+    for (k, refs, _) in lists {
+        if !refs.is_empty() {
+            dss.set(k, refs);
+        }
+    }
+    let dss_id = inc.new_document.add_object(dss);
+    inc.opt_clone_object_to_new_document(root).map_err(lp)?;
+    inc.new_document.get_object_mut(root).and_then(Object::as_dict_mut).map_err(lp)?.set("DSS", dss_id);
+    let mut out = Vec::with_capacity(pdf.len() + 16_384);
+    inc.save_to(&mut out).map_err(|e| SignError::Pdf(e.to_string()))?;
+    Ok(out)
 }

@@ -67,8 +67,64 @@ pub struct SignatureReport {
     pub draft_matches: Option<bool>,
     /// Whose certificate this is, as far as the store knows (filled in by the store).
     pub known: Option<KnownCertificate>,
+    /// A document time stamp (`/DocTimeStamp`): the authority's token over the file, not a signer's.
+    #[serde(default)]
+    pub document_timestamp: bool,
+    /// The signature's time stamp (PAdES B-T), or a document time stamp's own token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<TimestampReport>,
+    /// The certificate path to a trust anchor, checked at the time-stamped time (else now);
+    /// filled in by the store, which holds the anchors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainReport>,
+    /// The file's DSS holds every certificate of this signature's chain (and its time stamp's).
+    #[serde(default)]
+    pub ltv: bool,
     #[serde(skip)]
     pub certificate: Vec<u8>,
+    /// Every certificate the signature (and its time stamp) carries, for building paths.
+    #[serde(skip)]
+    pub carried: Vec<Vec<u8>>,
+}
+
+/// A time stamp as checked: when, by whom, and whether it holds.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TimestampReport {
+    /// The stamped time, RFC 3339 UTC.
+    pub time: String,
+    pub authority: String,
+    pub valid: bool,
+    pub problem: Option<String>,
+    /// The authority's certificate path (filled in by the store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainReport>,
+    #[serde(skip)]
+    pub certificate: Vec<u8>,
+    #[serde(skip)]
+    pub time_utc: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// How a certificate path ended: `trusted` to the anchor named, `broken` (why), or `no_anchors`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChainReport {
+    pub state: String,
+    pub anchor: Option<String>,
+    /// From the signer up to the anchor.
+    pub path: Vec<String>,
+    pub problem: Option<String>,
+    /// The time the path was checked at, RFC 3339 UTC.
+    pub checked_at: String,
+}
+
+/// What the file's document security store holds.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DssSummary {
+    pub certificates: usize,
+    pub crls: usize,
+    pub ocsps: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +141,12 @@ pub struct VerifyReport {
     /// University of Northmoor's library, release 12 (3 versions)`); filled in by the core.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub library_sources: Vec<String>,
+    /// The document security store (validation data for the long term), when the file has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dss: Option<DssSummary>,
+    /// The certificates the DSS holds, for building paths.
+    #[serde(skip)]
+    pub dss_certificates: Vec<Vec<u8>>,
 }
 
 /// `D:20270115080000+00'00'` as `2027-01-15T08:00:00Z` (other forms are returned as they are).
@@ -189,7 +251,12 @@ fn blank(field: String, page: Option<usize>, rect: Option<[f64; 4]>) -> Signatur
         modified_after_signing: Vec::new(),
         draft_matches: None,
         known: None,
+        document_timestamp: false,
+        timestamp: None,
+        chain: None,
+        ltv: false,
         certificate: Vec::new(),
+        carried: Vec::new(),
     }
 }
 
@@ -308,9 +375,27 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
         };
     }
     reports.sort_by_key(|r| (r.signed_length, r.field.clone()));
+    // The validation data: what the DSS of the last revision holds.
+    let (dss, dss_certificates) = dss_of(&file, last);
+    for r in &mut reports {
+        if dss.is_some() && !r.certificate.is_empty() {
+            let mut pool = r.carried.clone();
+            pool.extend(dss_certificates.iter().cloned());
+            let mut needed = vec![r.certificate.clone()];
+            needed.extend(crate::chain::issuers(&r.certificate, &pool));
+            if let Some(t) = r.timestamp.as_ref().filter(|t| !t.certificate.is_empty()) {
+                needed.push(t.certificate.clone());
+                needed.extend(crate::chain::issuers(&t.certificate, &pool));
+            }
+            r.ltv = needed.iter().all(|c| dss_certificates.contains(c));
+        }
+    }
     let ok = !reports.is_empty()
         && reports.iter().all(|r| {
-            r.integrity == Integrity::Valid && r.modified_after_signing.is_empty() && r.draft_matches != Some(false)
+            r.integrity == Integrity::Valid
+                && r.modified_after_signing.is_empty()
+                && r.draft_matches != Some(false)
+                && r.timestamp.as_ref().is_none_or(|t| t.valid)
         });
     Ok(VerifyReport {
         file_length: pdf.len(),
@@ -319,7 +404,52 @@ pub fn verify(pdf: &[u8]) -> Result<VerifyReport, SignError> {
         ok,
         draft: draft_now,
         library_sources: Vec::new(),
+        dss,
+        dss_certificates,
     })
+}
+
+/// The DSS of revision `rev`: how many certificates, CRLs and OCSP responses, and the
+/// certificates themselves.
+fn dss_of(file: &PdfFile, rev: usize) -> (Option<DssSummary>, Vec<Vec<u8>>) {
+    let Some((_, cat)) = file.catalog(rev) else { return (None, Vec::new()) };
+    let Some(dss) = file.lookup(rev, cat, b"DSS").and_then(Obj::as_dict) else { return (None, Vec::new()) };
+    let items = |k: &[u8]| -> Vec<Vec<u8>> {
+        file.lookup(rev, dss, k)
+            .and_then(Obj::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| file.resolve(rev, o))
+                    .filter_map(Obj::as_stream)
+                    .filter_map(|s| file::decode_within(&s.dict, &s.raw, 1 << 20).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let certs = items(b"Certs");
+    let summary = DssSummary { certificates: certs.len(), crls: items(b"CRLs").len(), ocsps: items(b"OCSPs").len() };
+    (Some(summary), certs)
+}
+
+fn timestamp_report(t: &crate::timestamp::TokenCheck) -> TimestampReport {
+    TimestampReport {
+        time: t.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        authority: t.authority.clone(),
+        valid: t.holds(),
+        problem: t.problems(),
+        chain: None,
+        certificate: t.certificate.clone(),
+        time_utc: Some(t.time),
+    }
+}
+
+/// The DER value at the start of a zero-padded `/Contents`.
+fn der_prefix(blob: &[u8]) -> Option<&[u8]> {
+    use der::{Decode, Encode};
+    let mut reader = der::SliceReader::new(blob).ok()?;
+    let header = der::Header::decode(&mut reader).ok()?;
+    let total = usize::try_from(header.length).ok()? + usize::try_from(header.encoded_len().ok()?).ok()?;
+    blob.get(..total)
 }
 
 /// Checks one signature value; on success returns the revision it covers and the number of its
@@ -389,7 +519,52 @@ fn check_one(
     h.update(&pdf[..b]);
     h.update(&pdf[c..end]);
     let digest = h.finalize();
+    if sig.name(b"SubFilter") == Some(b"ETSI.RFC3161") || sig.name(b"Type") == Some(b"DocTimeStamp") {
+        report.document_timestamp = true;
+        let token = der_prefix(contents).ok_or("the document time stamp is truncated")?;
+        let ranges: [&[u8]; 2] = [&pdf[..b], &pdf[c..end]];
+        let check = crate::timestamp::check_token(token, &|alg| cms_sig::digest(alg, &ranges))
+            .map_err(|e| format!("the document time stamp cannot be read: {e}"))?;
+        report.signer = check.authority.clone();
+        report.fingerprint = keys::fingerprint(&check.certificate);
+        report.signing_time = Some(check.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        report.integrity = if !check.imprint_matches {
+            Integrity::DigestMismatch
+        } else if !check.signature_valid {
+            Integrity::InvalidSignature
+        } else {
+            Integrity::Valid
+        };
+        report.problem = check.problem.clone();
+        report.certificate = check.certificate.clone();
+        report.carried = check.certificates.clone();
+        report.timestamp = Some(timestamp_report(&check));
+        return Ok((report.integrity == Integrity::Valid && check.problem.is_none()).then_some((def, *num)));
+    }
+    if sig.name(b"SubFilter") != Some(b"ETSI.CAdES.detached") && sig.name(b"SubFilter") != Some(b"adbe.pkcs7.detached")
+    {
+        return Err("the signature's /SubFilter is not ETSI.CAdES.detached, adbe.pkcs7.detached or ETSI.RFC3161".into());
+    }
     let check = cms_sig::check_detached(contents, &digest).map_err(|e| e.to_string())?;
+    if let Some(token) = &check.timestamp_token {
+        let value = check.signature_value.clone();
+        report.timestamp = Some(match crate::timestamp::check_token(token, &|alg| cms_sig::digest(alg, &[&value])) {
+            Ok(t) => {
+                report.carried.extend(t.certificates.iter().cloned());
+                timestamp_report(&t)
+            }
+            Err(e) => TimestampReport {
+                time: String::new(),
+                authority: String::new(),
+                valid: false,
+                problem: Some(format!("the time stamp cannot be read: {e}")),
+                chain: None,
+                certificate: Vec::new(),
+                time_utc: None,
+            },
+        });
+    }
+    report.carried.extend(check.certificates.iter().cloned());
     if let Ok(who) = keys::describe_certificate(&check.certificate) {
         report.signer = who.name;
         report.organisation = who.organisation;
