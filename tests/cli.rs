@@ -1898,3 +1898,208 @@ fn a_library_is_published_followed_and_pulled_over_git_and_bad_releases_are_refu
         .stderr(predicate::str::contains("not a certificate fingerprint"));
     assert_eq!(other.json(&["library", "sources", "--json"])[0]["release"], Value::Null);
 }
+
+/// An institution's test PKI: a root, an issuing CA and a signer's PKCS #12 with its chain.
+fn institution_p12(env: &Env, name: &str, from: chrono::NaiveDate, to: chrono::NaiveDate) -> (PathBuf, PathBuf) {
+    use steward_testkit::pki::Ca;
+    let root = Ca::root("Northmoor Research Root CA", from - chrono::Days::new(400), to + chrono::Days::new(4000));
+    let issuing =
+        root.intermediate("Northmoor Signing CA", from - chrono::Days::new(200), to + chrono::Days::new(2000));
+    let (key, cert) = issuing.signer(name, "The University of Northmoor", "contracts@northmoor.ac.uk", from, to);
+    let p12 = env.dir.path().join(format!("{}.p12", name.replace(' ', "-")));
+    let bytes = steward_sign::keys::write_pkcs12_with_chain(&key, &cert, std::slice::from_ref(&issuing.der), "pw")
+        .expect("p12");
+    std::fs::write(&p12, bytes).expect("write");
+    let root_pem = env.dir.path().join(format!("{}-root.pem", name.replace(' ', "-")));
+    std::fs::write(&root_pem, steward_sign::keys::certificate_pem(&root.der).expect("pem")).expect("write");
+    (p12, root_pem)
+}
+
+fn import_p12(env: &Env, p12: &Path) -> String {
+    let out = env
+        .cmd(&["identity", "import", p12.to_str().expect("utf-8"), "--password-stdin", "--json"])
+        .write_stdin("pw\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).expect("json");
+    v["id"].to_string()
+}
+
+#[test]
+fn signatures_are_time_stamped_kept_for_the_long_term_and_checked_to_trust_anchors() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let tsa = steward_testkit::pki::TestTsa::start();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let (p12, root_pem) = institution_p12(&env, "Contracts Office", day("2026-06-01"), day("2028-06-01"));
+    let who = import_p12(&env, &p12);
+    let p = |f: &str| env.dir.path().join(f).to_str().expect("utf-8").to_string();
+    // Trust anchors: the institution's root and the authority's; a leaf or a repeat is refused.
+    let a = env.json(&["trust", "add", root_pem.to_str().expect("utf-8"), "--name", "Northmoor Root", "--json"]);
+    assert_eq!(a["name"], "Northmoor Root");
+    std::fs::write(p("tsa-root.der"), &tsa.root).expect("write");
+    env.ok(&["trust", "add", &p("tsa-root.der")]);
+    assert_eq!(env.json(&["trust", "list", "--json"]).as_array().map(Vec::len), Some(2));
+    env.cmd(&["trust", "add", root_pem.to_str().expect("utf-8")])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("trusted already"));
+    std::fs::write(p("leaf.der"), &tsa.certificate).expect("write");
+    env.cmd(&["trust", "add", &p("leaf.der")])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a certificate authority"));
+    std::fs::write(p("junk.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n").expect("w");
+    env.cmd(&["trust", "add", &p("junk.pem")]).assert().failure().stderr(predicate::str::contains("certificate"));
+    // The authority, as a setting; an address that is no URL is refused.
+    env.cmd(&["settings", "set", "tsa.url", "not a url"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("tsa.url"));
+    env.cmd(&["settings", "set", "colour", "blue"]).assert().failure().stderr(predicate::str::contains("tsa.url"));
+    env.ok(&["settings", "set", "tsa.url", &tsa.url]);
+    assert_eq!(env.json(&["settings", "get", "tsa.url", "--json"])["value"], tsa.url.as_str());
+
+    // B-T: the export's signature carries the authority's time stamp.
+    env.ok(&["agreement", "export", "1", "--sign", &who, "--out", &p("bt.pdf")]);
+    assert_eq!(tsa.served(), 1);
+    let v = env.json(&["verify", &p("bt.pdf"), "--json"]);
+    let s = &v["signatures"][0];
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(s["timestamp"]["valid"], true, "{v}");
+    assert_eq!(s["timestamp"]["authority"], "Steward Test TSA (Steward Test Trust Services)");
+    assert_eq!(s["chain"]["state"], "trusted", "{v}");
+    assert_eq!(s["chain"]["anchor"], "Northmoor Root");
+    assert_eq!(s["chain"]["path"].as_array().map(Vec::len), Some(3), "signer, issuing CA, root: {v}");
+    assert_eq!(s["chain"]["checked_at"], s["timestamp"]["time"], "checked at the stamped time");
+    assert_eq!(s["timestamp"]["chain"]["state"], "trusted", "{v}");
+    assert_eq!(s["known"]["kind"], "identity", "one of ours");
+    let text = env.ok(&["verify", &p("bt.pdf")]);
+    assert!(text.contains("time-stamped") && text.contains("trusted to Northmoor Root"), "{text}");
+
+    // B-LT: validation data added; verify accepts the update.
+    let added = env.json(&["ltv", "add", &p("bt.pdf"), "--out", &p("lt.pdf"), "--json"]);
+    assert_eq!(added["certificates"], 5, "signer, issuing CA, root, TSA, TSA root: {added}");
+    let v = env.json(&["verify", &p("lt.pdf"), "--json"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["signatures"][0]["ltv"], true);
+    assert_eq!(v["dss"]["certificates"], 5);
+    // B-LTA: a document time stamp over it all.
+    env.ok(&["timestamp", &p("lt.pdf"), "--out", &p("lta.pdf")]);
+    let v = env.json(&["verify", &p("lta.pdf"), "--json"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["signatures"][1]["document_timestamp"], true);
+    assert_eq!(v["signatures"][1]["chain"]["state"], "trusted", "{v}");
+    // sign --ltv in one go, on the exported draft.
+    env.ok(&["agreement", "export", "2", "--out", &p("draft.pdf")]);
+    env.ok(&["sign", &p("draft.pdf"), "--identity", &who, "--ltv", "--out", &p("signed-lt.pdf")]);
+    let v = env.json(&["verify", &p("signed-lt.pdf"), "--json"]);
+    assert_eq!((v["ok"].as_bool(), v["signatures"][0]["ltv"].as_bool()), (Some(true), Some(true)), "{v}");
+
+    // B-B on purpose, and an authority that cannot be reached: a clear error, no file.
+    env.ok(&["agreement", "export", "1", "--sign", &who, "--no-timestamp", "--out", &p("bb.pdf")]);
+    let v = env.json(&["verify", &p("bb.pdf"), "--json"]);
+    assert!(v["signatures"][0]["timestamp"].is_null(), "{v}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
+    env.cmd(&["agreement", "export", "1", "--sign", &who, "--tsa", &format!("http://{closed}/"), "--out", &p("x.pdf")])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("could not be reached"));
+    assert!(!Path::new(&p("x.pdf")).exists());
+    // Once the root is no longer trusted, the path is not.
+    env.ok(&["trust", "remove", &a["id"].to_string()]);
+    let v = env.json(&["verify", &p("bt.pdf"), "--json"]);
+    assert_eq!(v["signatures"][0]["chain"]["state"], "broken", "{v}");
+
+    // pyHanko, trusting the same two roots, validates the B-LTA file and its time stamps.
+    if let Some(python) = pyhanko_python() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pyhanko_timestamps.py");
+        std::fs::write(p("root.pem"), std::fs::read(&root_pem).expect("read")).expect("write");
+        let root_der = p("root.der");
+        let pem = std::fs::read_to_string(&root_pem).expect("pem");
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        std::fs::write(&root_der, base64_decode(&b64)).expect("write");
+        let out = std::process::Command::new(python)
+            .arg(script)
+            .args([p("lta.pdf"), root_der, p("tsa-root.der")])
+            .output()
+            .expect("pyhanko");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert!(v["error"].is_null(), "{v}");
+        for s in v["signatures"].as_array().expect("list") {
+            assert_eq!((s["valid"].as_bool(), s["trusted"].as_bool()), (Some(true), Some(true)), "{v}");
+        }
+        assert_eq!(v["signatures"][0]["timestamp"]["valid"], true, "{v}");
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let Some(v) = A.iter().position(|a| *a == c) else { continue };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn pyhanko_python() -> Option<PathBuf> {
+    let p = std::env::var_os("STEWARD_PYHANKO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/pyhanko-venv/bin/python"));
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(std::env::var_os("STEWARD_REQUIRE_TOOLS").is_none(), "pyHanko is required");
+    None
+}
+
+#[test]
+fn an_expired_certificate_does_not_sign_and_one_near_expiry_is_flagged() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    // The clock says 2026-11-01.
+    let (old, _) = institution_p12(&env, "Old Office", day("2024-01-01"), day("2026-10-01"));
+    let (soon, _) = institution_p12(&env, "Soon Office", day("2026-01-01"), day("2026-12-15"));
+    let old = import_p12(&env, &old);
+    let soon = import_p12(&env, &soon);
+    let list = env.json(&["identity", "list", "--json"]);
+    let expiry = |id: &str| {
+        list.as_array()
+            .expect("list")
+            .iter()
+            .find(|i| i["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
+            .map(|i| (i["expiry"].as_str().unwrap_or_default().to_string(), i["expires_at"].clone()))
+            .expect("listed")
+    };
+    assert_eq!(expiry(&old).0, "expired");
+    assert_eq!(expiry(&soon), ("expires_soon".to_string(), Value::from("2026-12-15")));
+    assert!(env.ok(&["identity", "list"]).contains("expires 2026-12-15"), "the list says so");
+    let pdf = env.dir.path().join("o.pdf");
+    env.cmd(&["agreement", "export", "1", "--sign", &old, "--no-timestamp", "--out", pdf.to_str().expect("utf-8")])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expired on 2026-10-01"));
+    assert!(!pdf.exists());
+    // The calendar carries the renewal as a due item.
+    let ics_file = env.dir.path().join("due.ics");
+    env.ok(&["calendar", "export", "--out", ics_file.to_str().expect("utf-8")]);
+    let ics = std::fs::read_to_string(&ics_file).expect("ics");
+    assert!(ics.contains("Renew the signing certificate of Soon Office"), "{ics}");
+}

@@ -19,6 +19,14 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Time-stamp signatures with this RFC 3161 authority (over the `tsa.url` setting)
+    #[arg(long, global = true, value_name = "URL", conflicts_with = "no_timestamp")]
+    pub tsa: Option<String>,
+
+    /// Sign without a time stamp (PAdES B-B), whatever the `tsa.url` setting says
+    #[arg(long, global = true)]
+    pub no_timestamp: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,9 +72,28 @@ pub enum Command {
         /// Why you sign (kept in the signature)
         #[arg(long)]
         reason: Option<String>,
+        /// Also embed the validation data (certificates, CRLs) for the long term (PAdES B-LT)
+        #[arg(long)]
+        ltv: bool,
     },
     /// Verify every signature of a PDF, and whether anything changed after signing
     Verify { file: PathBuf },
+    /// Add a document time stamp to a PDF (for archiving; over validation data: PAdES B-LTA)
+    Timestamp {
+        file: PathBuf,
+        /// Write here [default: over FILE]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Long-term validation data in signed PDFs
+    #[command(subcommand)]
+    Ltv(LtvCmd),
+    /// Trust anchors: the certificate authorities whose paths verification trusts
+    #[command(subcommand)]
+    Trust(TrustCmd),
+    /// Settings of this store (tsa.url: the time-stamping authority signing asks)
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Search collaborations, agreements, parties, people and clauses (every word must match)
     Search {
         /// The words to look for
@@ -118,6 +145,44 @@ pub enum Command {
     /// The institution's library over git: publish signed releases, follow and pull them
     #[command(subcommand)]
     Library(LibraryCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LtvCmd {
+    /// Embed a DSS with every certificate of each signature's path and the CRLs they name
+    Add {
+        file: PathBuf,
+        /// Write here [default: over FILE]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCmd {
+    /// Trust a certificate authority's certificate (PEM or DER) as the root of paths
+    Add {
+        file: PathBuf,
+        /// The anchor's name [default: the certificate's subject]
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the trust anchors
+    List,
+    /// Stop trusting an anchor
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Set a setting (tsa.url)
+    Set { key: String, value: String },
+    /// Show a setting
+    Get { key: String },
+    /// Clear a setting
+    Unset { key: String },
+    /// Every setting and its value
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1234,6 +1299,9 @@ pub enum AgreementCmd {
         sign: Option<i64>,
         #[arg(long)]
         revision: Option<i64>,
+        /// With --sign: also embed the validation data for the long term (PAdES B-LT)
+        #[arg(long, requires = "sign")]
+        ltv: bool,
     },
     /// Compare two revisions: clause by clause, then word by word
     Diff {

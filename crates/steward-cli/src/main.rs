@@ -110,6 +110,11 @@ fn run(cli: Cli) -> Outcome {
         return cmd::decision::verify_log_file(file, store.as_ref(), out);
     }
     let mut s = Steward::open(&path, clock()?)?;
+    if cli.no_timestamp {
+        s.set_time_stamping(steward_core::trust::lasting::TimeStamping::Off);
+    } else if let Some(url) = &cli.tsa {
+        s.set_time_stamping(steward_core::trust::lasting::TimeStamping::Url(url.clone()));
+    }
     match cli.command {
         Command::Init => {
             let version = s.schema_version()?;
@@ -151,10 +156,14 @@ fn run(cli: Cli) -> Outcome {
             }
         }
         Command::Identity(cmd) => cmd::identity::identity(&mut s, cmd, out)?,
-        Command::Sign { file, identity, out: path, reason } => {
-            cmd::documents::sign(&s, &file, identity, &path, reason.as_deref(), out)?
+        Command::Sign { file, identity, out: path, reason, ltv } => {
+            cmd::documents::sign(&s, &file, identity, &path, reason.as_deref(), ltv, out)?
         }
         Command::Verify { file } => cmd::documents::verify(&s, &file, out)?,
+        Command::Timestamp { file, out: dest } => cmd::lasting::timestamp(&s, &file, dest.as_deref(), out)?,
+        Command::Ltv(cmd) => cmd::lasting::ltv(&s, cmd, out)?,
+        Command::Trust(cmd) => cmd::lasting::trust(&mut s, cmd, out)?,
+        Command::Settings(cmd) => cmd::lasting::settings(&mut s, cmd, out)?,
         Command::Search { query } => cmd::library::search(&s, &query.join(" "), out)?,
         Command::Collab(cmd) => cmd::collab::collab(&mut s, cmd, out)?,
         Command::Party(cmd) => cmd::party::party(&mut s, cmd, out)?,

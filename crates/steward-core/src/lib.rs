@@ -95,6 +95,8 @@ pub struct Steward {
     /// and named by hash, so the cache never goes stale).
     library: std::cell::RefCell<steward_clauses::Library>,
     pub(crate) secrets: Arc<dyn secrets::SecretStore>,
+    /// Whether signing asks a time-stamping authority (this command's choice over the setting).
+    pub(crate) time_stamping: trust::lasting::TimeStamping,
 }
 
 impl std::fmt::Debug for Steward {
@@ -125,6 +127,7 @@ impl Steward {
             ids: Arc::new(RandomIds),
             actor,
             library: std::cell::RefCell::new(steward_clauses::Library::new()),
+            time_stamping: trust::lasting::TimeStamping::Setting,
             secrets: Arc::new(secrets::KeyringStore::platform()),
         };
         s.ensure_shipped_library()?;

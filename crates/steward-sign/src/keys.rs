@@ -140,14 +140,25 @@ pub fn read_pkcs12(data: &[u8], password: &str) -> Result<(SecretKey, Vec<Vec<u8
 
 /// Writes a PKCS#12 file (for tests and for exporting a demo identity).
 pub fn write_pkcs12(key: &SecretKey, cert_der: &[u8], password: &str) -> Result<Vec<u8>, SignError> {
+    write_pkcs12_with_chain(key, cert_der, &[], password)
+}
+
+/// Writes a PKCS#12 file carrying the certificate's issuers too (issuer first), as an
+/// institution's certificate authority hands one out.
+pub fn write_pkcs12_with_chain(
+    key: &SecretKey,
+    cert_der: &[u8],
+    issuers: &[Vec<u8>],
+    password: &str,
+) -> Result<Vec<u8>, SignError> {
     use p12_keystore::{Certificate, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
     let e = |e: p12_keystore::error::Error| SignError::Key(e.to_string());
     let mut ks = KeyStore::new();
-    let chain = PrivateKeyChain::new(
-        "steward-key",
-        PrivateKey::from_der(key.expose_pkcs8()).map_err(e)?,
-        [Certificate::from_der(cert_der).map_err(e)?],
-    );
+    let mut certs = vec![Certificate::from_der(cert_der).map_err(e)?];
+    for c in issuers {
+        certs.push(Certificate::from_der(c).map_err(e)?);
+    }
+    let chain = PrivateKeyChain::new("steward-key", PrivateKey::from_der(key.expose_pkcs8()).map_err(e)?, certs);
     ks.add_entry("steward", KeyStoreEntry::PrivateKeyChain(chain));
     ks.writer(password).write().map_err(e)
 }

@@ -294,3 +294,15 @@ impl TimeStamper for HttpTsa {
         token_from_response(&bytes, sha256, nonce).map_err(|e| SignError::Input(format!("{} (from {})", e, self.url)))
     }
 }
+
+/// GETs `url` (http or https), reading at most `limit` bytes: for CRLs a DSS keeps.
+pub fn http_get(url: &str, limit: u64) -> Result<Vec<u8>, SignError> {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(15))).build().into();
+    let mut resp = agent.get(url).call().map_err(|e| SignError::Input(format!("{url} could not be fetched: {e}")))?;
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| SignError::Input(format!("{url} could not be read: {e}")))
+}

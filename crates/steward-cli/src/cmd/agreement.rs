@@ -118,8 +118,11 @@ pub(crate) fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome
             };
             write_or_print(file.as_deref(), &text)
         }
-        AgreementCmd::Export { id, out: path, sign, revision } => {
+        AgreementCmd::Export { id, out: path, sign, revision, ltv } => {
             let e = s.export_agreement(id, revision, sign)?;
+            if ltv {
+                return crate::cmd::lasting::add_ltv(s, &e.pdf, &path, out);
+            }
             crate::write_bytes(&path, &e.pdf)?;
             if out.json {
                 return Ok(output::json(

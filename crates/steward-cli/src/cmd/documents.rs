@@ -19,13 +19,38 @@ pub(crate) fn verify_text(r: &steward_sign::VerifyReport) -> String {
             Some(steward_sign::KnownCertificate::Partner { party_id, party }) => {
                 format!("a partner's pinned key: {party} (party {party_id})")
             }
+            Some(steward_sign::KnownCertificate::Trusted { anchor }) => {
+                format!("trusted: its path leads to the trust anchor {anchor}")
+            }
             _ => "UNKNOWN: not one of our identities or a pinned partner key".to_string(),
         };
         if !sig.fingerprint.is_empty() {
             t.push_str(&format!("  certificate          {known}\n"));
         }
-        if let Some(m) = &sig.signing_time {
-            t.push_str(&format!("  signing time         {m}\n"));
+        if sig.document_timestamp {
+            t.push_str("  kind                 document time stamp\n");
+        } else if let Some(m) = &sig.signing_time {
+            t.push_str(&format!("  signing time         {m} (the signer's own clock)\n"));
+        }
+        if let Some(ts) = &sig.timestamp {
+            if ts.valid {
+                t.push_str(&format!("  time-stamped         {} by {}\n", ts.time, ts.authority));
+            } else {
+                t.push_str(&format!("  TIME STAMP INVALID: {}\n", ts.problem.clone().unwrap_or_default()));
+            }
+            if let Some(c) = &ts.chain {
+                t.push_str(&format!("  time stamp path      {}\n", chain_line(c)));
+            }
+        }
+        if let Some(c) = &sig.chain {
+            t.push_str(&format!("  certificate path     {}\n", chain_line(c)));
+        }
+        if r.dss.is_some() {
+            t.push_str(if sig.ltv {
+                "  long-term data       every certificate of its path is in the file (DSS)\n"
+            } else {
+                "  long-term data       the file's DSS lacks certificates of its path\n"
+            });
         }
         let integrity = match sig.integrity {
             steward_sign::Integrity::Valid => "valid".to_string(),
@@ -66,16 +91,33 @@ pub(crate) fn verify_text(r: &steward_sign::VerifyReport) -> String {
     t
 }
 
+fn chain_line(c: &steward_sign::pdf::ChainReport) -> String {
+    match c.state.as_str() {
+        "trusted" => format!(
+            "trusted to {} ({}), checked at {}",
+            c.anchor.clone().unwrap_or_default(),
+            c.path.join(" \u{2192} "),
+            c.checked_at
+        ),
+        "no_anchors" => "not checked: no trust anchors are set".to_string(),
+        _ => format!("NOT TRUSTED: {} (checked at {})", c.problem.clone().unwrap_or_default(), c.checked_at),
+    }
+}
+
 pub(crate) fn sign(
     s: &steward_core::Steward,
     file: &std::path::Path,
     identity: i64,
     path: &std::path::Path,
     reason: Option<&str>,
+    ltv: bool,
     out: crate::Out,
 ) -> crate::Outcome {
     let pdf = crate::read_bytes(file, steward_core::files::MAX_PDF)?;
     let signed = s.sign_pdf(&pdf, identity, reason)?;
+    if ltv {
+        return super::lasting::add_ltv(s, &signed, path, out);
+    }
     crate::write_bytes(path, &signed)?;
     if out.json {
         crate::output::json(&serde_json::json!({ "out": path, "bytes": signed.len() }))?;

@@ -45,10 +45,15 @@ pub(crate) fn identity(s: &mut Steward, cmd: IdentityCmd, out: Out) -> Outcome {
                         i.origin.clone(),
                         i.fingerprint[..23].to_string() + "…",
                         format!(
-                            "{} <{}>{}",
+                            "{} <{}>{}{}",
                             i.name,
                             i.email,
-                            i.organisation.as_deref().map(|o| format!(", {o}")).unwrap_or_default()
+                            i.organisation.as_deref().map(|o| format!(", {o}")).unwrap_or_default(),
+                            match (i.expiry.as_str(), &i.expires_at) {
+                                ("expired", Some(d)) => format!("  (EXPIRED {d}: cannot sign)"),
+                                ("expires_soon", Some(d)) => format!("  (expires {d}: renew it)"),
+                                _ => String::new(),
+                            }
                         ),
                     ]
                 })

@@ -8,6 +8,7 @@ pub(crate) mod documents;
 pub(crate) mod exchange;
 pub(crate) mod identity;
 pub(crate) mod ip;
+pub(crate) mod lasting;
 pub(crate) mod ledger;
 pub(crate) mod library;
 pub(crate) mod party;

@@ -212,10 +212,14 @@ impl Steward {
             place,
             reason: reason.map(str::to_string),
         };
-        steward_sign::sign(pdf, key, &who.certificate, &req).map_err(|e| match e {
-            steward_sign::SignError::Input(m) => Error::invalid("PDF", m),
-            other => Error::Signature(other.to_string()),
-        })
+        self.check_signing_certificate(who)?;
+        let tsa = self.stamper()?;
+        let opts = steward_sign::SignOptions {
+            chain: who.chain.clone(),
+            stamper: tsa.as_ref().map(|t| t as &dyn steward_sign::TimeStamper),
+        };
+        steward_sign::sign_with_options(pdf, key, &who.certificate, &req, &opts)
+            .map_err(crate::trust::lasting::sign_error)
     }
 
     /// Verifies a PDF's signatures and says whose certificate each is (ours, a partner's pinned

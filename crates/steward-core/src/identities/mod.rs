@@ -17,10 +17,17 @@ pub struct Identity {
     pub fingerprint: String,
     pub origin: String,
     pub created_at: String,
+    /// The last day of the certificate's validity (YYYY-MM-DD).
+    pub expires_at: Option<String>,
+    /// `valid`, `expires_soon` (within 60 days) or `expired`.
+    pub expiry: String,
     #[serde(skip)]
     pub certificate: Vec<u8>,
     #[serde(skip)]
     pub(crate) key_ref: String,
+    /// The issuers' certificates an imported PKCS #12 file carried (issuer first).
+    #[serde(skip)]
+    pub chain: Vec<Vec<u8>>,
 }
 
 /// An identity as a signer of one agreement: whether it belongs to one of the agreement's parties
@@ -60,7 +67,23 @@ impl Steward {
     }
 
     pub fn identities(&self) -> Result<Vec<Identity>> {
-        self.store().identities()
+        Ok(self.store().identities()?.into_iter().map(|i| self.with_expiry(i)).collect())
+    }
+
+    /// The identity with its certificate's expiry judged by the store's clock.
+    fn with_expiry(&self, mut i: Identity) -> Identity {
+        if let Some((_, to)) = steward_sign::chain::validity(&i.certificate) {
+            let left = (to - self.now()).num_days();
+            i.expiry = if to < self.now() {
+                "expired"
+            } else if left <= crate::trust::lasting::EXPIRY_WARNING_DAYS {
+                "expires_soon"
+            } else {
+                "valid"
+            }
+            .into();
+        }
+        i
     }
 
     /// The identity whose certificate has this fingerprint (archived ones included).
@@ -69,7 +92,7 @@ impl Steward {
     }
 
     pub fn identity(&self, id: Id) -> Result<Identity> {
-        self.store().identity(id)?.ok_or_else(|| Error::not_found("identity", id))
+        self.store().identity(id)?.map(|i| self.with_expiry(i)).ok_or_else(|| Error::not_found("identity", id))
     }
 
     /// An identity's certificate as PEM, for a partner to pin or a colleague to trust.
@@ -92,7 +115,7 @@ impl Steward {
         Ok(who)
     }
 
-    fn save_identity(&mut self, key: SecretKey, cert: Vec<u8>, origin: &str) -> Result<Identity> {
+    fn save_identity(&mut self, key: SecretKey, cert: Vec<u8>, chain: &[Vec<u8>], origin: &str) -> Result<Identity> {
         let who = keys::describe_certificate(&cert).map_err(|e| Error::invalid("certificate", e.to_string()))?;
         let fp = keys::fingerprint(&cert);
         if self.store().identity_by_fingerprint(&fp)?.is_some() {
@@ -114,6 +137,7 @@ impl Steward {
             key_ref: &key_ref,
             origin,
             created_at: &now,
+            chain,
         });
         match inserted {
             Ok(id) => self.identity(id),
@@ -145,15 +169,19 @@ impl Steward {
         let who = Subject { name, email, organisation: org };
         let cert = keys::self_signed_certificate(&secret, &who, self.clock_today(), 5)
             .map_err(|e| Error::Signature(e.to_string()))?;
-        self.save_identity(secret, cert, if demo { "demo" } else { "generated" })
+        self.save_identity(secret, cert, &[], if demo { "demo" } else { "generated" })
     }
 
     /// Imports an institution's certificate and key from a PKCS#12 file.
     pub fn import_identity(&mut self, p12: &[u8], password: &str) -> Result<Identity> {
         let (key, chain) =
             keys::read_pkcs12(p12, password).map_err(|e| Error::invalid("PKCS#12 file", e.to_string()))?;
-        let leaf = chain.into_iter().next().ok_or_else(|| Error::invalid("PKCS#12 file", "holds no certificate"))?;
-        self.save_identity(key, leaf, "imported")
+        let mut certs = chain.into_iter();
+        let leaf = certs.next().ok_or_else(|| Error::invalid("PKCS#12 file", "holds no certificate"))?;
+        // The issuers it carries, in path order (a file may list them in any order).
+        let rest: Vec<Vec<u8>> = certs.collect();
+        let issuers = steward_sign::chain::issuers(&leaf, &rest);
+        self.save_identity(key, leaf, &issuers, "imported")
     }
 
     /// The identity that signs a decision-log entry: the one named, or this institution's only

@@ -398,6 +398,29 @@ impl Steward {
                 remind_days: (o.status == "open").then(|| u32::try_from(o.remind_days).unwrap_or(14)),
             });
         }
+        // Signing certificates that expire within the warning period (or have): renew them.
+        if collab.is_none() {
+            for i in self.identities()?.into_iter().filter(|i| i.expiry != "valid" && i.origin != "partner") {
+                let Some(date) = i.expires_at.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                else {
+                    continue;
+                };
+                events.push(ics::Event {
+                    uid: format!("identity-{}-{}@steward", i.id, &i.fingerprint.replace(':', "")[..16]),
+                    sequence: 0,
+                    stamp: self.now(),
+                    date,
+                    summary: format!("Renew the signing certificate of {}", i.name),
+                    description: format!(
+                        "The certificate of {} <{}> expires on {}; after that it cannot sign.\nCertificate SHA-256: {}",
+                        i.name, i.email, date, i.fingerprint
+                    ),
+                    categories: vec!["certificate".into()],
+                    cancelled: false,
+                    remind_days: Some(u32::try_from(crate::trust::lasting::EXPIRY_WARNING_DAYS).unwrap_or(60)),
+                });
+            }
+        }
         let name = match collab {
             Some(c) => format!("Steward: {}", titles.get(&c).map(String::as_str).unwrap_or_default()),
             None => "Steward: obligations".to_string(),

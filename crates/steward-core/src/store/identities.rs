@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::identities::Identity;
 use rusqlite::{OptionalExtension, params};
 
-const COLS: &str = "id, name, email, organisation, key_kind, fingerprint, origin, created_at, certificate, key_ref";
+const COLS: &str =
+    "id, name, email, organisation, key_kind, fingerprint, origin, created_at, certificate, key_ref, chain";
 
 fn identity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Identity> {
     Ok(Identity {
@@ -18,8 +19,12 @@ fn identity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Identity> {
         fingerprint: r.get(5)?,
         origin: r.get(6)?,
         created_at: r.get(7)?,
+        expires_at: steward_sign::chain::validity(&r.get::<_, Vec<u8>>(8)?)
+            .map(|(_, to)| to.format("%Y-%m-%d").to_string()),
+        expiry: "valid".into(),
         certificate: r.get(8)?,
         key_ref: r.get(9)?,
+        chain: split_der(&r.get::<_, Option<Vec<u8>>>(10)?.unwrap_or_default()),
     })
 }
 
@@ -34,6 +39,24 @@ pub(crate) struct NewIdentity<'a> {
     pub key_ref: &'a str,
     pub origin: &'a str,
     pub created_at: &'a str,
+    /// The issuers' certificates the identity's PKCS #12 file carried, issuer first.
+    pub chain: &'a [Vec<u8>],
+}
+
+/// DER values one after another, apart.
+fn split_der(mut bytes: &[u8]) -> Vec<Vec<u8>> {
+    use der::{Decode, Encode};
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let Ok(mut r) = der::SliceReader::new(bytes) else { break };
+        let Ok(h) = der::Header::decode(&mut r) else { break };
+        let (Ok(len), Ok(hl)) = (usize::try_from(h.length), h.encoded_len()) else { break };
+        let Ok(hl) = usize::try_from(hl) else { break };
+        let Some(one) = bytes.get(..hl + len) else { break };
+        out.push(one.to_vec());
+        bytes = &bytes[hl + len..];
+    }
+    out
 }
 
 impl Store {
@@ -73,9 +96,20 @@ impl Store {
 
     pub(crate) fn insert_identity(&self, n: &NewIdentity<'_>) -> Result<Id> {
         self.conn.execute(
-            "INSERT INTO identity (name, email, organisation, key_kind, certificate, fingerprint, key_ref, origin, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![n.name, n.email, n.organisation, n.key_kind, n.certificate, n.fingerprint, n.key_ref, n.origin, n.created_at],
+            "INSERT INTO identity (name, email, organisation, key_kind, certificate, fingerprint, key_ref, origin, created_at, chain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                n.name,
+                n.email,
+                n.organisation,
+                n.key_kind,
+                n.certificate,
+                n.fingerprint,
+                n.key_ref,
+                n.origin,
+                n.created_at,
+                (!n.chain.is_empty()).then(|| n.chain.concat())
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }

@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "running", sql: include_str!("../../migrations/0010_running.sql") },
     Migration { version: 11, name: "ip_exit", sql: include_str!("../../migrations/0011_ip_exit.sql") },
     Migration { version: 12, name: "library_sources", sql: include_str!("../../migrations/0012_library_sources.sql") },
+    Migration {
+        version: 13,
+        name: "lasting_signatures",
+        sql: include_str!("../../migrations/0013_lasting_signatures.sql"),
+    },
 ];
 
 /// The schema version this binary writes and understands.

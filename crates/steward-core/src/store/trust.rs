@@ -140,3 +140,53 @@ impl Store {
         Ok(())
     }
 }
+
+/// A new trust anchor's row.
+pub(crate) struct NewAnchor<'a> {
+    pub name: &'a str,
+    pub subject: &'a str,
+    pub certificate: &'a [u8],
+    pub fingerprint: &'a str,
+    pub not_before: &'a str,
+    pub not_after: &'a str,
+    pub added_at: &'a str,
+    pub added_by: &'a str,
+}
+
+impl Store {
+    pub(crate) fn insert_trust_anchor(&self, a: &NewAnchor<'_>) -> Result<Id> {
+        self.conn.execute(
+            "INSERT INTO trust_anchor (name, subject, certificate, fingerprint, not_before, not_after, added_at, added_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![a.name, a.subject, a.certificate, a.fingerprint, a.not_before, a.not_after, a.added_at, a.added_by],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Every trust anchor, by name.
+    pub(crate) fn trust_anchors(&self) -> Result<Vec<crate::trust::lasting::TrustAnchor>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, subject, fingerprint, not_before, not_after, added_at, added_by, certificate
+             FROM trust_anchor ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::trust::lasting::TrustAnchor {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                subject: r.get(2)?,
+                fingerprint: r.get(3)?,
+                not_before: r.get(4)?,
+                not_after: r.get(5)?,
+                added_at: r.get(6)?,
+                added_by: r.get(7)?,
+                certificate: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn delete_trust_anchor(&self, id: Id) -> Result<()> {
+        let n = self.conn.execute("DELETE FROM trust_anchor WHERE id = ?1", [id])?;
+        if n == 0 { Err(crate::Error::not_found("trust anchor", id)) } else { Ok(()) }
+    }
+}

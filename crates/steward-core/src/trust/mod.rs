@@ -3,6 +3,8 @@
 //! from that party signed with another key stops the import ([`Error::NewKey`]) unless the user
 //! accepts the new key, which is recorded as a signed decision in the collaboration's log.
 
+pub mod lasting;
+
 use crate::decisions::NewDecision;
 use crate::error::{Error, FieldError, Result};
 use crate::store::trust::NewPin;
@@ -56,11 +58,22 @@ impl Steward {
         Ok(KnownCertificate::Unknown)
     }
 
-    /// Says for each signature of `report` whose certificate it is.
+    /// Says for each signature of `report` whose certificate it is: one of ours, a partner's
+    /// pinned key, one whose path leads to a trust anchor, or unknown; and checks each path (the
+    /// signer's and its time stamp's) to the trust anchors.
     pub(crate) fn annotate_known(&self, report: &mut VerifyReport) -> Result<()> {
+        self.annotate_chains(report)?;
         for s in &mut report.signatures {
             if !s.fingerprint.is_empty() {
-                s.known = Some(self.known_certificate(&s.fingerprint)?);
+                let mut known = self.known_certificate(&s.fingerprint)?;
+                if known == KnownCertificate::Unknown {
+                    if let Some(anchor) =
+                        s.chain.as_ref().filter(|c| c.state == "trusted").and_then(|c| c.anchor.clone())
+                    {
+                        known = KnownCertificate::Trusted { anchor };
+                    }
+                }
+                s.known = Some(known);
             }
         }
         Ok(())

@@ -182,6 +182,9 @@ pub fn sign_with_options(
     })
 }
 
+/// Makes the `/Contents` blob from the digest of the byte ranges.
+type BlobMaker<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, SignError> + 'a;
+
 /// The page's /Annots and the catalog's /AcroForm gain the field; the update is saved with the
 /// placeholders filled in: the byte range, then `/Contents` with `make_blob` of the digest.
 fn finish(
@@ -190,7 +193,7 @@ fn finish(
     root: ObjectId,
     page_id: ObjectId,
     field_id: ObjectId,
-    make_blob: &dyn Fn(&[u8]) -> Result<Vec<u8>, SignError>,
+    make_blob: &BlobMaker<'_>,
 ) -> Result<Vec<u8>, SignError> {
     // The page's /Annots gains the widget.
     inc.opt_clone_object_to_new_document(page_id).map_err(lp)?;
@@ -380,7 +383,9 @@ pub fn add_dss(pdf: &[u8], certs: &[Vec<u8>], crls: &[Vec<u8>], ocsps: &[Vec<u8>
     let Prepared { prev, root, .. } = prepare(pdf)?;
     let mut inc = IncrementalDocument::create_from(pdf.to_vec(), prev);
     // What an earlier DSS holds, by content.
-    let mut lists: [(&[u8], Vec<Object>, Vec<Vec<u8>>); 3] =
+    // (key, references in the new DSS, the contents held)
+    type List<'k> = (&'k [u8], Vec<Object>, Vec<Vec<u8>>);
+    let mut lists: [List<'_>; 3] =
         [(b"Certs", Vec::new(), Vec::new()), (b"CRLs", Vec::new(), Vec::new()), (b"OCSPs", Vec::new(), Vec::new())];
     let old = inc.get_prev_documents();
     let old_dss = old

@@ -39,6 +39,10 @@ pub enum KnownCertificate {
         party_id: i64,
         party: String,
     },
+    /// A certificate whose path leads to one of the store's trust anchors (named).
+    Trusted {
+        anchor: String,
+    },
     Unknown,
 }
 
