@@ -151,7 +151,7 @@ fn paths_that_break_are_named() {
     // An expired intermediate breaks the path though the signer's certificate is valid.
     let old = inst.root.intermediate("Old Signing CA", today() - Days::new(900), today() - Days::new(5));
     let (_, c2) = old.signer("B Signer", "Org", "b@example.org", today() - Days::new(10), today() + Days::new(10));
-    match chain::validate(&c2, &[old.der.clone()], &anchors, at, Purpose::Signing) {
+    match chain::validate(&c2, std::slice::from_ref(&old.der), &anchors, at, Purpose::Signing) {
         PathResult::Broken { problem } => assert!(problem.contains("Old Signing CA expired on"), "{problem}"),
         other => panic!("{other:?}"),
     }
@@ -159,7 +159,7 @@ fn paths_that_break_are_named() {
     let fake = Ca::root("Forged CA", today() - Days::new(10), today() + Days::new(100));
     let (_, c3) = fake.signer("C Signer", "Org", "c@example.org", today() - Days::new(1), today() + Days::new(10));
     assert!(matches!(
-        chain::validate(&c3, &[fake.der.clone()], &anchors, at, Purpose::Signing),
+        chain::validate(&c3, std::slice::from_ref(&fake.der), &anchors, at, Purpose::Signing),
         PathResult::Broken { .. }
     ));
     // A pinned end certificate is its own anchor.
