@@ -503,6 +503,77 @@ fn export_identity_certificate(app: State<'_, App>, id: Id, path: String) -> Out
     write_file(&path, pem.as_bytes())
 }
 
+/// The time-stamping authority signing asks (the `tsa.url` setting), if any.
+#[tauri::command]
+#[specta::specta]
+fn tsa_url(app: State<'_, App>) -> Out<Option<String>> {
+    app.with(|s| s.tsa_url())
+}
+
+/// Sets or (with none) clears the time-stamping authority.
+#[tauri::command]
+#[specta::specta]
+fn set_tsa_url(app: State<'_, App>, url: Option<String>) -> Out<Option<String>> {
+    app.with(|s| {
+        s.set_tsa_url(url.as_deref())?;
+        s.tsa_url()
+    })
+}
+
+/// The certificate authorities whose paths verification trusts.
+#[tauri::command]
+#[specta::specta]
+fn trust_anchors(app: State<'_, App>) -> Out<Vec<steward_core::trust::lasting::TrustAnchor>> {
+    app.with(|s| s.trust_anchors())
+}
+
+/// Trusts the certificate authority in a PEM or DER file.
+#[tauri::command]
+#[specta::specta]
+fn add_trust_anchor(
+    app: State<'_, App>,
+    path: String,
+    name: Option<String>,
+) -> Out<steward_core::trust::lasting::TrustAnchor> {
+    let bytes = read_file(&path, 1 << 20)?;
+    app.with(|s| s.add_trust_anchor(&bytes, name.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn remove_trust_anchor(app: State<'_, App>, id: Id) -> Out<steward_core::trust::lasting::TrustAnchor> {
+    app.with(|s| s.remove_trust_anchor(id))
+}
+
+/// Adds a document time stamp to a signed PDF, written to `output`.
+#[tauri::command]
+#[specta::specta]
+async fn timestamp_pdf(app: AppHandle, path: String, output: String) -> Out<()> {
+    off_thread(app, move |s| {
+        let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
+        let out = s.timestamp_pdf(&pdf)?;
+        write_file(&output, &out)
+    })
+    .await
+}
+
+/// Adds long-term validation data (a DSS) to a signed PDF, written to `output`.
+#[tauri::command]
+#[specta::specta]
+async fn add_validation_data(
+    app: AppHandle,
+    path: String,
+    output: String,
+) -> Out<steward_core::trust::lasting::ValidationDataAdded> {
+    off_thread(app, move |s| {
+        let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
+        let added = s.add_validation_data(&pdf)?;
+        write_file(&output, &added.pdf)?;
+        Ok(added)
+    })
+    .await
+}
+
 /// Removes an identity: its key leaves the credential store; its certificate is kept.
 #[tauri::command]
 #[specta::specta]
@@ -1288,6 +1359,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             export_identity_certificate,
             agreement_signers,
             remove_identity,
+            tsa_url,
+            set_tsa_url,
+            trust_anchors,
+            add_trust_anchor,
+            remove_trust_anchor,
+            timestamp_pdf,
+            add_validation_data,
             people,
             templates,
             template,

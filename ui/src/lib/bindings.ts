@@ -38,6 +38,19 @@ export const commands = {
 	agreementSigners: (agreement: number) => __TAURI_INVOKE<Signer[]>("agreement_signers", { agreement }),
 	/**  Removes an identity: its key leaves the credential store; its certificate is kept. */
 	removeIdentity: (id: number) => __TAURI_INVOKE<Identity>("remove_identity", { id }),
+	/**  The time-stamping authority signing asks (the `tsa.url` setting), if any. */
+	tsaUrl: () => __TAURI_INVOKE<string | null>("tsa_url"),
+	/**  Sets or (with none) clears the time-stamping authority. */
+	setTsaUrl: (url: string | null) => __TAURI_INVOKE<string | null>("set_tsa_url", { url }),
+	/**  The certificate authorities whose paths verification trusts. */
+	trustAnchors: () => __TAURI_INVOKE<TrustAnchor[]>("trust_anchors"),
+	/**  Trusts the certificate authority in a PEM or DER file. */
+	addTrustAnchor: (path: string, name: string | null) => __TAURI_INVOKE<TrustAnchor>("add_trust_anchor", { path, name }),
+	removeTrustAnchor: (id: number) => __TAURI_INVOKE<TrustAnchor>("remove_trust_anchor", { id }),
+	/**  Adds a document time stamp to a signed PDF, written to `output`. */
+	timestampPdf: (path: string, output: string) => __TAURI_INVOKE<null>("timestamp_pdf", { path, output }),
+	/**  Adds long-term validation data (a DSS) to a signed PDF, written to `output`. */
+	addValidationData: (path: string, output: string) => __TAURI_INVOKE<ValidationDataAdded>("add_validation_data", { path, output }),
 	people: (party: number | null, collab: number | null) => __TAURI_INVOKE<Person[]>("people", { party, collab }),
 	templates: () => __TAURI_INVOKE<TemplateSummary[]>("templates"),
 	template: (id: string, version: number | null) => __TAURI_INVOKE<TemplateDetail>("template", { id, version }),
@@ -348,6 +361,17 @@ export type Certificate = {
 	media_fate: string,
 };
 
+/**  How a certificate path ended: `trusted` to the anchor named, `broken` (why), or `no_anchors`. */
+export type ChainReport = {
+	state: string,
+	anchor: string | null,
+	/**  From the signer up to the anchor. */
+	path: string[],
+	problem: string | null,
+	/**  The time the path was checked at, RFC 3339 UTC. */
+	checked_at: string,
+};
+
 /**  One difference between the partner's draft and our latest revision. */
 export type Change = {
 	/**  `value:NAME`, `fallback:CLAUSE`, `clause:CLAUSE` or `title`: what accept / reject name. */
@@ -580,6 +604,13 @@ export type DraftForm = {
 	recommendation: Recommendation | null,
 	/**  Each recommendation rule's condition in plain words, in the rules' order. */
 	recommendation_when: string[],
+};
+
+/**  What the file's document security store holds. */
+export type DssSummary = {
+	certificates: number,
+	crls: number,
+	ocsps: number,
 };
 
 /**  One decision as it is hashed and signed. */
@@ -879,6 +910,10 @@ export type Identity = {
 	fingerprint: string,
 	origin: string,
 	created_at: string,
+	/**  The last day of the certificate's validity (YYYY-MM-DD). */
+	expires_at: string | null,
+	/**  `valid`, `expires_soon` (within 60 days) or `expired`. */
+	expiry: string,
 };
 
 /**  What an import did. */
@@ -986,7 +1021,9 @@ export type KnownCertificate =
 /**  One of this store's signing identities. */
 { kind: "identity"; id: number; name: string } | 
 /**  A partner's key, pinned when their first signed file was imported. */
-{ kind: "partner"; party_id: number; party: string } | { kind: "unknown" };
+{ kind: "partner"; party_id: number; party: string } | 
+/**  A certificate whose path leads to one of the store's trust anchors (named). */
+{ kind: "trusted"; anchor: string } | { kind: "unknown" };
 
 /**  One stored ledger entry, as lists and exports show it. */
 export type LedgerEntry = {
@@ -1977,6 +2014,17 @@ export type SignatureReport = {
 	draft_matches: boolean | null,
 	/**  Whose certificate this is, as far as the store knows (filled in by the store). */
 	known: KnownCertificate | null,
+	/**  A document time stamp (`/DocTimeStamp`): the authority's token over the file, not a signer's. */
+	document_timestamp?: boolean,
+	/**  The signature's time stamp (PAdES B-T), or a document time stamp's own token. */
+	timestamp?: TimestampReport | null,
+	/**
+	 *  The certificate path to a trust anchor, checked at the time-stamped time (else now);
+	 *  filled in by the store, which holds the anchors.
+	 */
+	chain?: ChainReport | null,
+	/**  The file's DSS holds every certificate of this signature's chain (and its time stamp's). */
+	ltv?: boolean,
 };
 
 /**
@@ -2072,11 +2120,34 @@ export type TemplateSummary = {
 /**  How sensitive a dataset is. */
 export type Tier = "public" | "internal" | "confidential" | "restricted";
 
+/**  A time stamp as checked: when, by whom, and whether it holds. */
+export type TimestampReport = {
+	/**  The stamped time, RFC 3339 UTC. */
+	time: string,
+	authority: string,
+	valid: boolean,
+	problem: string | null,
+	/**  The authority's certificate path (filled in by the store). */
+	chain?: ChainReport | null,
+};
+
 /**  What the parties do about a risk. */
 export type Treatment = "avoid" | "reduce_likelihood" | "reduce_consequence" | "share" | "accept";
 
 /**  What ends a collaboration, or a party's part in it. */
 export type Trigger = "sunset" | "breach" | "insolvency" | "change-of-control" | "withdrawal" | "key-personnel" | "by-agreement";
+
+/**  A certificate the user trusts as the root of certificate paths. */
+export type TrustAnchor = {
+	id: number,
+	name: string,
+	subject: string,
+	fingerprint: string,
+	not_before: string,
+	not_after: string,
+	added_at: string,
+	added_by: string,
+};
 
 /**  A draft moved to newer clause versions. */
 export type Upgrade = {
@@ -2084,6 +2155,14 @@ export type Upgrade = {
 	revision: number | null,
 	/**  Clause id → (old version, new version). */
 	moved: { [key in string]: [number, number] },
+};
+
+/**  What adding validation data put in the file. */
+export type ValidationDataAdded = {
+	certificates: number,
+	crls: number,
+	/**  Revocation addresses that could not be reached (their data is not in the file). */
+	unreachable: string[],
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
@@ -2122,6 +2201,8 @@ export type VerifyReport = {
 	 *  University of Northmoor's library, release 12 (3 versions)`); filled in by the core.
 	 */
 	library_sources?: string[],
+	/**  The document security store (validation data for the long term), when the file has one. */
+	dss?: DssSummary | null,
 };
 
 /**  Shared with the partners, or kept to this institution. */
