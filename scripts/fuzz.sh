@@ -11,7 +11,7 @@ command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked --qui
 seeds=target/fuzz-seeds
 [ -d "$seeds/library_release" ] || cargo run -q -p steward-core --example fuzz_seeds -- "$seeds"
 targets=("${1:-all}")
-[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules exit_record library_release)
+[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules exit_record library_release timestamp_token)
 secs="${2:-60}"
 cd fuzz
 for t in "${targets[@]}"; do

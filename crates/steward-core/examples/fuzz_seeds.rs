@@ -69,6 +69,30 @@ fn main() {
     write(&dir, "library_release", "manifest-only.json", &manifest);
     write(&dir, "exit_record", "once.pdf", &once);
     pdfs.push(("exit-pack.pdf".into(), pack));
+    // Signatures that last: a B-T signature from a test authority, then validation data and a
+    // document time stamp; the authority's token and answer seed the time-stamp target.
+    let tsa = steward_testkit::pki::TestTsa::start_at(Some(s.now()));
+    s.set_time_stamping(steward_core::trust::lasting::TimeStamping::Url(tsa.url.clone()));
+    let bt = s.export_agreement(nda, None, Some(who)).expect("B-T export").pdf;
+    let lt = s.add_validation_data(&bt).expect("B-LT").pdf;
+    let lta = s.timestamp_pdf(&lt).expect("B-LTA");
+    pdfs.push(("bt.pdf".into(), bt));
+    pdfs.push(("lt.pdf".into(), lt));
+    pdfs.push(("lta.pdf".into(), lta));
+    s.set_time_stamping(steward_core::trust::lasting::TimeStamping::Off);
+    let http = steward_sign::HttpTsa::new(&tsa.url).expect("url");
+    let token = steward_sign::TimeStamper::token(&http, &[0x5a; 32]).expect("token");
+    write(&dir, "timestamp_token", "token.der", &token);
+    let mut resp = vec![0x30, 0x82];
+    resp.extend_from_slice(&u16::try_from(token.len() + 5).expect("small").to_be_bytes());
+    resp.extend_from_slice(&[0x30, 0x03, 0x02, 0x01, 0x00]);
+    resp.extend_from_slice(&token);
+    write(&dir, "timestamp_token", "response.der", &resp);
+    write(&dir, "timestamp_token", "tsa-root.der", &tsa.root);
+    write(&dir, "timestamp_token", "tsa.der", &tsa.certificate);
+    for a in s.trust_anchors().expect("anchors") {
+        write(&dir, "timestamp_token", &format!("anchor-{}.der", a.id), &a.certificate);
+    }
     for (name, pdf) in &pdfs {
         for target in ["pdf_structure", "pdf_changes", "partner_pdf"] {
             write(&dir, target, name, pdf);

@@ -13,6 +13,7 @@
 //! | PDF export, signing, verification | [`documents`] | (none: reads agreements and identities) |
 //! | partner exchange: import, compare, decide, countersign | [`exchange`] | `store/exchange.rs` |
 //! | partners' pinned keys | [`trust`] | `store/trust.rs` |
+//! | time stamps, trust anchors, certificate paths, validation data | [`trust::lasting`] | `store/trust.rs` |
 //! | the contribution ledger, rates, CRediT roles | [`ledger`] | `store/ledger.rs` |
 //! | the decision log | [`decisions`] | `store/decisions.rs` |
 //! | Trusted Research due diligence: questionnaire, answers, rating, screening, approvals, gates | [`diligence`] | `store/diligence.rs` |

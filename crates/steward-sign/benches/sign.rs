@@ -81,6 +81,42 @@ fn bench(c: &mut Criterion) {
     g.bench_function("phase: change analysis of the countersignature's update", |b| {
         b.iter(|| black_box(changes::update_changes(&file, last, &second, &[])))
     });
+    // Signatures that last, against the test authority on 127.0.0.1 (the time includes its
+    // HTTP round trip and its P-256 signature, as a real authority's would, less the network).
+    let tsa = steward_testkit::pki::TestTsa::start();
+    let http = steward_sign::HttpTsa::new(&tsa.url).expect("url");
+    let bt_opts = steward_sign::SignOptions { chain: Vec::new(), stamper: Some(&http) };
+    let sign_bt = || {
+        steward_sign::sign_with_options(&embedded, &k1, &c1, &common::request("H", "U", None), &bt_opts).expect("signs")
+    };
+    g.bench_function("first signature with a time stamp (B-T, local authority)", |b| b.iter(|| black_box(sign_bt())));
+    let bt = sign_bt();
+    g.bench_function("verify a B-T file (signature and its time stamp)", |b| {
+        b.iter(|| black_box(steward_sign::verify(&bt).expect("verifies")))
+    });
+    let r = steward_sign::verify(&bt).expect("verifies");
+    let mut certs = vec![c1.clone(), tsa.certificate.clone(), tsa.root.clone()];
+    certs.extend(r.signatures[0].carried.iter().cloned());
+    g.bench_function("add a DSS (B-LT)", |b| {
+        b.iter(|| black_box(steward_sign::add_dss(&bt, &certs, &[], &[]).expect("adds")))
+    });
+    let lt = steward_sign::add_dss(&bt, &certs, &[], &[]).expect("adds");
+    g.bench_function("document time stamp (local authority)", |b| {
+        b.iter(|| black_box(steward_sign::timestamp_document(&lt, &http).expect("stamps")))
+    });
+    let anchors = vec![steward_sign::chain::Anchor { name: "TSA root".into(), der: tsa.root.clone() }];
+    let ts = r.signatures[0].timestamp.clone().expect("stamp");
+    g.bench_function("certificate path of the time stamp", |b| {
+        b.iter(|| {
+            black_box(steward_sign::chain::validate(
+                &ts.certificate,
+                &r.signatures[0].carried,
+                &anchors,
+                ts.time_utc.expect("time"),
+                steward_sign::chain::Purpose::TimeStamping,
+            ))
+        })
+    });
     g.finish();
 }
 

@@ -115,6 +115,53 @@ pub fn self_signed_certificate(
     Ok(cert.der().to_vec())
 }
 
+/// A certificate for `key` issued by a new certificate authority `ca_name` of `who`'s
+/// organisation (the CA's key is discarded): how the demo shows an institution's chain.
+/// Returns the certificate and the authority's.
+pub fn issued_by_new_authority(
+    key: &SecretKey,
+    who: &Subject,
+    ca_name: &str,
+    not_before: chrono::NaiveDate,
+    years: i32,
+) -> Result<(Vec<u8>, Vec<u8>), SignError> {
+    use chrono::Datelike;
+    use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    let err = |e: rcgen::Error| SignError::Key(e.to_string());
+    let (y, m, d) = (not_before.year(), u8::try_from(not_before.month()).unwrap_or(1), u8::try_from(not_before.day()).unwrap_or(1).min(28));
+    let ca_key = KeyPair::generate().map_err(err)?;
+    let mut ca = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, ca_name);
+    if let Some(o) = &who.organisation {
+        dn.push(DnType::OrganizationName, o.as_str());
+    }
+    ca.distinguished_name = dn;
+    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca.not_before = rcgen::date_time_ymd(y - 1, m, d);
+    ca.not_after = rcgen::date_time_ymd(y + years + 5, m, d);
+    let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
+    let kp = KeyPair::try_from(key.expose_pkcs8()).map_err(err)?;
+    let mut p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, who.name.as_str());
+    if let Some(o) = &who.organisation {
+        dn.push(DnType::OrganizationName, o.as_str());
+    }
+    if let Ok(email) = rcgen::string::Ia5String::try_from(who.email.as_str()) {
+        dn.push(DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]), rcgen::DnValue::Ia5String(email.clone()));
+        p.subject_alt_names = vec![rcgen::SanType::Rfc822Name(email)];
+    }
+    p.distinguished_name = dn;
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment];
+    p.not_before = rcgen::date_time_ymd(y, m, d);
+    p.not_after = rcgen::date_time_ymd(y + years, m, d);
+    p.use_authority_key_identifier_extension = true;
+    let leaf = p.signed_by(&kp, &Issuer::from_params(&ca, &ca_key)).map_err(err)?;
+    Ok((leaf.der().to_vec(), ca_cert.der().to_vec()))
+}
+
 /// Reads a PKCS#12 file: the private key and the certificate chain (leaf first).
 pub fn read_pkcs12(data: &[u8], password: &str) -> Result<(SecretKey, Vec<Vec<u8>>), SignError> {
     use p12_keystore::{KeyStore, Pkcs12ImportPolicy};

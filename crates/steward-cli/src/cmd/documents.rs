@@ -43,7 +43,19 @@ pub(crate) fn verify_text(r: &steward_sign::VerifyReport) -> String {
             }
         }
         if let Some(c) = &sig.chain {
-            t.push_str(&format!("  certificate path     {}\n", chain_line(c)));
+            let pinned = matches!(
+                sig.known,
+                Some(steward_sign::KnownCertificate::Identity { .. } | steward_sign::KnownCertificate::Partner { .. })
+            );
+            let line = if pinned && c.state != "trusted" {
+                format!(
+                    "no path to a trust anchor ({}); the key itself is known, as above",
+                    c.problem.clone().unwrap_or_default()
+                )
+            } else {
+                chain_line(c)
+            };
+            t.push_str(&format!("  certificate path     {line}\n"));
         }
         if r.dss.is_some() {
             t.push_str(if sig.ltv {

@@ -365,6 +365,11 @@ impl Steward {
             let existing = self.identities()?.into_iter().find(|i| i.origin == "demo" && i.email == *email);
             let id = match existing {
                 Some(i) => i.id,
+                // The lead university signs with a certificate from its own authority, trusted
+                // as an anchor; the partners with self-signed ones, pinned on import.
+                None if *org == "The University of Northmoor" => {
+                    self.create_demo_institutional_identity(name, email, org, DEMO_CA)?.id
+                }
                 None => self.create_identity(name, email, Some(org), "p256", true)?.id,
             };
             ids.push((id, *org));
@@ -478,6 +483,9 @@ impl Steward {
 }
 
 /// The demo's signatories: (person, party short name). Their identities are marked as demo.
+/// The demo lead university's certificate authority, a trust anchor of the demo store.
+const DEMO_CA: &str = "University of Northmoor Research Signing CA";
+
 const DEMO_SIGNATORIES: &[(&str, &str, &str)] = &[
     ("Samuel Okafor", "research.contracts@northmoor.ac.uk", "The University of Northmoor"),
     ("Prof. Aiko Tanabe", "tanabe.aiko@kaminokawa-tech.ac.jp", "Kaminokawa Institute of Science and Technology"),

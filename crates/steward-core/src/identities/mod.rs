@@ -172,6 +172,26 @@ impl Steward {
         self.save_identity(secret, cert, &[], if demo { "demo" } else { "generated" })
     }
 
+    /// A demo identity whose certificate is issued by its institution's certificate authority,
+    /// which becomes a trust anchor: signatures by it verify as a trusted chain.
+    pub(crate) fn create_demo_institutional_identity(
+        &mut self,
+        name: &str,
+        email: &str,
+        organisation: &str,
+        ca_name: &str,
+    ) -> Result<Identity> {
+        let secret = SecretKey::generate(KeyKind::P256).map_err(|e| Error::Signature(e.to_string()))?;
+        let who = Subject { name: name.into(), email: email.into(), organisation: Some(organisation.into()) };
+        let (cert, ca) = keys::issued_by_new_authority(&secret, &who, ca_name, self.clock_today(), 5)
+            .map_err(|e| Error::Signature(e.to_string()))?;
+        let identity = self.save_identity(secret, cert, std::slice::from_ref(&ca), "demo")?;
+        if !self.trust_anchors()?.iter().any(|a| a.name == ca_name) {
+            self.add_trust_anchor(&ca, Some(ca_name))?;
+        }
+        Ok(identity)
+    }
+
     /// Imports an institution's certificate and key from a PKCS#12 file.
     pub fn import_identity(&mut self, p12: &[u8], password: &str) -> Result<Identity> {
         let (key, chain) =
