@@ -16,7 +16,7 @@ const samuel: Identity = {
   key_kind: "p256",
   fingerprint: fp(1),
   origin: "generated",
-  created_at: "2026-11-01T09:00:00.000Z",
+  created_at: "2026-11-01T09:00:00.000Z", expires_at: "2031-11-01", expiry: "valid",
 };
 
 const helen: Identity = {
@@ -27,7 +27,7 @@ const helen: Identity = {
   key_kind: "rsa3072",
   fingerprint: fp(7),
   origin: "imported",
-  created_at: "2026-11-03T14:20:00.000Z",
+  created_at: "2026-11-03T14:20:00.000Z", expires_at: "2031-11-01", expiry: "valid",
 };
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -199,5 +199,33 @@ describe("Identities", () => {
     expect((await screen.findByRole("alert")).textContent).toContain("the credential store is locked");
     expect(screen.getByTestId("credential-hint")).toBeTruthy();
     expect(screen.getByTestId("identity-list").textContent).toContain("Samuel Okafor");
+  });
+});
+
+describe("Identities: certificate expiry", () => {
+  it("flags a certificate that expires soon and one that expired", async () => {
+    mock((c) =>
+      c.cmd === "identities"
+        ? [
+            { ...samuel, expires_at: "2026-12-15", expiry: "expires_soon" },
+            { ...helen, expires_at: "2026-10-01", expiry: "expired" },
+          ]
+        : null,
+    );
+    render(Identities);
+    await waitFor(() => expect(screen.getAllByTestId("identity-expiry")).toHaveLength(2));
+    const [soon, gone] = screen.getAllByTestId("identity-expiry");
+    expect(soon.dataset.expiry).toBe("expires_soon");
+    expect(soon.textContent).toContain("Expires 15 December 2026: renew it");
+    expect(gone.dataset.expiry).toBe("expired");
+    expect(gone.textContent).toContain("Expired 1 October 2026: cannot sign");
+  });
+
+  it("shows no badge for a valid certificate, only its date", async () => {
+    mock((c) => (c.cmd === "identities" ? [samuel] : null));
+    render(Identities);
+    await screen.findByText("Samuel Okafor");
+    expect(screen.queryByTestId("identity-expiry")).toBeNull();
+    expect(screen.getByTestId("identity-list").textContent).toContain("1 November 2031");
   });
 });

@@ -189,3 +189,88 @@ describe("Verify", () => {
     expect(calls.some((c) => c.cmd === "verify_pdf")).toBe(false);
   });
 });
+
+describe("Verify: signatures that last", () => {
+  const stamped: VerifyReport = {
+    file_length: 120000,
+    revisions: 3,
+    ok: true,
+    dss: { certificates: 5, crls: 1, ocsps: 0 },
+    signatures: [
+      sig({
+        known: { kind: "trusted", anchor: "Northmoor Root" },
+        timestamp: { time: "2027-01-15T10:32:05Z", authority: "Example TSA", valid: true, problem: null,
+          chain: { state: "trusted", anchor: "TSA Root", path: ["Example TSA", "TSA Root"], problem: null, checked_at: "2027-01-15T10:32:05Z" } },
+        chain: { state: "trusted", anchor: "Northmoor Root", path: ["Samuel Okafor", "Northmoor Signing CA", "Northmoor Root"], problem: null, checked_at: "2027-01-15T10:32:05Z" },
+        ltv: true,
+      }),
+      sig({
+        field: "Timestamp3",
+        signer: "Example TSA",
+        document_timestamp: true,
+        covers_whole_file: true,
+        known: { kind: "unknown" },
+        timestamp: { time: "2027-01-16T08:00:00Z", authority: "Example TSA", valid: true, problem: null },
+        chain: { state: "broken", anchor: null, path: [], problem: "Example TSA expired on 1 January 2027", checked_at: "2027-01-16T08:00:00Z" },
+        ltv: false,
+      }),
+    ],
+  };
+
+  it("shows the stamped time, the certificate paths and the validation data", async () => {
+    mock((c) => (c.cmd === "verify_pdf" ? stamped : null));
+    render(Verify, { path: "/tmp/lta.pdf" });
+    await screen.findByTestId("verify-result");
+    const [ts, docTs] = screen.getAllByTestId("sig-timestamp");
+    expect(ts.dataset.valid).toBe("true");
+    expect(ts.textContent).toContain("15 January 2027, 10:32 UTC by Example TSA");
+    expect(ts.textContent).toContain("Trusted to TSA Root");
+    expect(docTs.textContent).toContain("16 January 2027");
+    const [chain, broken] = screen.getAllByTestId("sig-chain");
+    expect(chain.dataset.state).toBe("trusted");
+    expect(chain.textContent).toContain("Trusted to Northmoor Root: Samuel Okafor → Northmoor Signing CA → Northmoor Root");
+    expect(broken.dataset.state).toBe("broken");
+    expect(broken.textContent).toContain("Not trusted: Example TSA expired on 1 January 2027");
+    expect(screen.getByTestId("sig-kind").textContent).toContain("Document time stamp");
+    const ltv = screen.getAllByTestId("sig-ltv");
+    expect(ltv.map((e) => e.dataset.ltv)).toEqual(["true", "false"]);
+    expect(screen.getByTestId("verify-dss").textContent).toContain("5 certificates, 1 CRLs");
+    expect(screen.getAllByTestId("signature-known")[0].textContent).toContain("trust anchor Northmoor Root");
+    expect(screen.getByTestId("verify-trust").textContent).toContain("trusted to Northmoor Root");
+  });
+
+  it("names a time stamp that does not hold as the reason the file is not valid", async () => {
+    const bad: VerifyReport = {
+      ...stamped,
+      ok: false,
+      dss: null,
+      signatures: [sig({ timestamp: { time: "2027-01-15T10:32:05Z", authority: "Example TSA", valid: false, problem: "the time stamp is for other data" } })],
+    };
+    mock((c) => (c.cmd === "verify_pdf" ? bad : null));
+    render(Verify, { path: "/tmp/moved.pdf" });
+    await screen.findByTestId("verify-result");
+    const ts = screen.getByTestId("sig-timestamp");
+    expect(ts.dataset.valid).toBe("false");
+    expect(ts.textContent).toContain("for other data");
+    expect(screen.getByTestId("verify-verdict").textContent).toContain("its time stamp does not hold: the time stamp is for other data");
+    expect(screen.queryByTestId("sig-ltv")).toBeNull();
+    expect(screen.queryByTestId("verify-add-ltv")).toBeNull();
+  });
+
+  it("adds validation data to a verified file and verifies the new one", async () => {
+    const calls = mock((c) => {
+      if (c.cmd === "verify_pdf") return c.args.path === "/tmp/bt-lasting.pdf" ? stamped : good;
+      if (c.cmd === "add_validation_data") return { certificates: 5, crls: 0, unreachable: ["http://crl.example/ca.crl"] };
+      return null;
+    });
+    render(Verify, { path: "/tmp/bt.pdf" });
+    await screen.findByTestId("verify-result");
+    expect((screen.getByTestId("verify-lasting-path") as HTMLInputElement).value).toBe("/tmp/bt-lasting.pdf");
+    await fireEvent.click(screen.getByTestId("verify-add-ltv"));
+    await waitFor(() => expect(screen.getAllByTestId("sig-ltv")).toHaveLength(2));
+    const add = calls.find((c) => c.cmd === "add_validation_data");
+    expect(add?.args).toMatchObject({ path: "/tmp/bt.pdf", output: "/tmp/bt-lasting.pdf" });
+    expect(screen.getByTestId("verify-lasting-note").textContent).toContain("Added 5 certificates and 0 CRLs. Not reachable: http://crl.example/ca.crl.");
+    expect((screen.getByTestId("verify-path") as HTMLInputElement).value).toBe("/tmp/bt-lasting.pdf");
+  });
+});

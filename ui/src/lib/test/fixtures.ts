@@ -48,6 +48,8 @@ export function identity(over: Partial<Identity> = {}): Identity {
     fingerprint: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90",
     origin: "created",
     created_at: "2026-11-01T10:00:00Z",
+    expires_at: "2031-11-01",
+    expiry: "valid",
     ...over,
   };
 }
