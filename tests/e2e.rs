@@ -41,6 +41,8 @@ impl Driver {
     }
 
     async fn connect(&self) -> Client {
+        // Both rustls providers are compiled in; the WebDriver client's TLS takes ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
@@ -1093,5 +1095,71 @@ async fn a_person_is_added_by_keyboard_alone_from_the_search_palette() {
     assert!(!found.contains("{{"), "{found}");
     keys(&c, &char::from(Key::Enter).to_string()).await;
     wait_text(&c, "#template-title", "Theses").await;
+    c.close().await.expect("close");
+}
+
+/// Signatures that last, in the window: the time-stamping authority set in Settings (a test
+/// authority on 127.0.0.1), the demo's trust anchor and one added, a signed export time-stamped
+/// and its certificate path trusted to the lead university's authority, then validation data
+/// added from the Verify screen and the new file verified.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signature_is_time_stamped_trusted_to_its_anchor_and_kept_for_the_long_term() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        eprintln!("no session bus: signing needs a Secret Service (run scripts/test.sh)");
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tsa = steward_testkit::pki::TestTsa::start();
+    let tsa_root = tmp.path().join("tsa-root.der");
+    std::fs::write(&tsa_root, &tsa.root).expect("write");
+    let driver = Driver::start(tmp.path(), &tmp.path().join("steward.db"));
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+
+    click(&c, "[data-testid=nav-settings]").await;
+    choose(&c, "[data-testid=settings-locale]", "English (UK)").await;
+    wait_text(&c, "[data-testid=trust-anchors]", "University of Northmoor Research Signing CA").await;
+    set(&c, "[data-testid=tsa-url]", &tsa.url).await;
+    click(&c, "[data-testid=tsa-save]").await;
+    wait_text(&c, "[data-testid=settings-note]", "time-stamped by this authority").await;
+    set(&c, "[data-testid=trust-add-path]", tsa_root.to_str().expect("utf-8")).await;
+    set(&c, "[data-testid=trust-add-name]", "Test time-stamping root").await;
+    click(&c, "[data-testid=trust-add]").await;
+    wait_text(&c, "[data-testid=trust-anchors]", "Test time-stamping root").await;
+    wait_for(&c, "[data-testid=settings-signatures]").await;
+    screenshot_at(&c, "settings-signatures", Some("[data-testid=settings-signatures]")).await;
+
+    open_collaboration(&c, "Low-loss superconducting resonators").await;
+    click(&c, "[data-testid=tab-agreements]").await;
+    click(&c, "[data-testid=agreement-link]").await;
+    click(&c, "[data-testid=tab-export]").await;
+    let pdf = tmp.path().join("stamped.pdf");
+    choose(&c, "[data-testid=export-identity]", "Samuel Okafor").await;
+    set(&c, "[data-testid=export-path]", pdf.to_str().expect("utf-8 path")).await;
+    click(&c, "[data-testid=export-go]").await;
+    wait_text(&c, "[data-testid=export-result]", "Samuel Okafor").await;
+    assert_eq!(tsa.served(), 1, "the export asked the authority once");
+
+    click(&c, "[data-testid=export-verify]").await;
+    wait_text(&c, "[data-testid=verify-result]", "Valid").await;
+    let ts = wait_text(&c, "[data-testid=sig-timestamp]", "by Steward Test TSA").await;
+    assert!(!ts.contains("does not hold"), "{ts}");
+    let chain =
+        wait_text(&c, "[data-testid=sig-chain]", "Trusted to University of Northmoor Research Signing CA").await;
+    assert!(chain.contains("Samuel Okafor →"), "{chain}");
+    screenshot_at(&c, "verify-timestamp", Some("[data-testid=verify-result]")).await;
+
+    let lasting = tmp.path().join("stamped-lt.pdf");
+    set(&c, "[data-testid=verify-lasting-path]", lasting.to_str().expect("utf-8")).await;
+    click(&c, "[data-testid=verify-add-ltv]").await;
+    wait_text(&c, "[data-testid=verify-lasting-note]", "Added").await;
+    let ltv = wait_text(&c, "[data-testid=sig-ltv]", "Validation data for the long term is in the file").await;
+    assert!(!ltv.contains("lacks"), "{ltv}");
+    wait_text(&c, "[data-testid=verify-verdict]", "Valid").await;
+    wait_text(&c, "[data-testid=verify-dss]", "certificates").await;
+    let report = steward_sign::verify(&std::fs::read(&lasting).expect("the new file")).expect("verifies");
+    assert!(report.ok && report.signatures[0].ltv && report.dss.is_some());
+    screenshot_at(&c, "verify-ltv", Some("[data-testid=verify-result]")).await;
     c.close().await.expect("close");
 }

@@ -126,9 +126,15 @@ pub fn issued_by_new_authority(
     years: i32,
 ) -> Result<(Vec<u8>, Vec<u8>), SignError> {
     use chrono::Datelike;
-    use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
     let err = |e: rcgen::Error| SignError::Key(e.to_string());
-    let (y, m, d) = (not_before.year(), u8::try_from(not_before.month()).unwrap_or(1), u8::try_from(not_before.day()).unwrap_or(1).min(28));
+    let (y, m, d) = (
+        not_before.year(),
+        u8::try_from(not_before.month()).unwrap_or(1),
+        u8::try_from(not_before.day()).unwrap_or(1).min(28),
+    );
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca = CertificateParams::default();
     let mut dn = DistinguishedName::new();
