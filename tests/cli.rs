@@ -2104,3 +2104,64 @@ fn an_expired_certificate_does_not_sign_and_one_near_expiry_is_flagged() {
     let ics = std::fs::read_to_string(&ics_file).expect("ics");
     assert!(ics.contains("Renew the signing certificate of Soon Office"), "{ics}");
 }
+
+#[test]
+fn validation_data_carries_the_crls_the_certificates_name_and_says_which_were_unreachable() {
+    if !keyring() {
+        return;
+    }
+    use steward_testkit::pki::{Ca, FileServer};
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let crls = FileServer::start();
+    let mut root = Ca::root("Crl Test Root", day("2025-01-01"), day("2035-01-01"));
+    root.crl_url = Some(format!("{}/root.crl", crls.url));
+    let mut issuing = root.intermediate("Crl Test Issuing CA", day("2025-06-01"), day("2030-01-01"));
+    issuing.crl_url = Some(format!("{}/issuing.crl", crls.url));
+    let (key, cert) = issuing.signer(
+        "Records Office",
+        "The University of Northmoor",
+        "records@northmoor.ac.uk",
+        day("2026-06-01"),
+        day("2028-06-01"),
+    );
+    crls.put("/root.crl", root.crl(day("2026-10-01")));
+    let p = |f: &str| env.dir.path().join(f).to_str().expect("utf-8").to_string();
+    let bytes = steward_sign::keys::write_pkcs12_with_chain(&key, &cert, std::slice::from_ref(&issuing.der), "pw")
+        .expect("p12");
+    std::fs::write(p("records.p12"), bytes).expect("write");
+    let who = import_p12(&env, Path::new(&p("records.p12")));
+    std::fs::write(p("root.pem"), steward_sign::keys::certificate_pem(&root.der).expect("pem")).expect("write");
+    env.ok(&["trust", "add", &p("root.pem")]);
+    env.ok(&["agreement", "export", "1", "--sign", &who, "--no-timestamp", "--out", &p("signed.pdf")]);
+    // The issuing CA's CRL is not there yet: named as unreachable, the root's is embedded.
+    let added = env.json(&["ltv", "add", &p("signed.pdf"), "--out", &p("lt1.pdf"), "--json"]);
+    assert_eq!(added["crls"], 1, "{added}");
+    let unreachable: Vec<&str> =
+        added["unreachable"].as_array().expect("list").iter().filter_map(Value::as_str).collect();
+    assert_eq!(unreachable, [format!("{}/issuing.crl", crls.url).as_str()], "{added}");
+    crls.put("/issuing.crl", issuing.crl(day("2026-10-01")));
+    let added = env.json(&["ltv", "add", &p("signed.pdf"), "--out", &p("lt.pdf"), "--json"]);
+    assert_eq!((added["crls"].as_u64(), added["unreachable"].as_array().map(Vec::len)), (Some(2), Some(0)), "{added}");
+    let v = env.json(&["verify", &p("lt.pdf"), "--json"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!((v["dss"]["crls"].as_u64(), v["dss"]["certificates"].as_u64()), (Some(2), Some(3)), "{v}");
+    assert_eq!(v["signatures"][0]["chain"]["state"], "trusted", "{v}");
+    // pyHanko, requiring revocation data for every certificate of the path, trusts the signature.
+    if let Some(python) = pyhanko_python() {
+        let root_der = p("root.der");
+        std::fs::write(&root_der, &root.der).expect("write");
+        let out = std::process::Command::new(python.with_file_name("pyhanko"))
+            .args(["sign", "validate", "--trust-replace", "--trust", &root_der, "--force-revinfo"])
+            .arg(p("lt.pdf"))
+            .output()
+            .expect("pyhanko");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("INTACT:TRUSTED"),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -24,6 +24,8 @@ use x509_tsp::{TimeStampReq, TspVersion, TstInfo};
 /// A certificate authority: its certificate and key.
 pub struct Ca {
     pub name: String,
+    /// Where this CA publishes its CRL: named in the certificates it issues from now on.
+    pub crl_url: Option<String>,
     pub params: CertificateParams,
     pub key: KeyPair,
     pub der: Vec<u8>,
@@ -67,11 +69,25 @@ impl Ca {
         p.not_before = ymd(from);
         p.not_after = ymd(to);
         p.use_authority_key_identifier_extension = parent.is_some();
+        p.crl_distribution_points = crl_points(parent);
         let cert = match parent {
             Some(ca) => p.signed_by(&key, &Issuer::from_params(&ca.params, &ca.key)).expect("issue"),
             None => p.self_signed(&key).expect("self-sign"),
         };
-        Ca { name: name.to_string(), der: cert.der().to_vec(), params: p, key }
+        Ca { name: name.to_string(), crl_url: None, der: cert.der().to_vec(), params: p, key }
+    }
+
+    /// This CA's CRL (nothing revoked), issued `from` and valid for a year.
+    pub fn crl(&self, from: chrono::NaiveDate) -> Vec<u8> {
+        let p = rcgen::CertificateRevocationListParams {
+            this_update: ymd(from),
+            next_update: ymd(from + chrono::Days::new(365)),
+            crl_number: rcgen::SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: Vec::new(),
+            key_identifier_method: rcgen::KeyIdMethod::Sha256,
+        };
+        p.signed_by(&Issuer::from_params(&self.params, &self.key)).expect("crl").der().to_vec()
     }
 
     /// A signer's key and certificate issued by this CA (digitalSignature, nonRepudiation).
@@ -93,6 +109,7 @@ impl Ca {
         p.not_before = ymd(from);
         p.not_after = ymd(to);
         p.use_authority_key_identifier_extension = true;
+        p.crl_distribution_points = crl_points(Some(self));
         let cert = p.signed_by(&key, &Issuer::from_params(&self.params, &self.key)).expect("issue");
         (SecretKey::from_pkcs8(key.serialize_der()), cert.der().to_vec())
     }
@@ -116,6 +133,64 @@ impl Ca {
         p.use_authority_key_identifier_extension = true;
         let cert = p.signed_by(&key, &Issuer::from_params(&self.params, &self.key)).expect("issue");
         (key, cert.der().to_vec())
+    }
+}
+
+fn crl_points(issuer: Option<&Ca>) -> Vec<rcgen::CrlDistributionPoint> {
+    issuer
+        .and_then(|ca| ca.crl_url.clone())
+        .map(|u| vec![rcgen::CrlDistributionPoint { uris: vec![u] }])
+        .unwrap_or_default()
+}
+
+/// Files served over HTTP GET on 127.0.0.1 (CRLs for tests); `put` adds one at any time.
+pub struct FileServer {
+    pub url: String,
+    files: Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>>,
+}
+
+impl FileServer {
+    pub fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let files: Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>> = Arc::default();
+        let served = files.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 << 10 {
+                    match conn.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf);
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let body = served.lock().expect("files").get(&path).cloned();
+                let reply = match body {
+                    Some(b) => {
+                        let mut r = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            b.len()
+                        )
+                        .into_bytes();
+                        r.extend_from_slice(&b);
+                        r
+                    }
+                    None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                };
+                let _ = conn.write_all(&reply);
+            }
+        });
+        FileServer { url, files }
+    }
+
+    /// Serves `bytes` at `path` (starting with `/`).
+    pub fn put(&self, path: &str, bytes: Vec<u8>) {
+        self.files.lock().expect("files").insert(path.to_string(), bytes);
     }
 }
 
