@@ -145,7 +145,8 @@ pub fn issued_by_new_authority(
     ca.distinguished_name = dn;
     ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca.not_before = rcgen::date_time_ymd(y - 1, m, d);
+    // From the same day as the certificate: DER UTCTime (and x509-cert) start at 1970.
+    ca.not_before = rcgen::date_time_ymd(y, m, d);
     ca.not_after = rcgen::date_time_ymd(y + years + 5, m, d);
     let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
     let kp = KeyPair::try_from(key.expose_pkcs8()).map_err(err)?;
