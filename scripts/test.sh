@@ -45,7 +45,7 @@ export STEWARD_REQUIRE_KEYRING=1 STEWARD_REQUIRE_TOOLS=1
 set +e
 XDG_DATA_HOME="$keyring_data" keyctl session - dbus-run-session -- sh -c \
   'printf %s steward | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
-   xvfb-run -a cargo test --workspace --all-features' 2>&1 | tee "$log"
+   xvfb-run -a cargo test --workspace --all-features --no-fail-fast' 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 rm -rf "$keyring_data"

@@ -261,7 +261,12 @@ fn a_document_time_stamp_and_a_dss_are_accepted_after_signatures() {
         std::fs::write(&f, &lta).expect("write");
         let out = Command::new("pdfsig").arg(&f).output().expect("pdfsig");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(text.matches("Signature is Valid.").count(), 2, "{text}");
+        // Poppler before 23 knows no ETSI.RFC3161 sub-filter: it lists the document time stamp
+        // as of an unknown type and leaves it unverified. It must never call either one invalid.
+        let valid = text.matches("Signature is Valid.").count();
+        let unknown = text.contains("Signature Type: unknown") && text.contains("Signature has not yet been verified.");
+        assert!(valid == 2 || (valid == 1 && unknown), "{text}");
+        assert!(!text.contains("Invalid") && !text.contains("Digest Mismatch"), "{text}");
     }
     if let Some(python) = pyhanko() {
         let dir = tempfile::tempdir().expect("dir");
