@@ -623,6 +623,23 @@ async fn export_agreement(
     .await
 }
 
+/// Exports an agreement revision as a Word document for a partner to edit (unsigned), to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_agreement_docx(
+    app: AppHandle,
+    agreement: Id,
+    revision: Option<i64>,
+    path: String,
+) -> Out<steward_core::exchange::ExportedDocx> {
+    off_thread(app, move |s| {
+        let out = s.export_agreement_docx(agreement, revision)?;
+        write_file(&path, &out.docx)?;
+        Ok(out)
+    })
+    .await
+}
+
 /// Signs an existing PDF (a countersignature keeps the earlier ones), writing it to `output`.
 #[tauri::command]
 #[specta::specta]
@@ -1245,7 +1262,8 @@ fn sign_decision_checkpoint(app: State<'_, App>, collab: Id, identity: Id) -> Ou
 
 // ---- partner exchange -------------------------------------------------------------------------
 
-/// Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`).
+/// Verifies a partner's PDF and imports the draft it carries, or reads a partner's edited Word
+/// file as proposed changes (see `steward exchange import`).
 #[tauri::command]
 #[specta::specta]
 async fn import_partner_pdf(
@@ -1259,9 +1277,14 @@ async fn import_partner_pdf(
     off_thread(app, move |s| {
         report(&progress, 0, 2, "Reading the file");
         let pdf = read_file(&path, steward_core::files::MAX_PDF)?;
-        report(&progress, 1, 2, "Verifying every signature, reading the draft, comparing it with ours");
+        report(
+            &progress,
+            1,
+            2,
+            "Verifying every signature (a PDF) or reading every clause (a Word file), comparing it with ours",
+        );
         let name = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let out = s.import_partner_pdf_with(&pdf, &name, &ImportOptions { collab, allow_unsigned, accept_new_key })?;
+        let out = s.import_partner_file(&pdf, &name, &ImportOptions { collab, allow_unsigned, accept_new_key })?;
         report(&progress, 2, 2, "Done");
         Ok(out)
     })
@@ -1403,6 +1426,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             verify_decisions,
             sign_decision_checkpoint,
             import_partner_pdf,
+            export_agreement_docx,
             partner_keys,
             received_drafts,
             exchange_redline,

@@ -46,6 +46,7 @@ fn setup() -> (Library, DraftInput) {
         fallbacks: BTreeMap::new(),
         parties: sample_parties(),
         flags: BTreeSet::new(),
+        ..Default::default()
     };
     (lib, input)
 }

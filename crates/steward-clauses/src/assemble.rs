@@ -4,7 +4,7 @@
 
 use crate::canonical;
 use crate::cond::Cond;
-use crate::document::{Block, DocParty, Document, Recital, Section, SignatureBlock};
+use crate::document::{Block, CrossRef, DocParty, Document, Recital, Section, SignatureBlock};
 use crate::helpers::{REF_CLOSE, REF_OPEN};
 use crate::library::{Library, body_name, part_name};
 use crate::meta::{KindTemplate, PartyMode};
@@ -30,6 +30,14 @@ pub struct DraftSpec {
     pub parties: Vec<PartyInfo>,
     /// Trusted Research flags in force.
     pub flags: BTreeSet<String>,
+    /// Clauses of the kind this draft leaves out (a partner deleted them in negotiation). A
+    /// clause the due diligence requires is in whatever this says.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub omitted: BTreeSet<String>,
+    /// Clauses the kind does not list (added in negotiation), each after the clause it follows
+    /// (empty: before the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub placed: BTreeMap<String, String>,
 }
 
 impl DraftSpec {
@@ -78,6 +86,9 @@ pub struct DraftInput {
     pub fallbacks: BTreeMap<String, String>,
     pub parties: Vec<PartyInfo>,
     pub flags: BTreeSet<String>,
+    /// Carried from the revision this one follows (see [`DraftSpec::omitted`], [`DraftSpec::placed`]).
+    pub omitted: BTreeSet<String>,
+    pub placed: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -157,17 +168,55 @@ pub fn included(
     pins: &BTreeMap<String, String>,
     values: &BTreeMap<String, Json>,
     flags: &BTreeSet<String>,
+    layout: Layout<'_>,
 ) -> Vec<String> {
-    kind.sections
+    let keep = |id: &&String| {
+        if layout.omitted.contains(*id) && !flags.contains(&format!("require:{id}")) {
+            return false;
+        }
+        let when = pins.get(*id).and_then(|h| lib.clause(h)).and_then(|c| c.meta.include_when.as_deref());
+        let parsed = when.map(|w| Cond::parse(w).ok());
+        pins.contains_key(*id) && is_included(id, parsed.as_ref().map(Option::as_ref), values, flags)
+    };
+    let mut out: Vec<String> = kind.sections.iter().filter(keep).cloned().collect();
+    // Clauses added in negotiation, each after the one it follows (a chain of them in order);
+    // one whose clause is not in the draft goes at the end of the clauses.
+    let mut pending: Vec<(&String, &String)> = layout
+        .placed
         .iter()
-        .chain(&kind.schedules)
-        .filter(|id| {
-            let when = pins.get(*id).and_then(|h| lib.clause(h)).and_then(|c| c.meta.include_when.as_deref());
-            let parsed = when.map(|w| Cond::parse(w).ok());
-            is_included(id, parsed.as_ref().map(Option::as_ref), values, flags)
-        })
-        .cloned()
-        .collect()
+        .filter(|(id, _)| pins.contains_key(*id) && !kind.sections.contains(id) && !kind.schedules.contains(id))
+        .collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|(id, after)| {
+            let at = if after.is_empty() { Some(0) } else { out.iter().position(|x| x == *after).map(|p| p + 1) };
+            match at {
+                Some(p) => {
+                    out.insert(p, (*id).clone());
+                    false
+                }
+                None => true,
+            }
+        });
+        if pending.len() == before {
+            out.extend(pending.drain(..).map(|(id, _)| id.clone()));
+        }
+    }
+    out.extend(kind.schedules.iter().filter(keep).cloned());
+    out
+}
+
+/// What a draft says about its clauses beyond the kind's list.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    pub omitted: &'a BTreeSet<String>,
+    pub placed: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Layout<'a> {
+    pub fn of(spec: &'a DraftSpec) -> Self {
+        Layout { omitted: &spec.omitted, placed: &spec.placed }
+    }
 }
 
 /// Whether one clause is in. A clause the collaboration's due diligence requires is, whatever the
@@ -295,7 +344,14 @@ pub fn prepare(lib: &Library, input: &DraftInput) -> Result<(DraftSpec, Option<R
         }
     }
 
-    let inc = included(lib, kind, &input.pins, &values, &input.flags);
+    let inc = included(
+        lib,
+        kind,
+        &input.pins,
+        &values,
+        &input.flags,
+        Layout { omitted: &input.omitted, placed: &input.placed },
+    );
     for d in &decls {
         let needed = d.used_by.is_empty() || d.used_by.iter().any(|c| inc.contains(c));
         if needed
@@ -371,6 +427,8 @@ pub fn prepare(lib: &Library, input: &DraftInput) -> Result<(DraftSpec, Option<R
         fallbacks: input.fallbacks.clone(),
         parties: input.parties.clone(),
         flags: input.flags.clone(),
+        omitted: input.omitted.clone(),
+        placed: input.placed.clone(),
     };
     Ok((spec, recommended))
 }
@@ -521,7 +579,7 @@ fn document_parties<'a>(
 /// Names this renderer's output: a stored rendering is reused only by the renderer that made it.
 /// Change the suffix whenever a change here, in `document` or in the helpers makes a draft render
 /// differently (debug builds check every reused rendering against a fresh one).
-pub const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+1");
+pub const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+2");
 
 /// Renders a prepared draft to its document model.
 pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError> {
@@ -541,7 +599,7 @@ pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError
     ctx.insert("_party".into(), Json::Object(by_id));
     let ctx = Json::Object(ctx);
 
-    let inc = included(lib, kind, &spec.clauses, &spec.values, &spec.flags);
+    let inc = included(lib, kind, &spec.clauses, &spec.values, &spec.flags, Layout::of(spec));
     let mut numbers: BTreeMap<String, String> = BTreeMap::new();
     let mut sections = Vec::new();
     let mut schedules = Vec::new();
@@ -598,11 +656,13 @@ pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError
             if let Some(a) = &anchor {
                 numbers.insert(format!("{id}#{a}"), n.clone());
             }
-            blocks.push(Block { number: Some(n), level: lvl, anchor, text });
+            blocks.push(Block { number: Some(n), level: lvl, anchor, text, refs: Vec::new() });
         };
         for raw in raws {
             match raw {
-                Raw::Block { level: 1, anchor, text } => blocks.push(Block { number: None, level: 1, anchor, text }),
+                Raw::Block { level: 1, anchor, text } => {
+                    blocks.push(Block { number: None, level: 1, anchor, text, refs: Vec::new() })
+                }
                 Raw::Block { level, anchor, text } => push_numbered(level, anchor, text, &mut blocks, &mut numbers),
                 Raw::Definitions => {
                     for (term, meaning) in &definitions {
@@ -630,9 +690,10 @@ pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError
     }
 
     // Cross-references, now that every number is known.
-    let resolve = |text: &str, clause: &str| -> Result<String, AssemblyError> {
+    let resolve_refs = |text: &str, clause: &str| -> Result<(String, Vec<CrossRef>), AssemblyError> {
+        let mut refs = Vec::new();
         if !text.contains(REF_OPEN) {
-            return Ok(text.to_string());
+            return Ok((text.to_string(), refs));
         }
         let mut out = String::new();
         let mut rest = text;
@@ -644,15 +705,17 @@ pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError
             let n = numbers
                 .get(target)
                 .ok_or_else(|| err(clause, format!("refers to {target}, which is not part of this agreement")))?;
+            refs.push(CrossRef { start: out.len(), len: n.len(), target: target.to_string() });
             out.push_str(n);
             rest = &after[end + REF_CLOSE.len_utf8()..];
         }
         out.push_str(rest);
-        Ok(out)
+        Ok((out, refs))
     };
+    let resolve = |text: &str, clause: &str| resolve_refs(text, clause).map(|(t, _)| t);
     for s in sections.iter_mut().chain(schedules.iter_mut()) {
         for b in &mut s.blocks {
-            b.text = resolve(&b.text, &s.clause_id)?;
+            (b.text, b.refs) = resolve_refs(&b.text, &s.clause_id)?;
         }
     }
     let mut recitals = Vec::new();

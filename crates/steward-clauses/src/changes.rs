@@ -60,8 +60,11 @@ pub fn between(
         });
     }
     let clause_ids: BTreeSet<&String> = ours.clauses.keys().chain(theirs.clauses.keys()).collect();
+    // A clause the draft leaves out counts as absent.
+    let pin = |s: &'_ DraftSpec, cid: &str| if s.omitted.contains(cid) { None } else { s.clauses.get(cid).cloned() };
     for cid in clause_ids {
-        let (o, t) = (ours.clauses.get(cid), theirs.clauses.get(cid));
+        let (o, t) = (pin(ours, cid), pin(theirs, cid));
+        let (o, t) = (o.as_ref(), t.as_ref());
         if o != t {
             let label = t.or(o).map(|h| title_of(h)).unwrap_or_else(|| cid.clone());
             changes.push(Change {
@@ -128,7 +131,15 @@ pub fn apply(ours: &DraftSpec, theirs: &DraftSpec, accepted: &[&Change]) -> Draf
     for c in accepted {
         match c.of {
             ChangeOf::Title => merged.title = theirs.title.clone(),
-            ChangeOf::Clause => take(&mut merged.clauses, &theirs.clauses, &c.target),
+            ChangeOf::Clause if theirs.omitted.contains(&c.target) => {
+                // Left out, its version still pinned (the kind lists it).
+                merged.omitted.insert(c.target.clone());
+            }
+            ChangeOf::Clause => {
+                merged.omitted.remove(&c.target);
+                take(&mut merged.clauses, &theirs.clauses, &c.target);
+                take(&mut merged.placed, &theirs.placed, &c.target);
+            }
             ChangeOf::Fallback => take(&mut merged.fallbacks, &theirs.fallbacks, &c.target),
             ChangeOf::Value => take(&mut merged.values, &theirs.values, &c.target),
         }
@@ -150,6 +161,8 @@ mod tests {
             fallbacks: fallback.map(|f| ("nda.term".to_string(), f.to_string())).into_iter().collect(),
             parties: Vec::new(),
             flags: BTreeSet::new(),
+            omitted: BTreeSet::new(),
+            placed: Default::default(),
         }
     }
 
@@ -168,5 +181,24 @@ mod tests {
         let merged = apply(&ours, &theirs, &only_value);
         assert_eq!((merged.values["term_years"].clone(), merged.title.as_str()), (Json::from(3), "Mutual NDA"));
         assert!(between(&ours, &ours, &|h| h.into(), &|_| true).is_empty());
+    }
+
+    #[test]
+    fn a_clause_left_out_or_added_is_one_change() {
+        let ours = spec("NDA", "aaaa", 2, None);
+        let mut theirs = ours.clone();
+        theirs.omitted.insert("nda.term".into());
+        theirs.clauses.insert("partner.export".into(), "cccc".into());
+        theirs.placed.insert("partner.export".into(), "nda.term".into());
+        let changes = between(&ours, &theirs, &|h| h.into(), &|h| h == "aaaa");
+        let ids: Vec<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["clause:nda.term", "clause:partner.export"]);
+        assert!(changes[0].theirs.is_none() && changes[1].ours.is_none() && changes[1].non_standard);
+        let all: Vec<&Change> = changes.iter().collect();
+        let merged = apply(&ours, &theirs, &all);
+        assert_eq!(merged, theirs);
+        // Rejecting the removal keeps the clause; accepting only the addition places it.
+        let merged = apply(&ours, &theirs, &all[1..]);
+        assert!(merged.omitted.is_empty() && merged.placed["partner.export"] == "nda.term");
     }
 }

@@ -271,6 +271,7 @@ mod tests {
                         level: 2,
                         anchor: None,
                         text: text.to_string(),
+                        refs: Vec::new(),
                     }],
                 })
                 .collect(),

@@ -86,6 +86,20 @@ pub struct Block {
     pub level: u8,
     pub anchor: Option<String>,
     pub text: String,
+    /// Where `text` holds cross-references (numbers of other clauses), for formats that keep
+    /// them live (Word's REF fields).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<CrossRef>,
+}
+
+/// A cross-reference in a block's text: `len` bytes from byte `start` are the number of
+/// `target` (a clause id, or `clause#anchor`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CrossRef {
+    pub start: usize,
+    pub len: usize,
+    pub target: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

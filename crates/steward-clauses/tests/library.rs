@@ -97,6 +97,7 @@ fn demo_input(s: &Shipped, kind: &str) -> DraftInput {
         fallbacks: BTreeMap::new(),
         parties: demo_parties(),
         flags: BTreeSet::new(),
+        ..Default::default()
     }
 }
 

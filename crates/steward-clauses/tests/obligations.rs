@@ -61,6 +61,7 @@ fn derive(kind: &str, extra: &[(&str, Json)]) -> Vec<(String, ObligationKind, Na
         fallbacks: BTreeMap::new(),
         parties: parties(),
         flags: BTreeSet::new(),
+        ..Default::default()
     };
     let (spec, _) = assemble::prepare(&lib, &input).unwrap_or_else(|p| panic!("{p:?}"));
     Deriver::new()

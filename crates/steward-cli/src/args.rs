@@ -878,7 +878,9 @@ pub enum ScreeningCmd {
 #[derive(Debug, Subcommand)]
 pub enum ExchangeCmd {
     /// Verify a partner's PDF and import the draft it carries (refused, with the reason, if any
-    /// signature fails or the draft is not the one signed); prints the received draft's id
+    /// signature fails or the draft is not the one signed); or read a partner's edited Word file
+    /// (.docx we exported) as proposed changes, kept as an unsigned draft. Prints the received
+    /// draft's id
     Import {
         file: PathBuf,
         /// For an agreement new to this store: the collaboration to put it in [default: a new
@@ -1289,11 +1291,16 @@ pub enum AgreementCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Export as PDF (with the machine-readable draft inside), optionally signed
+    /// Export as PDF (with the machine-readable draft inside), optionally signed; or as a Word
+    /// document for a partner to edit (--format docx: unsigned, its clauses marked so that the
+    /// partner's edits come back with `exchange import`)
     Export {
         id: i64,
         #[arg(long)]
         out: PathBuf,
+        /// pdf or docx
+        #[arg(long, value_enum, default_value_t = ExportFormat::Pdf)]
+        format: ExportFormat,
         /// Sign with this identity
         #[arg(long)]
         sign: Option<i64>,
@@ -1479,6 +1486,15 @@ pub enum Format {
     Text,
     Html,
     Json,
+}
+
+/// What `agreement export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// PDF with the machine-readable draft inside (can be signed)
+    Pdf,
+    /// Word document (.docx) that knows its clauses, for a partner to edit (never signed)
+    Docx,
 }
 
 /// The kind of a new identity's key pair.

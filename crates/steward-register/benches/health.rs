@@ -70,6 +70,7 @@ fn drafts() -> (Library, Vec<Vec<DraftSpec>>) {
                 fallbacks: BTreeMap::new(),
                 parties: parties(),
                 flags: BTreeSet::new(),
+                ..Default::default()
             };
             five.push(assemble::prepare(&lib, &input).expect("prepares").0);
         }

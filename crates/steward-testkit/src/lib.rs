@@ -61,6 +61,7 @@ pub fn demo_document_with(kind: &str, cjk: bool) -> steward_clauses::Document {
         fallbacks: BTreeMap::new(),
         parties,
         flags: BTreeSet::new(),
+        ..Default::default()
     };
     let (spec, _) = assemble::prepare(&lib, &input).unwrap_or_else(|p| panic!("{p:?}"));
     assemble::render(&lib, &spec).expect("renders")

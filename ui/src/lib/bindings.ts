@@ -95,8 +95,13 @@ export const commands = {
 	verifyDecisions: (collab: number, progress: Channel<Progress>) => __TAURI_INVOKE<LogVerification>("verify_decisions", { collab, progress }),
 	/**  Signs a checkpoint of an intact log's head (a log from a Steward that did not sign them). */
 	signDecisionCheckpoint: (collab: number, identity: number) => __TAURI_INVOKE<LogVerification>("sign_decision_checkpoint", { collab, identity }),
-	/**  Verifies a partner's PDF and imports the draft it carries (see `steward exchange import`). */
+	/**
+	 *  Verifies a partner's PDF and imports the draft it carries, or reads a partner's edited Word
+	 *  file as proposed changes (see `steward exchange import`).
+	 */
 	importPartnerPdf: (path: string, collab: number | null, allowUnsigned: boolean, acceptNewKey: number | null, progress: Channel<Progress>) => __TAURI_INVOKE<ImportedDraft>("import_partner_pdf", { path, collab, allowUnsigned, acceptNewKey, progress }),
+	/**  Exports an agreement revision as a Word document for a partner to edit (unsigned), to `path`. */
+	exportAgreementDocx: (agreement: number, revision: number | null, path: string) => __TAURI_INVOKE<ExportedDocx>("export_agreement_docx", { agreement, revision, path }),
 	/**  Partners' signing keys pinned to their party (of one party, or of all). */
 	partnerKeys: (party: number | null) => __TAURI_INVOKE<PartnerKey[]>("partner_keys", { party }),
 	receivedDrafts: (agreement: number | null) => __TAURI_INVOKE<ReceivedSummary[]>("received_drafts", { agreement }),
@@ -309,6 +314,11 @@ export type Block = {
 	level: number,
 	anchor: string | null,
 	text: string,
+	/**
+	 *  Where `text` holds cross-references (numbers of other clauses), for formats that keep
+	 *  them live (Word's REF fields).
+	 */
+	refs?: CrossRef[],
 };
 
 /**  The first thing wrong with a log. */
@@ -485,6 +495,16 @@ export type CreditEntry = {
 
 /**  A CRediT role. */
 export type CreditRole = "conceptualization" | "data_curation" | "formal_analysis" | "funding_acquisition" | "investigation" | "methodology" | "project_administration" | "resources" | "software" | "supervision" | "validation" | "visualization" | "writing_original_draft" | "writing_review_editing";
+
+/**
+ *  A cross-reference in a block's text: `len` bytes from byte `start` are the number of
+ *  `target` (a clause id, or `clause#anchor`).
+ */
+export type CrossRef = {
+	start: number,
+	len: number,
+	target: string,
+};
 
 /**  A dataset with its holder's name. */
 export type Dataset = {
@@ -718,6 +738,10 @@ export type ExchangeRedline = {
 	redline: Redline,
 	/**  Clause ids whose partner text is not approved in our library. */
 	non_standard: string[],
+	/**  A Word file's comments, by clause (none for a PDF). */
+	comments: PartnerComment[],
+	/**  What the import did not take from a Word file, in words. */
+	notes: string[],
 };
 
 /**  An exit as shown. */
@@ -760,6 +784,14 @@ export type ExitPlan = {
 	open_publications: string[],
 	/**  The items still to decide, named. */
 	undecided: string[],
+};
+
+/**  A .docx Steward made. */
+export type ExportedDocx = {
+	bytes: number,
+	revision: number,
+	/**  Clauses and schedules, each in its own content control. */
+	clauses: number,
 };
 
 /**  A PDF Steward made, and what is in it. */
@@ -933,6 +965,10 @@ export type ImportedDraft = {
 	our_signatures: string[],
 	/**  Every signature in the file is one of ours: it is not a partner's signed answer. */
 	only_ours: boolean,
+	/**  A Word file's comments, by clause. */
+	comments: PartnerComment[],
+	/**  What the import did not take from a Word file (edits outside the clauses), in words. */
+	notes: string[],
 } & ReceivedSummary;
 
 export type ImportedVersion = {
@@ -1354,6 +1390,15 @@ export type Ownership = {
 	reason: string,
 };
 
+/**  A comment the partner left in their Word file, with the clause it is on. */
+export type PartnerComment = {
+	/**  The clause it is attached to (none: on text outside every clause). */
+	clause: string | null,
+	author: string,
+	date: string | null,
+	text: string,
+};
+
 /**  A partner's key pinned to its party. */
 export type PartnerKey = {
 	id: number,
@@ -1693,8 +1738,10 @@ export type ReceivedSummary = {
 	agreement_title: string,
 	file_name: string,
 	file_sha256: string,
-	/**  False: imported explicitly as an unsigned draft. */
+	/**  False: imported explicitly as an unsigned draft (a Word file is always unsigned). */
 	signed: boolean,
+	/**  `pdf` or `docx`: the kind of file it came in. */
+	format: string,
 	signers: string[],
 	their_revision: number,
 	/**  Our latest revision when it arrived (none when the file created the agreement). */

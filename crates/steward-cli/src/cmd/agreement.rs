@@ -1,6 +1,6 @@
 //! `steward agreement`: drafting, revising, upgrading, rendering, comparing and exporting agreements.
 
-use crate::args::{AgreementCmd, Format, ValueArgs};
+use crate::args::{AgreementCmd, ExportFormat, Format, ValueArgs};
 use crate::{Failure, Out, Outcome, output, read_file, write_or_print};
 use serde_json::json;
 use steward_core::Steward;
@@ -118,7 +118,30 @@ pub(crate) fn agreement(s: &mut Steward, cmd: AgreementCmd, out: Out) -> Outcome
             };
             write_or_print(file.as_deref(), &text)
         }
-        AgreementCmd::Export { id, out: path, sign, revision, ltv } => {
+        AgreementCmd::Export { id, out: path, format: ExportFormat::Docx, sign, revision, ltv } => {
+            if sign.is_some() || ltv {
+                return Err(steward_core::Error::invalid(
+                    "--sign",
+                    "a Word file carries no signature: export a PDF to sign (--format pdf)",
+                )
+                .into());
+            }
+            let e = s.export_agreement_docx(id, revision)?;
+            crate::write_bytes(&path, &e.docx)?;
+            if out.json {
+                return Ok(output::json(&json!({
+                    "out": path, "format": "docx", "bytes": e.bytes, "revision": e.revision, "clauses": e.clauses
+                }))?);
+            }
+            Ok(output::text(&format!(
+                "wrote {} (Word, revision {}, {} clauses, {} bytes; unsigned: what goes back for signature is a signed PDF)",
+                path.display(),
+                e.revision,
+                e.clauses,
+                e.bytes
+            ))?)
+        }
+        AgreementCmd::Export { id, out: path, format: ExportFormat::Pdf, sign, revision, ltv } => {
             let e = s.export_agreement(id, revision, sign)?;
             if ltv {
                 return crate::cmd::lasting::add_ltv(s, &e.pdf, &path, out);

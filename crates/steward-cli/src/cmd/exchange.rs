@@ -23,13 +23,15 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                 allow_unsigned: unsigned,
                 accept_new_key: if accept_new_key { identity } else { None },
             };
-            let r = s.import_partner_pdf_with(&pdf, &name, &opts)?;
+            let r = s.import_partner_file(&pdf, &name, &opts)?;
             if out.json {
                 return Ok(output::json(&r)?);
             }
             let mut t = format!("{}\n", r.received.id);
             let signed = if r.received.signed {
                 format!("signed by {}", r.received.signers.join("; "))
+            } else if r.received.format == "docx" {
+                "a Word file: an UNSIGNED draft".into()
             } else {
                 "UNSIGNED draft (imported with --unsigned)".into()
             };
@@ -53,6 +55,20 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
             }
             for c in &r.changes {
                 t.push_str(&format!("change {}{}\n", c.id, if c.non_standard { " (non-standard text)" } else { "" }));
+            }
+            if r.received.format == "docx" && r.changes.is_empty() {
+                t.push_str("no changes: the partner left every clause as we sent it\n");
+            }
+            for c in &r.comments {
+                t.push_str(&format!(
+                    "comment by {} on {}: {}\n",
+                    c.author,
+                    c.clause.as_deref().unwrap_or("the document"),
+                    c.text
+                ));
+            }
+            for n in &r.notes {
+                t.push_str(&format!("note: {n}\n"));
             }
             eprint!("{t}");
             Ok(())
@@ -92,11 +108,27 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                         "Received draft {} ({}, {}) against our revision {}\n\n",
                         r.received.id,
                         r.received.file_name,
-                        if r.received.signed { "signed" } else { "UNSIGNED" },
+                        match (r.received.signed, r.received.format.as_str()) {
+                            (true, _) => "signed",
+                            (false, "docx") => "Word file, UNSIGNED",
+                            _ => "UNSIGNED",
+                        },
                         r.ours
                     );
                     if r.changes.is_empty() {
                         t.push_str("No changes.\n");
+                    }
+                    for c in &r.comments {
+                        t.push_str(&format!(
+                            "comment by {}{} on {}: {}\n",
+                            c.author,
+                            c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default(),
+                            c.clause.as_deref().unwrap_or("the document"),
+                            c.text
+                        ));
+                    }
+                    for n in &r.notes {
+                        t.push_str(&format!("note: {n}\n"));
                     }
                     for c in &r.changes {
                         t.push_str(&format!(

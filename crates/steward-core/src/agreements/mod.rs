@@ -245,7 +245,17 @@ impl Steward {
         let parties = self.party_infos(collab)?;
         let mut flags = self.flags(&parties);
         flags.extend(self.diligence_flags(collab)?);
-        Ok(DraftInput { kind_version, title, pins, previous: BTreeMap::new(), set, fallbacks, parties, flags })
+        Ok(DraftInput {
+            kind_version,
+            title,
+            pins,
+            previous: BTreeMap::new(),
+            set,
+            fallbacks,
+            parties,
+            flags,
+            ..DraftInput::default()
+        })
     }
 
     fn update_input(
@@ -276,6 +286,8 @@ impl Steward {
             fallbacks: fb,
             parties,
             flags,
+            omitted: prev.omitted.clone(),
+            placed: prev.placed.clone(),
         };
         Ok(input)
     }
@@ -284,7 +296,7 @@ impl Steward {
     pub fn upgrade_agreement(&mut self, id: Id) -> Result<Upgrade> {
         let a = self.store().agreement_row_by_id(id)?;
         let (_, prev) = self.spec_of(id, None)?;
-        let (kind_version, pins) = self.current_pins(&a.kind)?;
+        let (kind_version, mut pins) = self.current_pins(&a.kind)?;
         let version_of =
             |hash: &str| self.store().template_version(hash).ok().flatten().map(|r| r.version).unwrap_or(0);
         let mut moved = BTreeMap::new();
@@ -303,6 +315,12 @@ impl Steward {
         flags.extend(self.diligence_flags(a.collaboration_id)?);
         let fallbacks =
             prev.fallbacks.iter().filter(|(k, _)| pins.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        // Clauses added in negotiation are not the library's to move: they stay as they are.
+        for id in prev.placed.keys() {
+            if let Some(h) = prev.clauses.get(id) {
+                pins.entry(id.clone()).or_insert_with(|| h.clone());
+            }
+        }
         let input = DraftInput {
             kind_version,
             title: Some(prev.title.clone()),
@@ -312,6 +330,8 @@ impl Steward {
             fallbacks,
             parties,
             flags,
+            omitted: prev.omitted.clone(),
+            placed: prev.placed.clone(),
         };
         let (spec, _) = self.prepare_draft(&input)?;
         let note = format!("moved to newer versions of {}", moved.keys().cloned().collect::<Vec<_>>().join(", "));

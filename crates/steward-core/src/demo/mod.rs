@@ -8,6 +8,7 @@ mod ip;
 pub mod library;
 mod many;
 mod running;
+mod word;
 pub use diligence::{DEMO_WATCH_LIST, DEMO_WATCH_LIST_FILE};
 pub use ip::DEMO_EXIT_TITLE;
 pub use running::DEMO_MANUSCRIPT;
@@ -164,6 +165,10 @@ impl Steward {
             self.demo_exit(demo.party_ids[0], demo.party_ids[2], (who[0].0, who[1].0, who[2].0))?;
             Ok(self.decisions(demo.collaboration_id)?.len() as u64)
         });
+        // A partner's Word edits, to decide (needs no keys).
+        if let Some(&a) = demo.agreement_ids.get(3) {
+            self.demo_word_draft(a)?;
+        }
         match logged {
             Ok(n) => demo.decisions = n,
             Err(e @ crate::Error::Credentials(_)) => {

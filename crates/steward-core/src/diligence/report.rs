@@ -13,7 +13,7 @@ pub const RECORD_FILE_NAME: &str = "steward-diligence.json";
 
 /// A numbered paragraph of the record (`3.2`), or a plain one.
 fn block(number: Option<String>, text: impl Into<String>) -> Block {
-    Block { level: if number.is_some() { 2 } else { 1 }, number, anchor: None, text: text.into() }
+    Block { level: if number.is_some() { 2 } else { 1 }, number, anchor: None, text: text.into(), refs: Vec::new() }
 }
 
 fn section(n: usize, title: &str, lines: Vec<String>) -> Section {

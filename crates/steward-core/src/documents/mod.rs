@@ -39,7 +39,7 @@ impl Steward {
     }
 
     /// The draft of revision `row` of agreement `a`.
-    fn draft_of(
+    pub(crate) fn draft_of(
         &self,
         a: &crate::agreements::AgreementRow,
         row: &crate::agreements::RevisionRow,

@@ -14,8 +14,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use steward_clauses::diff::{self, Redline};
 use steward_clauses::{DraftSpec, Template};
 
+mod word;
+
 pub use steward_clauses::changes::{Change, ChangeOf};
 pub use steward_clauses::draft_file::{DRAFT_FORMAT, READABLE_VERSIONS, ReceivedDraft, parse as parse_draft};
+pub use word::{ExportedDocx, MAX_DOCX, PartnerComment};
 
 /// A received draft as stored, with its changes against our latest revision.
 #[derive(Debug, Clone, Serialize)]
@@ -27,8 +30,10 @@ pub struct ReceivedSummary {
     pub agreement_title: String,
     pub file_name: String,
     pub file_sha256: String,
-    /// False: imported explicitly as an unsigned draft.
+    /// False: imported explicitly as an unsigned draft (a Word file is always unsigned).
     pub signed: bool,
+    /// `pdf` or `docx`: the kind of file it came in.
+    pub format: String,
     pub signers: Vec<String>,
     pub their_revision: i64,
     /// Our latest revision when it arrived (none when the file created the agreement).
@@ -103,6 +108,10 @@ pub struct ImportedDraft {
     pub our_signatures: Vec<String>,
     /// Every signature in the file is one of ours: it is not a partner's signed answer.
     pub only_ours: bool,
+    /// A Word file's comments, by clause.
+    pub comments: Vec<PartnerComment>,
+    /// What the import did not take from a Word file (edits outside the clauses), in words.
+    pub notes: Vec<String>,
 }
 
 /// How a partner's file is imported.
@@ -129,6 +138,10 @@ pub struct ExchangeRedline {
     pub redline: Redline,
     /// Clause ids whose partner text is not approved in our library.
     pub non_standard: Vec<String>,
+    /// A Word file's comments, by clause (none for a PDF).
+    pub comments: Vec<PartnerComment>,
+    /// What the import did not take from a Word file, in words.
+    pub notes: Vec<String>,
 }
 
 /// The outcome of deciding a received draft's changes.
@@ -334,6 +347,9 @@ impl Steward {
                     spec: &canonical_spec,
                     base_revision: base,
                     received_by: &by,
+                    format: "pdf",
+                    comments: "[]",
+                    notes: "[]",
                 },
                 now,
             )?;
@@ -357,7 +373,26 @@ impl Steward {
             pinned,
             our_signatures,
             only_ours,
+            comments: Vec::new(),
+            notes: Vec::new(),
         })
+    }
+
+    /// Imports a partner's file of either kind, told apart by its content: a Word file (a zip)
+    /// goes to [`Steward::import_partner_docx`] (the options are for PDFs: a Word file is always
+    /// an unsigned draft of one of our agreements), anything else to
+    /// [`Steward::import_partner_pdf_with`].
+    pub fn import_partner_file(
+        &mut self,
+        bytes: &[u8],
+        file_name: &str,
+        opts: &ImportOptions,
+    ) -> Result<ImportedDraft> {
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            self.import_partner_docx(bytes, file_name)
+        } else {
+            self.import_partner_pdf_with(bytes, file_name, opts)
+        }
     }
 
     /// Adds the parties a draft names to a collaboration (matched by legal name and country, or
@@ -511,7 +546,16 @@ impl Steward {
         let old = self.render_spec(&ours)?;
         let new = self.render_spec(&theirs)?;
         let non_standard = changes.iter().filter(|c| c.non_standard).map(|c| c.target.clone()).collect();
-        Ok(ExchangeRedline { received, ours: number, changes, redline: diff::redline(&old, &new), non_standard })
+        let (comments, notes) = self.store().received_word(id)?;
+        Ok(ExchangeRedline {
+            received,
+            ours: number,
+            changes,
+            redline: diff::redline(&old, &new),
+            non_standard,
+            comments,
+            notes,
+        })
     }
 
     /// Accepts the changes named in `accept` and rejects the rest (every change must be named
@@ -585,6 +629,8 @@ impl Steward {
                 fallbacks: merged.fallbacks.clone(),
                 parties,
                 flags,
+                omitted: merged.omitted.clone(),
+                placed: merged.placed.clone(),
             };
             self.prepare_draft(&input)
                 .map_err(|e| {
@@ -601,7 +647,13 @@ impl Steward {
         let describe = |ids: &[String]| {
             if ids.is_empty() { "none".to_string() } else { ids.iter().map(label_of).collect::<Vec<_>>().join(", ") }
         };
-        let signed_by = if received.signed { received.signers.join("; ") } else { "nobody (an unsigned draft)".into() };
+        let signed_by = if received.signed {
+            received.signers.join("; ")
+        } else if received.format == "docx" {
+            "nobody (a Word file: an unsigned draft)".into()
+        } else {
+            "nobody (an unsigned draft)".into()
+        };
         let decision = NewDecision {
             title: format!(
                 "Partner changes to {}: {} accepted, {} rejected",
@@ -648,6 +700,12 @@ impl Steward {
     pub fn countersign_received(&self, id: Id, identity: Id) -> Result<Vec<u8>> {
         let r = self.received(id)?;
         let rejected = r.rejected;
+        if r.format == "docx" {
+            return Err(Error::Conflict(format!(
+                "{} is a Word file, which carries no signature and is not countersigned: send our revised draft as a signed PDF (agreement export {} --sign ID)",
+                r.file_name, r.agreement_id
+            )));
+        }
         if !r.decided {
             return Err(Error::Conflict(format!(
                 "decide the partner's changes in {} ({}) first: countersigning agrees to all of them",
@@ -763,13 +821,14 @@ mod tests {
     fn a_foreign_or_damaged_file_leaves_the_store_unchanged() {
         let (mut s, _) = demo();
         let agreements = s.agreements(None).expect("list").len();
+        let received = s.received_drafts(None).expect("list").len();
         let e = s.import_partner_pdf(b"not a pdf", "x.pdf", None, true).expect_err("refused");
         assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{e}");
         for bytes in [&b"%PDF-1.4\n%%EOF\n"[..], b"%PDF-"] {
             let e = s.import_partner_pdf(bytes, "x.pdf", None, true).expect_err("refused");
             assert_eq!(e.kind(), crate::ErrorKind::Damaged, "{e}");
         }
-        assert!(s.received_drafts(None).expect("list").is_empty());
+        assert_eq!(s.received_drafts(None).expect("list").len(), received);
         assert_eq!(s.agreements(None).expect("list").len(), agreements);
     }
 

@@ -32,7 +32,7 @@ struct Record<'a> {
 }
 
 fn line(number: String, text: String) -> Block {
-    Block { level: 2, number: Some(number), anchor: None, text }
+    Block { level: 2, number: Some(number), anchor: None, text, refs: Vec::new() }
 }
 
 fn section(n: usize, id: &str, title: &str, lines: Vec<String>) -> Section {

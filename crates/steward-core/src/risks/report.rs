@@ -51,7 +51,7 @@ fn capitalise(s: &str) -> String {
 }
 
 fn line(number: String, text: String) -> Block {
-    Block { level: 2, number: Some(number), anchor: None, text }
+    Block { level: 2, number: Some(number), anchor: None, text, refs: Vec::new() }
 }
 
 fn score(r: Option<Rating>) -> String {

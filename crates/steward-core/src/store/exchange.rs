@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 const RECEIVED_COLS: &str = "r.id, r.agreement_id, a.collaboration_id, a.title, r.file_name, r.file_sha256, r.signed, \
-     r.signers, r.their_revision, r.base_revision, r.received_at, r.decided_at, r.result_revision, r.decision";
+     r.signers, r.their_revision, r.base_revision, r.received_at, r.decided_at, r.result_revision, r.decision, r.format";
 
 fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
     let signers: String = r.get(7)?;
@@ -31,6 +31,7 @@ fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
         file_name: r.get(4)?,
         file_sha256: r.get(5)?,
         signed: r.get::<_, i64>(6)? == 1,
+        format: r.get(14)?,
         signers: serde_json::from_str(&signers).unwrap_or_default(),
         their_revision: r.get(8)?,
         base_revision: base,
@@ -53,6 +54,10 @@ pub(crate) struct NewReceived<'a> {
     pub spec: &'a str,
     pub base_revision: Option<i64>,
     pub received_by: &'a str,
+    /// `pdf` or `docx`; a Word file's comments and notes as JSON lists.
+    pub format: &'a str,
+    pub comments: &'a str,
+    pub notes: &'a str,
 }
 
 impl Store {
@@ -70,8 +75,8 @@ impl Store {
 
     pub(crate) fn insert_received(&self, n: &NewReceived<'_>, now: DateTime<Utc>) -> Result<Id> {
         self.conn.execute(
-            "INSERT INTO received_draft (agreement_id, file_name, file_sha256, file, signed, signers, their_revision, spec, base_revision, received_at, received_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO received_draft (agreement_id, file_name, file_sha256, file, signed, signers, their_revision, spec, base_revision, received_at, received_by, format, comments, notes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 n.agreement,
                 n.file_name,
@@ -83,10 +88,25 @@ impl Store {
                 n.spec,
                 n.base_revision,
                 ts(now),
-                n.received_by
+                n.received_by,
+                n.format,
+                n.comments,
+                n.notes
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A received Word file's comments and notes (empty for a PDF).
+    pub(crate) fn received_word(&self, id: Id) -> Result<(Vec<crate::exchange::PartnerComment>, Vec<String>)> {
+        let (comments, notes): (String, String) = self
+            .conn
+            .query_row("SELECT comments, notes FROM received_draft WHERE id = ?1", params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or_default();
+        Ok((serde_json::from_str(&comments).unwrap_or_default(), serde_json::from_str(&notes).unwrap_or_default()))
     }
 
     /// Records the decision on a received draft (once: the database refuses a second).

@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "lasting_signatures",
         sql: include_str!("../../migrations/0013_lasting_signatures.sql"),
     },
+    Migration { version: 14, name: "word_drafts", sql: include_str!("../../migrations/0014_word_drafts.sql") },
 ];
 
 /// The schema version this binary writes and understands.

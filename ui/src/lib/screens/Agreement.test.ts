@@ -215,6 +215,25 @@ describe("Agreement", () => {
     expect(nav.screen).toEqual({ name: "verify", path: "/tmp/nda.pdf" });
   });
 
+  it("exports the chosen revision for Word, unsigned, and says what it wrote", async () => {
+    const calls = mock([revision(1, "created"), revision(2, null)], (cmd) => {
+      if (cmd === "export_agreement_docx") return { bytes: 74_500, revision: 1, clauses: 31 };
+    });
+    render(Agreement, { id: 5, view: "export" });
+    const rev = (await screen.findByTestId("export-revision")) as HTMLSelectElement;
+    await waitFor(() => expect(rev.options.length).toBe(2));
+    await fireEvent.change(rev, { target: { value: "1" } });
+    const go = screen.getByTestId("export-docx-go") as HTMLButtonElement;
+    expect(go.disabled).toBe(true);
+    expect(screen.getByTestId("export-word").textContent).toContain("never signed");
+    await fireEvent.input(screen.getByTestId("export-docx-path"), { target: { value: "/tmp/rca.docx" } });
+    await fireEvent.click(go);
+    const result = await screen.findByTestId("export-docx-result");
+    expect(result.textContent?.replace(/\s+/g, " ").trim()).toBe("Saved revision 1 for Word (31 clauses, 73 KB), unsigned, to /tmp/rca.docx");
+    expect(calls.find((c) => c.cmd === "export_agreement_docx")?.args).toEqual({ agreement: 5, revision: 1, path: "/tmp/rca.docx" });
+    expect(calls.some((c) => c.cmd === "export_agreement")).toBe(false);
+  });
+
   it("shows export errors and points to the Identities screen when the key is the problem", async () => {
     mock([revision(1, "created")], (cmd) => {
       if (cmd === "export_agreement") throw { kind: "credentials", message: "the credential store is locked", fields: [] };

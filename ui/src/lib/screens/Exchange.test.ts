@@ -9,6 +9,7 @@ import type {
   ExchangeDecision,
   Identity,
   ImportedDraft,
+  PartnerComment,
   Progress,
   ReceivedSummary,
   Redline,
@@ -27,6 +28,7 @@ function summary(over: Partial<ReceivedSummary> = {}): ReceivedSummary {
     file_name: "nda-northmoor-r3.pdf",
     file_sha256: SHA,
     signed: true,
+    format: "pdf",
     signers: ["Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor"],
     their_revision: 3,
     base_revision: 2,
@@ -57,6 +59,8 @@ function imported(over: Partial<ImportedDraft> = {}): ImportedDraft {
     pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"],
     our_signatures: [],
     only_ours: false,
+    comments: [],
+    notes: [],
     ...over,
   };
 }
@@ -81,7 +85,10 @@ const redline: Redline = {
 };
 
 function exchangeRedline(received: ReceivedSummary = summary(), list: Change[] = changes) {
-  return { received, ours: 2, changes: list, redline, non_standard: list.filter((c) => c.non_standard).map((c) => c.target) };
+  return {
+    received, ours: 2, changes: list, redline, non_standard: list.filter((c) => c.non_standard).map((c) => c.target),
+    comments: [] as PartnerComment[], notes: [] as string[],
+  };
 }
 
 const identity: Identity = fixtureIdentity();
@@ -422,6 +429,44 @@ describe("Exchange", () => {
     await waitFor(() => expect(calls.find((c) => c.cmd === "open_path")?.args).toEqual({ path: "/tmp/nda-countersigned.pdf" }));
     await fireEvent.click(screen.getByRole("button", { name: "Verify it" }));
     expect(nav.screen).toEqual({ name: "verify", path: "/tmp/nda-countersigned.pdf" });
+  });
+
+  it("shows a partner's Word file as an unsigned draft, its comments beside their clause, and sends back a signed PDF", async () => {
+    const word = summary({ id: 6, signed: false, signers: [], format: "docx", file_name: "ferrant-counsel-edits-r1.docx" });
+    const calls = mock((cmd) => {
+      if (cmd === "exchange_redline") {
+        return {
+          ...exchangeRedline(word, [changes[1]]),
+          comments: [
+            { clause: "nda.term", author: "Jonas Weidlich", date: "2027-01-20T09:30:00Z", text: "Two years is too short for us." },
+            { clause: null, author: "Jonas Weidlich", date: null, text: "General remark." },
+          ],
+          notes: ["The partner changed the parties, date or background in Word"],
+        };
+      }
+      if (cmd === "export_agreement") return { pages: 4, bytes: 9000, signed_by: "Samuel Okafor" };
+    }, { drafts: [word] });
+    render(Exchange, { received: 6 });
+    const panel = await screen.findByTestId("exchange-verification");
+    expect(text(within(panel).getByTestId("unsigned-badge"))).toBe("UNSIGNED draft");
+    expect(text(within(panel).getByTestId("word-draft"))).toContain("Word files carry no signature");
+    const change = await screen.findByTestId("change");
+    const onClause = within(change).getByTestId("partner-comment");
+    expect(onClause.getAttribute("data-clause")).toBe("nda.term");
+    expect(text(onClause)).toBe("Jonas Weidlich (20 January 2027): Two years is too short for us.");
+    const all = screen.getAllByTestId("partner-comment");
+    expect(all.map(text)).toContain("Jonas Weidlich commented: General remark.");
+    expect(text(screen.getByTestId("exchange-note"))).toContain("parties, date or background");
+    // No countersigning a Word file: our revision goes back, signed.
+    expect(text(screen.getByRole("heading", { name: /Send back our revised draft/ }))).toContain("signed");
+    const who = (await screen.findByTestId("countersign-identity")) as HTMLSelectElement;
+    await waitFor(() => expect(who.options.length).toBe(3));
+    await fireEvent.change(who, { target: { value: "7" } });
+    await fireEvent.input(screen.getByTestId("countersign-path"), { target: { value: "/tmp/back.pdf" } });
+    await fireEvent.click(screen.getByTestId("countersign-go"));
+    await screen.findByTestId("countersign-result");
+    expect(calls.some((c) => c.cmd === "countersign_received")).toBe(false);
+    expect(calls.find((c) => c.cmd === "export_agreement")?.args).toMatchObject({ agreement: 5, identity: 7, path: "/tmp/back.pdf" });
   });
 
   it("shows when the received drafts cannot be read", async () => {

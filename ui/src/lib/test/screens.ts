@@ -185,7 +185,7 @@ const SHA = "9f2c4e1ab0d3c5e7f90112233445566778899aabbccddeeff00112233445566";
 export function receivedSummary(over: Partial<ReceivedSummary> = {}): ReceivedSummary {
   return {
     id: 3, agreement_id: 5, collaboration_id: 1, agreement_title: "Mutual Confidentiality Agreement", file_name: "nda-northmoor-r3.pdf",
-    file_sha256: SHA, signed: true, signers: ["Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor"],
+    file_sha256: SHA, signed: true, format: "pdf", signers: ["Samuel Okafor <s.okafor@northmoor.ac.uk>, The University of Northmoor"],
     their_revision: 3, base_revision: 2, received_at: "2027-01-15T10:32:00.000Z", decided: false, result_revision: null, rejected: 0,
     state: { kind: "to_decide" }, state_label: "to decide", ...over,
   };
@@ -201,12 +201,16 @@ export const draftChanges: Change[] = [
 export function importedDraft(over: Partial<ImportedDraft> = {}): ImportedDraft {
   return {
     ...receivedSummary(), created_agreement: false, created_collaboration: false, new_versions: ["nda.term v3"], changes: draftChanges,
-    pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"], our_signatures: [], only_ours: false, ...over,
+    pinned: ["pinned the key of Helen Achterberg, The University of Northmoor"], our_signatures: [], only_ours: false,
+    comments: [], notes: [], ...over,
   };
 }
 
 export function exchangeRedline(received: ReceivedSummary = receivedSummary(), list: Change[] = draftChanges): ExchangeRedline {
-  return { received, ours: 2, changes: list, redline: agreementRedline, non_standard: list.filter((c) => c.non_standard).map((c) => c.target) };
+  return {
+    received, ours: 2, changes: list, redline: agreementRedline, non_standard: list.filter((c) => c.non_standard).map((c) => c.target),
+    comments: [], notes: [],
+  };
 }
 
 // ---- a verified PDF
