@@ -8,7 +8,7 @@ set -euo pipefail
 want="${1:-build}"
 
 build_pkgs=(build-essential pkg-config libdbus-1-dev libssl-dev libwebkit2gtk-4.1-dev curl)
-test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils qpdf gnome-keyring dbus dbus-x11 keyutils sqlite3 imagemagick)
+test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils qpdf gnome-keyring dbus dbus-x11 keyutils sqlite3 imagemagick libreoffice-writer-nogui fonts-liberation)
 
 pkgs=("${build_pkgs[@]}")
 [ "$want" = test ] && pkgs+=("${test_pkgs[@]}")

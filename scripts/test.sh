@@ -14,16 +14,16 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
-step "independent verifiers: pyHanko and an iCalendar parser in a virtual environment"
+step "independent verifiers: pyHanko, an iCalendar parser and python-docx in a virtual environment"
 venv=target/pyhanko-venv
-if ! "$venv/bin/python" -c "import pyhanko.sign, pyhanko_certvalidator, icalendar" >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c "import pyhanko.sign, pyhanko_certvalidator, icalendar, docx" >/dev/null 2>&1; then
   rm -rf "$venv"
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
     sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
     rm -rf "$venv"; python3 -m venv "$venv"
   fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check pyhanko==0.38.0 pyhanko-cli==0.6.0 icalendar==6.3.1
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pyhanko==0.38.0 pyhanko-cli==0.6.0 icalendar==6.3.1 python-docx==1.2.0
 fi
 export STEWARD_PYHANKO="$PWD/$venv/bin/python"
 

@@ -2165,3 +2165,238 @@ fn validation_data_carries_the_crls_the_certificates_name_and_says_which_were_un
         );
     }
 }
+
+// ---- the Word round trip ----------------------------------------------------------------------
+
+/// The python with python-docx (the test script's virtual environment).
+fn docx_python() -> Option<PathBuf> {
+    pyhanko_python()
+}
+
+/// `scripts/docx_check.py` with `args`, its JSON.
+fn docx_check(args: &[&str]) -> Option<Value> {
+    let python = docx_python()?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/docx_check.py");
+    let o = std::process::Command::new(python).arg(script).args(args).output().expect("python runs");
+    assert!(o.status.success(), "docx_check {args:?}: {}", text(&o));
+    Some(serde_json::from_slice(&o.stdout).expect("JSON"))
+}
+
+/// `text` with runs of white space as one space.
+fn words(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_kind_exports_for_word_and_opens_in_libreoffice_and_python_docx() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let p = |n: &str| env.dir.path().join(n).to_string_lossy().into_owned();
+    let profile = format!("-env:UserInstallation=file://{}", p("lo-profile"));
+    for id in ["1", "2", "3", "4"] {
+        let docx = p(&format!("a{id}.docx"));
+        let r = env.json(&["agreement", "export", id, "--format", "docx", "--out", &docx, "--json"]);
+        assert_eq!(r["format"], "docx");
+        let doc = env.json(&["agreement", "render", id, "--format", "json"]);
+        let sections: Vec<&Value> = doc["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .chain(doc["schedules"].as_array().expect("schedules"))
+            .collect();
+        assert_eq!(r["clauses"].as_u64(), Some(sections.len() as u64));
+        env.ok(&["agreement", "export", id, "--out", &p(&format!("a{id}.pdf"))]);
+        if let Some(v) = docx_check(&["inspect", &docx]) {
+            let styles: Vec<&str> =
+                v["styles_used"].as_array().expect("styles").iter().filter_map(Value::as_str).collect();
+            for s in ["Title", "Heading 1", "Clause Level 2", "Party", "Part Label", "Signature Line"] {
+                assert!(styles.contains(&s), "{id}: {s} in {styles:?}");
+            }
+            assert_eq!(v["direct_run_formatting"], 0, "{id}: styles, not direct formatting");
+            assert_eq!(v["direct_paragraph_formatting"], 0, "{id}");
+            assert_eq!(v["numbering"][0][1]["text"], "%1.%2");
+            assert_eq!(v["numbering"][0][2]["text"], "%1.%2.%3");
+            assert_eq!(v["numbering"][3][0]["format"], "upperLetter", "lettered recitals");
+            assert_eq!(v["footer_fields"], serde_json::json!(["PAGE", "NUMPAGES"]));
+            assert!(v["header"].as_str().is_some_and(|h| h.contains("revision 1")), "{}", v["header"]);
+            let controls: Vec<&str> =
+                v["controls"].as_array().expect("controls").iter().filter_map(Value::as_str).collect();
+            let clause_controls: Vec<&&str> = controls.iter().filter(|c| c.starts_with("steward:clause:")).collect();
+            assert_eq!(clause_controls.len(), sections.len(), "{id}: one content control per clause");
+            for (c, s) in clause_controls.iter().zip(&sections) {
+                let tag = format!(
+                    "steward:clause:{}:{}",
+                    s["clause_id"].as_str().expect("id"),
+                    s["version"].as_str().expect("v")
+                );
+                assert_eq!(**c, tag);
+            }
+            assert_eq!(v["custom_parts"], serde_json::json!(["customXml/item1.xml"]));
+            assert!(v["custom_roots"][0].as_str().is_some_and(|r| r.contains("urn:steward:draft")));
+            assert_eq!(v["core"]["title"], doc["title"]);
+            assert_eq!(v["core"]["revision"], 1);
+            assert!(v["fonts"].as_array().is_some_and(|f| f.iter().any(|x| x == "Liberation Serif")));
+            assert!(v["tables"].as_u64().is_some_and(|t| t >= 2), "a signature table per party");
+            let refs = v["ref_fields"].as_array().expect("refs");
+            if id == "4" {
+                assert!(refs.len() > 5, "cross-references as REF fields: {refs:?}");
+            }
+        }
+        // LibreOffice opens it: pages within a fifth of ours, every clause's words in the text.
+        let Some(o) = tool("soffice", &[&profile, "--headless", "--convert-to", "pdf", "--outdir", &p("lo"), &docx])
+        else {
+            continue;
+        };
+        assert!(o.status.success(), "{}", text(&o));
+        let lo_pdf = p(&format!("lo/a{id}.pdf"));
+        let pages = |f: &str| -> usize {
+            let o = tool("pdfinfo", &[f]).expect("pdfinfo");
+            text(&o).lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("pages")
+        };
+        let (theirs, ours) = (pages(&lo_pdf), pages(&p(&format!("a{id}.pdf"))));
+        assert!(theirs.abs_diff(ours) * 5 <= ours.max(5), "{id}: LibreOffice {theirs} pages, ours {ours}");
+        let o = tool("pdftotext", &[&lo_pdf, "-"]).expect("pdftotext");
+        let lo_text = words(&String::from_utf8_lossy(&o.stdout));
+        for s in &sections {
+            for b in s["blocks"].as_array().expect("blocks") {
+                let t = words(b["text"].as_str().expect("text"));
+                let start: String = t.split(' ').take(6).collect::<Vec<_>>().join(" ");
+                assert!(lo_text.contains(&start), "{id} {}: {start:?} not in LibreOffice's text", s["clause_id"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_partners_word_edits_come_back_as_those_changes_and_are_decided() {
+    if !keyring() {
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let p = |n: &str| env.dir.path().join(n).to_string_lossy().into_owned();
+    let doc = env.json(&["agreement", "render", "4", "--format", "json"]);
+    let clause = |i: usize| doc["sections"][i]["clause_id"].as_str().expect("id").to_string();
+    let (c5, c8, c10) = (clause(4), clause(7), clause(9));
+    env.ok(&["agreement", "export", "4", "--format", "docx", "--out", &p("rca.docx")]);
+    // Back unedited: nothing to decide.
+    let same = env.json(&["exchange", "import", &p("rca.docx"), "--json"]);
+    assert_eq!(same["format"], "docx");
+    assert_eq!(same["signed"], false);
+    assert_eq!(same["changes"], serde_json::json!([]), "{same}");
+    // A partner's edits, made with python-docx as Word makes them.
+    let Some(made) = docx_check(&["edit", &p("rca.docx"), &p("rca-partner.docx")]) else { return };
+    let r = env.json(&["exchange", "import", &p("rca-partner.docx"), "--json"]);
+    let ids: Vec<&str> = r["changes"].as_array().expect("changes").iter().filter_map(|c| c["id"].as_str()).collect();
+    let mut want = vec![format!("clause:{c5}"), format!("clause:{c8}"), format!("clause:{c10}")];
+    want.sort();
+    assert_eq!(ids, want, "{r}");
+    let by = |id: &str| {
+        r["changes"].as_array().expect("changes").iter().find(|c| c["target"] == id).cloned().expect("change")
+    };
+    assert_eq!(by(&c5)["non_standard"], true);
+    assert_eq!(by(&c8)["non_standard"], true);
+    assert!(by(&c10)["theirs"].is_null(), "clause 10 deleted in Word");
+    assert_eq!(r["comments"][0]["clause"], c5.as_str());
+    assert_eq!(r["comments"][0]["text"], "We need this to happen promptly.");
+    assert_eq!(r["comments"][0]["author"], "Partner Counsel");
+    let received = r["id"].as_i64().expect("id").to_string();
+    // The word redline shows exactly what the partner did.
+    let red = env.json(&["exchange", "show", &received, "--json"]);
+    let clauses = red["redline"]["clauses"].as_array().expect("clauses");
+    let of = |id: &str| clauses.iter().find(|c| c["clause_id"] == id).cloned().expect("clause");
+    let inserted = |c: &Value| -> String {
+        c["words"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .filter(|w| w["op"] == "insert")
+            .filter_map(|w| w["text"].as_str())
+            .collect()
+    };
+    let word = made["word"].as_str().expect("word");
+    assert!(inserted(&of(&c5)).contains("and promptly"), "{}", of(&c5));
+    assert!(inserted(&of(&c8)).contains("save as the parties agree in writing"), "{}", of(&c8));
+    assert_eq!(of(&c10)["change"], "removed");
+    let text_show = env.ok(&["exchange", "show", &received]);
+    assert!(
+        text_show.contains("Word file, UNSIGNED") && text_show.contains("comment by Partner Counsel"),
+        "{text_show}"
+    );
+    // Accept the tracked change, reject the rest: a new revision and a log entry with the file's hash.
+    let d = env.json(&[
+        "exchange",
+        "decide",
+        &received,
+        "--accept",
+        &format!("clause:{c5}"),
+        "--reject",
+        &format!("clause:{c8}"),
+        "--reject",
+        &format!("clause:{c10}"),
+        "--identity",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(d["revision"], 2, "{d}");
+    let rendered = words(&env.ok(&["agreement", "render", "4"]));
+    assert!(rendered.contains(&format!("{word} and promptly")));
+    assert!(!rendered.contains("save as the parties agree in writing"));
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(std::fs::read(p("rca-partner.docx")).expect("file")));
+    assert_eq!(r["file_sha256"], sha.as_str());
+    let log = env.json(&["decision", "list", "--collab", "1", "--json"]);
+    let last = log.as_array().and_then(|l| l.last()).cloned().expect("an entry");
+    let shown = last.to_string();
+    assert!(shown.contains(&sha) && shown.contains("Word file"), "{shown}");
+    // A Word file is not countersigned.
+    let e =
+        env.cmd(&["exchange", "countersign", &received, "--identity", "1", "--out", &p("x.pdf")]).assert().failure();
+    assert!(String::from_utf8_lossy(&e.get_output().stderr).contains("Word file"));
+}
+
+#[test]
+fn word_files_steward_must_not_open_are_refused_and_the_store_is_unchanged() {
+    let env = Env::new();
+    env.ok(&["demo"]);
+    let p = |n: &str| env.dir.path().join(n).to_string_lossy().into_owned();
+    env.ok(&["agreement", "export", "1", "--format", "docx", "--out", &p("nda.docx")]);
+    let good = std::fs::read(p("nda.docx")).expect("file");
+    let before = env.json(&["exchange", "list", "--json"]);
+    let refused = |name: &str, bytes: &[u8], says: &str| {
+        std::fs::write(p(name), bytes).expect("write");
+        let o = env.cmd(&["exchange", "import", &p(name)]).assert().failure().code(3);
+        let err = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+        assert!(err.contains(says), "{name}: {err}");
+    };
+    let mut cut = good.clone();
+    cut.truncate(good.len() - 200);
+    refused("cut.docx", &cut, "zip is damaged");
+    refused("junk.docx", b"PK\x03\x04garbage", "zip is damaged");
+    // Another store's agreement, and a revision of ours that this store never saw (made in a
+    // copy of it).
+    let other = Env::new();
+    other.ok(&["demo"]);
+    other.ok(&["agreement", "export", "1", "--format", "docx", "--out", &p("other.docx")]);
+    let o = env.cmd(&["exchange", "import", &p("other.docx")]).assert().failure().code(3);
+    assert!(String::from_utf8_lossy(&o.get_output().stderr).contains("not an agreement of this store"));
+    let copy = Env::new();
+    for ext in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{ext}", env.db().display()));
+        if from.exists() {
+            std::fs::copy(&from, format!("{}{ext}", copy.db().display())).expect("copy");
+        }
+    }
+    copy.ok(&["agreement", "set", "1", "--set", "confidentiality_period=4 years"]);
+    copy.ok(&["agreement", "export", "1", "--format", "docx", "--out", &p("later.docx")]);
+    let o = env.cmd(&["exchange", "import", &p("later.docx")]).assert().failure().code(3);
+    let err = String::from_utf8_lossy(&o.get_output().stderr).into_owned();
+    assert!(err.contains("revision 2") && err.contains("which this store does not have"), "{err}");
+    assert_eq!(env.json(&["exchange", "list", "--json"]), before);
+    // A Word file is exported unsigned only.
+    let o = env
+        .cmd(&["agreement", "export", "1", "--format", "docx", "--sign", "1", "--out", &p("s.docx")])
+        .assert()
+        .failure()
+        .code(3);
+    assert!(String::from_utf8_lossy(&o.get_output().stderr).contains("carries no signature"));
+}

@@ -581,6 +581,9 @@ fn document_parties<'a>(
 /// differently (debug builds check every reused rendering against a fresh one).
 pub const RENDERER: &str = concat!(env!("CARGO_PKG_VERSION"), "+2");
 
+/// What a cross-reference to a clause the draft leaves out reads.
+pub const OMITTED_REF: &str = "[omitted]";
+
 /// Renders a prepared draft to its document model.
 pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError> {
     let kind = lib
@@ -702,11 +705,16 @@ pub fn render(lib: &Library, spec: &DraftSpec) -> Result<Document, AssemblyError
             let after = &rest[start + REF_OPEN.len_utf8()..];
             let end = after.find(REF_CLOSE).ok_or_else(|| err(clause, "broken cross-reference"))?;
             let target = &after[..end];
-            let n = numbers
-                .get(target)
-                .ok_or_else(|| err(clause, format!("refers to {target}, which is not part of this agreement")))?;
-            refs.push(CrossRef { start: out.len(), len: n.len(), target: target.to_string() });
-            out.push_str(n);
+            let left_out = spec.omitted.contains(target.split('#').next().unwrap_or(target));
+            match numbers.get(target) {
+                Some(n) => {
+                    refs.push(CrossRef { start: out.len(), len: n.len(), target: target.to_string() });
+                    out.push_str(n);
+                }
+                // A reference to a clause the draft leaves out says so, for the parties to mend.
+                None if left_out => out.push_str(OMITTED_REF),
+                None => return Err(err(clause, format!("refers to {target}, which is not part of this agreement"))),
+            }
             rest = &after[end + REF_CLOSE.len_utf8()..];
         }
         out.push_str(rest);
