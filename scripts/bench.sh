@@ -40,14 +40,37 @@ keyctl session - dbus-run-session -- sh -c "
     --prepare 'cp $work/base.db $work/steward.db' \
     '$bin exchange import answer.pdf'
   '$bin' exchange import answer.pdf >/dev/null 2>&1
-  hyperfine --warmup 3 --runs 40 -N --export-json '$work/y.json' '$bin exchange show 1 --format json'
+  # (received draft 1 is the demo's own Word draft; the partner's answer is 2)
+  hyperfine --warmup 3 --runs 40 -N --export-json '$work/y.json' '$bin exchange show 2 --format json'
+  # The Word round trip: the demo collaboration agreement as .docx, a partner's plain edit in it
+  # (made on the XML, as Word saves it), imported into a fresh copy of the store each run and then
+  # redlined.
+  '$bin' agreement export 4 --format docx --out rca.docx >/dev/null
+  python3 -c \"
+import zipfile
+src = zipfile.ZipFile('rca.docx')
+out = zipfile.ZipFile('rca-edited.docx', 'w', zipfile.ZIP_DEFLATED)
+for item in src.infolist():
+    data = src.read(item.filename)
+    if item.filename == 'word/document.xml':
+        data = data.replace(b'Background remains the property', b'Background always remains the property', 1)
+    out.writestr(item, data)
+out.close()
+\"
+  cp '$work/steward.db' word-base.db
+  hyperfine --warmup 3 --runs 40 -N --export-json '$work/w.json' \
+    '$bin agreement export 4 --format docx --out rca2.docx' \
+    --prepare 'cp $work/word-base.db $work/steward.db' \
+    '$bin exchange import rca-edited.docx'
+  '$bin' exchange import rca-edited.docx >/dev/null 2>&1
+  hyperfine --warmup 3 --runs 40 -N --export-json '$work/v.json' '$bin exchange show 3 --format json'
 "
 # Medians: this kind of machine is noisy, and a median is what a user feels.
 python3 -c "
 import json
 import os
 results = json.load(open('$work/h.json'))['results']
-for extra in ('$work/x.json', '$work/y.json'):
+for extra in ('$work/x.json', '$work/y.json', '$work/w.json', '$work/v.json'):
     if os.path.exists(extra):
         results += json.load(open(extra))['results']
 for r in results:

@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked --quiet
 seeds=target/fuzz-seeds
-[ -d "$seeds/library_release" ] || cargo run -q -p steward-core --example fuzz_seeds -- "$seeds"
+[ -d "$seeds/word_file" ] || cargo run -q -p steward-core --example fuzz_seeds -- "$seeds"
 targets=("${1:-all}")
-[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules exit_record library_release timestamp_token)
+[ "${targets[0]}" = all ] && targets=(template_file vars_file condition ledger_csv decision_log embedded_draft partner_pdf pdf_structure pdf_changes sanctions_list questionnaire obligation_rules exit_record library_release timestamp_token word_file)
 secs="${2:-60}"
 cd fuzz
 for t in "${targets[@]}"; do

@@ -1163,3 +1163,97 @@ async fn a_signature_is_time_stamped_trusted_to_its_anchor_and_kept_for_the_long
     screenshot_at(&c, "verify-ltv", Some("[data-testid=verify-result]")).await;
     c.close().await.expect("close");
 }
+
+/// Clicks the first element matching `css` whose text contains `text`.
+async fn click_text(c: &Client, css: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let js = "const el = [...document.querySelectorAll(arguments[0])]
+                    .find((e) => e.textContent.includes(arguments[1]));
+                  if (el) { el.click(); return true; } return false;";
+        match c.execute(js, vec![css.into(), text.into()]).await.unwrap_or_else(|e| panic!("{css}: {e}")) {
+            serde_json::Value::Bool(true) => return,
+            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(100)).await,
+            _ => panic!("no {css} says {text:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_partners_word_edits_are_read_clause_by_clause_and_decided_in_the_window() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(std::env::var_os("STEWARD_REQUIRE_KEYRING").is_none(), "a credential store is required here");
+        eprintln!("skipped: no session bus, so no credential store for the demo's identities");
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("steward.db");
+    let driver = Driver::start(tmp.path(), &db);
+    let c = driver.connect().await;
+    wait_text(&c, "#collab-heading", "Low-loss").await;
+
+    // Export the collaboration agreement for Word.
+    open_collaboration(&c, "Low-loss superconducting resonators").await;
+    click(&c, "[data-testid=tab-agreements]").await;
+    click_text(&c, "[data-testid=agreement-link]", "Research Collaboration Agreement").await;
+    click(&c, "[data-testid=tab-export]").await;
+    let docx = tmp.path().join("rca.docx");
+    set(&c, "[data-testid=export-docx-path]", docx.to_str().expect("utf-8 path")).await;
+    click(&c, "[data-testid=export-docx-go]").await;
+    let done = wait_text(&c, "[data-testid=export-docx-result]", "for Word").await;
+    assert!(done.contains("unsigned") && done.contains("clauses"), "{done}");
+    assert!(steward_docx::read(&std::fs::read(&docx).expect("the file")).is_ok());
+    wait_text(&c, "[data-testid=export-word]", "Saved revision").await;
+    // The window's first screenshot can be a frame from its start: take one to throw away.
+    let _ = c.screenshot().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot_at(&c, "export-word", Some("[data-testid=export-word]")).await;
+
+    // The demo's Word draft from the company partner's counsel, waiting to be decided.
+    click(&c, "[data-testid=nav-exchange]").await;
+    click_text(&c, "[data-testid=received-row]", "ferrant-counsel-edits-r1.docx").await;
+    let verification = wait_text(&c, "[data-testid=exchange-verification]", "UNSIGNED").await;
+    assert!(verification.contains("Word files carry no signature"), "{verification}");
+    wait_for(&c, "[data-testid=change]").await;
+    let changes = c.find_all(Locator::Css("[data-testid=change]")).await.expect("changes");
+    let mut ids = Vec::new();
+    for ch in &changes {
+        ids.push(ch.attr("data-change").await.expect("attr").unwrap_or_default());
+    }
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let comment = wait_text(&c, "[data-testid=partner-comment]", "judged reasonably").await;
+    assert!(comment.contains("Jonas Weidlich"), "{comment}");
+    let with_comment = c
+        .find(Locator::Css("[data-testid=partner-comment]"))
+        .await
+        .expect("comment")
+        .attr("data-clause")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    wait_text(&c, "[data-testid=exchange-redline]", "good faith").await;
+    // Accept the tracked change the comment is on, reject the others.
+    for id in &ids {
+        let verb = if id == &format!("clause:{with_comment}") { "accept" } else { "reject" };
+        click(&c, &format!("[data-testid='{verb}-{id}']")).await;
+    }
+    choose(&c, "[data-testid=exchange-identity]", "Samuel Okafor").await;
+    screenshot_at(&c, "exchange-word", Some("[data-testid=exchange-changes]")).await;
+    click(&c, "[data-testid=exchange-decide]").await;
+    let result = wait_text(&c, "[data-testid=exchange-result]", "revision 2").await;
+    assert!(result.contains("Accepted 1") && result.contains("rejected 2"), "{result}");
+    // No countersigning a Word file: the panel offers our revised draft, signed.
+    wait_text(&c, "#countersign-heading", "Send back our revised draft").await;
+    c.close().await.expect("close");
+    drop(driver);
+
+    let s = steward_core::Steward::open(&db, std::sync::Arc::new(steward_core::SystemClock)).expect("store");
+    let text = s.render_agreement(4, None).expect("render").to_text();
+    assert!(text.split_whitespace().collect::<Vec<_>>().join(" ").contains("acting reasonably and in good faith"));
+    let last = s.decisions(1).expect("log").last().cloned().expect("an entry");
+    let received = s.received_drafts(Some(4)).expect("received");
+    let word = received.iter().find(|r| r.format == "docx").expect("the Word draft");
+    assert!(last.entry.rationale.contains(&word.file_sha256), "{last:?}");
+    assert!(s.verify_decisions(1).expect("verify").intact);
+}

@@ -117,6 +117,7 @@ fn main() {
             }
         }
     }
+    word_seeds(&dir);
     for kind in ["nda-mutual", "nda-one-way", "publication", "collaboration"] {
         if let Some(v) = steward_clauses::shipped::demo_values(kind) {
             write(&dir, "vars_file", &format!("{kind}.json"), v.as_bytes());
@@ -143,4 +144,37 @@ fn main() {
 
 fn fxhash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Word files exported from a demo store whose ids and clock are fixed (the fuzz target opens the
+/// same one), as sent and as a partner's counsel returns them: the demo's own received Word draft,
+/// and each kind with a tracked change, a comment and a clause struck out.
+fn word_seeds(dir: &Path) {
+    let clock =
+        Arc::new(steward_core::FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")));
+    let s = steward_core::Steward::open_in_memory(clock).expect("store");
+    let mut s = s.with_ids(Arc::new(steward_core::SequentialIds::default()));
+    let demo = s.install_demo().expect("demo");
+    for r in s.received_drafts(None).expect("received") {
+        if r.format == "docx" {
+            write(dir, "word_file", &r.file_name, &s.received_file(r.id).expect("file"));
+        }
+    }
+    for (i, id) in demo.agreement_ids.iter().enumerate() {
+        let docx = s.export_agreement_docx(*id, None).expect("docx").docx;
+        write(dir, "word_file", &format!("agreement-{i}.docx"), &docx);
+        let doc = s.render_agreement(*id, None).expect("render");
+        let Some(section) = doc.sections.get(2) else { continue };
+        let Some(block) = section.blocks.iter().find(|b| b.refs.is_empty() && b.text.len() > 20) else { continue };
+        let word = block.text.split(' ').next().unwrap_or_default();
+        let edits = [steward_docx::edit::Edit {
+            clause: &section.clause_id,
+            find: word,
+            replace: "Save as agreed,",
+            tracked: true,
+            comment: Some("Seed comment"),
+        }];
+        let edited = steward_docx::edit::edit(&docx, &edits, "Seed Partner", "2027-01-20T09:30:00Z").expect("edit");
+        write(dir, "word_file", &format!("agreement-{i}-edited.docx"), &edited);
+    }
 }

@@ -242,3 +242,33 @@ fn files_steward_must_not_open_are_refused_naming_why() {
     });
     assert!(refused(&deep).contains("deep"));
 }
+
+#[test]
+fn a_move_counts_where_the_words_went() {
+    let (doc, bytes) = exported("nda-mutual");
+    let (from, to) = (&doc.sections[1], &doc.sections[2]);
+    let moved = from.blocks.iter().find(|b| b.refs.is_empty()).expect("a block");
+    let needle = format!(">{}<", quick_escape(&moved.text));
+    let edited = with_part(&bytes, "word/document.xml", |x| {
+        assert!(x.contains(&needle));
+        // Word's move: the run wrapped in w:moveFrom where it was, a copy in w:moveTo where it goes.
+        let at = x.find(&needle).expect("text");
+        let r_open = x[..at].rfind("<w:r>").expect("run");
+        let r_close = at + x[at..].find("</w:r>").expect("run end") + "</w:r>".len();
+        let run = &x[r_open..r_close];
+        let mut out =
+            format!("{}<w:moveFrom w:id=\"80\" w:author=\"P\">{run}</w:moveFrom>{}", &x[..r_open], &x[r_close..]);
+        let tag = format!("steward:clause:{}:", to.clause_id);
+        let t = out.find(&tag).expect("target clause");
+        let end = t + out[t..].find("</w:sdtContent>").expect("content end");
+        out.insert_str(end, &format!("<w:p><w:pPr><w:pStyle w:val=\"BodyText\"/></w:pPr><w:moveTo w:id=\"81\" w:author=\"P\">{run}</w:moveTo></w:p>"));
+        out
+    });
+    let w = read(&edited).expect("reads");
+    assert_eq!(w.tracked_changes, 2);
+    let c_from = &w.clauses[1];
+    let c_to = &w.clauses[2];
+    assert!(!c_from.blocks.iter().any(|b| b.text == normalize(&moved.text)), "gone from where it was");
+    assert_eq!(c_to.blocks.last().map(|b| b.text.clone()), Some(normalize(&moved.text)), "and where it went");
+    assert_eq!((c_from.tracked_changes, c_to.tracked_changes), (1, 1));
+}

@@ -453,6 +453,69 @@ impl ReceivedSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{FixedClock, SequentialIds};
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+
+    fn demo() -> (Steward, crate::demo::Demo) {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::UNIX_EPOCH));
+        let mut s = Steward::open_in_memory(clock)
+            .expect("store")
+            .with_ids(Arc::new(SequentialIds::default()))
+            .with_secrets(Arc::new(crate::secrets::KeyringStore::mock()));
+        let d = s.install_demo().expect("demo");
+        (s, d)
+    }
+
+    /// The .docx with its document part rewritten by `f`.
+    fn rewrite(docx: &[u8], f: impl Fn(&str) -> String) -> Vec<u8> {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..z.len() {
+            let mut e = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            e.read_to_end(&mut b).expect("read");
+            if e.name() == "word/document.xml" {
+                b = f(std::str::from_utf8(&b).expect("utf-8")).into_bytes();
+            }
+            w.start_file(e.name(), zip::write::SimpleFileOptions::default()).expect("start");
+            w.write_all(&b).expect("write");
+        }
+        w.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn a_clause_added_in_word_comes_in_where_it_stands_and_one_deleted_is_left_out() {
+        let (mut s, d) = demo();
+        let nda = d.agreement_ids[0];
+        let before = s.render_agreement(nda, None).expect("doc");
+        let docx = s.export_agreement_docx(nda, None).expect("docx").docx;
+        let second = before.sections[1].clause_id.clone();
+        let third = before.sections[2].clause_id.clone();
+        let edited = rewrite(&docx, |x| {
+            // After the second clause's control: a heading and a sub-clause of the partner's own.
+            let tag = format!("steward:clause:{second}:");
+            let at = x.find(&tag).expect("tag");
+            let end = at + x[at..].find("</w:sdt>").expect("end") + "</w:sdt>".len();
+            let added = "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Export control</w:t></w:r></w:p>\
+                         <w:p><w:pPr><w:pStyle w:val=\"StewardClause2\"/></w:pPr><w:r><w:t>Each party complies with the export control law that applies to it.</w:t></w:r></w:p>";
+            format!("{}{added}{}", &x[..end], &x[end..])
+        });
+        let edited = steward_docx::edit::delete_clause(&edited, &third).expect("deleted");
+        let r = s.import_partner_docx(&edited, "nda-partner.docx").expect("imports");
+        let ids: Vec<&str> = r.changes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, [format!("clause:{third}"), "clause:partner.export-control".to_string()], "{:?}", r.changes);
+        assert!(r.changes[1].ours.is_none() && r.changes[1].non_standard);
+        assert!(r.changes[0].theirs.is_none());
+        let who = s.identities().expect("identities").first().map(|i| i.id).expect("the demo's identities");
+        let all = vec!["all".to_string()];
+        let decided = s.decide_exchange(r.received.id, &all, &[], who).expect("decided");
+        let after = s.render_agreement(nda, decided.revision).expect("doc");
+        let titles: Vec<&str> = after.sections.iter().map(|x| x.title.as_str()).collect();
+        assert_eq!(titles[2], "Export control", "{titles:?}");
+        assert!(!after.sections.iter().any(|x| x.clause_id == third));
+        assert_eq!(after.sections.len(), before.sections.len());
+    }
 
     #[test]
     fn added_clauses_get_fresh_ids_from_their_titles() {
