@@ -50,6 +50,9 @@ pub struct WordClause {
     pub title: String,
     pub blocks: Vec<WordBlock>,
     pub tracked_changes: usize,
+    /// For a clause outside our content controls (an editor that drops them, as LibreOffice
+    /// does on saving): the cross-reference bookmark its heading carries, which names the clause.
+    pub bookmark: Option<String>,
 }
 
 impl WordClause {
@@ -462,7 +465,13 @@ fn body_of(xml: &str, part: &str) -> Result<WordFile, DocxError> {
             Ev::Start { name, ours: true, attrs } => {
                 let parent = stack.last().map(String::as_str);
                 match name.as_str() {
-                    "sdt" if paras.is_empty() => sdts.push((stack.len(), None)),
+                    "sdt" => {
+                        // A tag is its own control's: an inline control's never names the next one.
+                        tag = None;
+                        if paras.is_empty() {
+                            sdts.push((stack.len(), None));
+                        }
+                    }
                     "tag" if parent == Some("sdtPr") => tag = attr(&attrs, "val").map(str::to_string),
                     "sdtContent" if paras.is_empty() && parent == Some("sdt") => {
                         let t = tag.take();
@@ -605,17 +614,13 @@ fn body_of(xml: &str, part: &str) -> Result<WordFile, DocxError> {
                         let mut bookmarks = std::mem::take(&mut pending_bookmarks);
                         bookmarks.append(&mut p.bookmarks);
                         let text = normalize(&p.text);
-                        place(
-                            &mut file,
-                            &mut front,
-                            &region,
-                            signatures_seen,
-                            p.style.as_deref(),
-                            p.num.as_deref(),
-                            p.ilvl,
-                            text,
-                            bookmarks,
-                        );
+                        let mut at = Placing {
+                            file: &mut file,
+                            front: &mut front,
+                            front_seen: &mut front_seen,
+                            signatures_seen: &mut signatures_seen,
+                        };
+                        at.place(&region, p.style.as_deref(), p.num.as_deref(), p.ilvl, text, bookmarks);
                     }
                     _ => {}
                 }
@@ -695,40 +700,68 @@ fn level_of(style: Option<&str>, num: Option<&str>, ilvl: Option<u8>) -> (u8, bo
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn place(
-    file: &mut WordFile,
-    front: &mut Vec<String>,
-    region: &Region,
-    signatures_seen: bool,
-    style: Option<&str>,
-    num: Option<&str>,
-    ilvl: Option<u8>,
-    text: String,
-    bookmarks: Vec<String>,
-) {
-    let (level, schedule) = level_of(style, num, ilvl);
-    match region {
-        Region::Front => {
-            if !text.is_empty() {
-                front.push(text);
+/// Where a finished paragraph goes.
+struct Placing<'a> {
+    file: &'a mut WordFile,
+    front: &'a mut Vec<String>,
+    front_seen: &'a mut bool,
+    signatures_seen: &'a mut bool,
+}
+
+impl Placing<'_> {
+    fn place(
+        &mut self,
+        region: &Region,
+        style: Option<&str>,
+        num: Option<&str>,
+        ilvl: Option<u8>,
+        text: String,
+        bookmarks: Vec<String>,
+    ) {
+        let (level, schedule) = level_of(style, num, ilvl);
+        let file = &mut *self.file;
+        match region {
+            Region::Front => {
+                if !text.is_empty() {
+                    self.front.push(text);
+                }
             }
-        }
-        Region::Signatures => {}
-        Region::Clause(i) => {
-            let Some(c) = file.clauses.get_mut(*i) else { return };
-            add_to(c, level, schedule, text, bookmarks);
-        }
-        Region::Outside if text.is_empty() => {}
-        Region::Outside if signatures_seen => file.unplaced.push(text),
-        Region::Outside => {
-            // A heading outside every clause starts a clause added in Word; other text joins the
-            // clause before it (or starts one, before the first).
-            if level == 0 || file.clauses.is_empty() {
-                file.clauses.push(WordClause { schedule, ..Default::default() });
-            }
-            if let Some(c) = file.clauses.last_mut() {
+            Region::Signatures => {}
+            Region::Clause(i) => {
+                let Some(c) = file.clauses.get_mut(*i) else { return };
                 add_to(c, level, schedule, text, bookmarks);
+            }
+            Region::Outside if text.is_empty() => {}
+            // Outside our controls (a file saved again by an editor that drops them): the
+            // paragraphs' styles say which part of the agreement they are.
+            Region::Outside if style == Some(ids::PART) && text == "Signatures" => *self.signatures_seen = true,
+            Region::Outside if matches!(style, Some(ids::SIGNED_FOR | ids::SIGNATURE_LINE)) => {
+                *self.signatures_seen = true
+            }
+            Region::Outside
+                if file.clauses.is_empty()
+                    && !*self.signatures_seen
+                    && matches!(style, Some(ids::TITLE | ids::DATED | ids::PART | ids::PARTY | ids::RECITAL)) =>
+            {
+                *self.front_seen = true;
+                self.front.push(text);
+            }
+            Region::Outside if *self.signatures_seen => file.unplaced.push(text),
+            Region::Outside => {
+                // A heading outside every clause starts a clause (named by its bookmark, if it
+                // kept ours; else added in Word); other text joins the clause before it (or
+                // starts one, before the first).
+                if level == 0 || file.clauses.is_empty() {
+                    let bookmark = if level == 0 {
+                        bookmarks.iter().find(|b| b.starts_with(crate::BOOKMARK_PREFIX)).cloned()
+                    } else {
+                        None
+                    };
+                    file.clauses.push(WordClause { schedule, bookmark, ..Default::default() });
+                }
+                if let Some(c) = file.clauses.last_mut() {
+                    add_to(c, level, schedule, text, bookmarks);
+                }
             }
         }
     }

@@ -292,21 +292,23 @@ fn style(x: &mut Xml, id: &str, name: &str, based_on: Option<&str>, next: Option
 
 /// The style ids the body uses; the reader knows a paragraph's level by them.
 pub(crate) mod ids {
+    // Each id is the style's name without its spaces: what Word and LibreOffice make of the name,
+    // so a file saved again by either keeps them.
     pub const TITLE: &str = "Title";
-    pub const DATED: &str = "StewardDated";
-    pub const PART: &str = "StewardPartLabel";
-    pub const PARTY: &str = "StewardParty";
-    pub const RECITAL: &str = "StewardRecital";
+    pub const DATED: &str = "AgreementDate";
+    pub const PART: &str = "PartLabel";
+    pub const PARTY: &str = "Party";
+    pub const RECITAL: &str = "Recital";
     pub const HEADING: &str = "Heading1";
-    pub const LEVEL2: &str = "StewardClause2";
-    pub const LEVEL3: &str = "StewardClause3";
+    pub const LEVEL2: &str = "ClauseLevel2";
+    pub const LEVEL3: &str = "ClauseLevel3";
     pub const BODY: &str = "BodyText";
-    pub const DEFINITION: &str = "StewardDefinition";
-    pub const SCHEDULE: &str = "StewardSchedule";
-    pub const SCHEDULE2: &str = "StewardSchedule2";
-    pub const SCHEDULE3: &str = "StewardSchedule3";
-    pub const SIGNED_FOR: &str = "StewardSignedFor";
-    pub const SIGNATURE_LINE: &str = "StewardSignatureLine";
+    pub const DEFINITION: &str = "Definition";
+    pub const SCHEDULE: &str = "ScheduleHeading";
+    pub const SCHEDULE2: &str = "ScheduleLevel2";
+    pub const SCHEDULE3: &str = "ScheduleLevel3";
+    pub const SIGNED_FOR: &str = "SignedFor";
+    pub const SIGNATURE_LINE: &str = "SignatureLine";
 }
 
 fn styles() -> Result<Vec<u8>, DocxError> {
@@ -406,7 +408,7 @@ fn styles() -> Result<Vec<u8>, DocxError> {
     style(&mut x, "Header", "header", Some("Normal"), None, &hf);
     style(&mut x, "Footer", "footer", Some("Normal"), None, &Props { jc: Some("center"), ..hf });
 
-    x.open("w:style", &[("w:type", "table"), ("w:styleId", "StewardSignatureTable")]);
+    x.open("w:style", &[("w:type", "table"), ("w:styleId", "SignatureTable")]);
     x.val("w:name", "Signature Table");
     x.open("w:tblPr", &[]);
     x.open("w:tblCellMar", &[]);
@@ -622,7 +624,7 @@ fn document(doc: &Document, names: &BTreeMap<String, String>) -> Result<Vec<u8>,
 fn signature_table(x: &mut Xml, lines: &[String]) {
     let (label_w, line_w) = (2000u32, 5000u32);
     x.open("w:tbl", &[]);
-    x.open("w:tblPr", &[]).val("w:tblStyle", "StewardSignatureTable");
+    x.open("w:tblPr", &[]).val("w:tblStyle", "SignatureTable");
     x.leaf("w:tblW", &[("w:w", &(label_w + line_w).to_string()), ("w:type", "dxa")]);
     x.leaf(
         "w:tblLook",

@@ -137,7 +137,7 @@ fn paragraphs_outside_every_clause_are_added_clauses() {
         // A new heading and paragraph between the first two clause controls.
         let at = x.match_indices("<w:sdt>").nth(2).expect("second clause").0;
         let added = "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Export control</w:t></w:r></w:p>\
-                     <w:p><w:pPr><w:pStyle w:val=\"StewardClause2\"/></w:pPr><w:r><w:t>Each party complies with export law.</w:t></w:r></w:p>";
+                     <w:p><w:pPr><w:pStyle w:val=\"ClauseLevel2\"/></w:pPr><w:r><w:t>Each party complies with export law.</w:t></w:r></w:p>";
         format!("{}{added}{}", &x[..at], &x[at..])
     });
     let w = read(&edited).expect("reads");

@@ -193,10 +193,11 @@ impl Steward {
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut ours_at: Vec<Option<&Section>> = Vec::with_capacity(word.clauses.len());
         for c in &word.clauses {
+            // By its content control's tag, or (an editor dropped the controls) by its heading's
+            // bookmark.
+            let id = c.id.as_deref().or_else(|| c.bookmark.as_deref().and_then(|b| by_name.get(b).copied()));
             let s =
-                c.id.as_deref()
-                    .filter(|id| !seen.contains(id))
-                    .and_then(|id| sections.iter().copied().find(|s| s.clause_id == id));
+                id.filter(|id| !seen.contains(id)).and_then(|id| sections.iter().copied().find(|s| s.clause_id == id));
             if let Some(s) = s {
                 seen.insert(s.clause_id.as_str());
             }
@@ -498,7 +499,7 @@ mod tests {
             let at = x.find(&tag).expect("tag");
             let end = at + x[at..].find("</w:sdt>").expect("end") + "</w:sdt>".len();
             let added = "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>Export control</w:t></w:r></w:p>\
-                         <w:p><w:pPr><w:pStyle w:val=\"StewardClause2\"/></w:pPr><w:r><w:t>Each party complies with the export control law that applies to it.</w:t></w:r></w:p>";
+                         <w:p><w:pPr><w:pStyle w:val=\"ClauseLevel2\"/></w:pPr><w:r><w:t>Each party complies with the export control law that applies to it.</w:t></w:r></w:p>";
             format!("{}{added}{}", &x[..end], &x[end..])
         });
         let edited = steward_docx::edit::delete_clause(&edited, &third).expect("deleted");
