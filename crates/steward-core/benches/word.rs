@@ -7,15 +7,24 @@ use std::sync::Arc;
 use steward_core::{FixedClock, Steward};
 use steward_docx::edit::{Edit, edit};
 
-fn demo() -> (Steward, i64) {
-    let clock = Arc::new(FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")));
-    let mut s = Steward::open_in_memory(clock).expect("store");
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("time")))
+}
+
+/// The demo store on disk, its ids fixed (so that a copy of it knows the exported agreement).
+fn demo(path: &std::path::Path) -> (Steward, i64) {
+    let s = Steward::open(path, clock()).expect("store");
+    let mut s = s
+        .with_ids(Arc::new(steward_core::SequentialIds::default()))
+        .with_secrets(Arc::new(steward_core::secrets::KeyringStore::mock()));
     let d = s.install_demo().expect("demo");
     (s, d.agreement_ids[3])
 }
 
 fn word(c: &mut Criterion) {
-    let (s, agreement) = demo();
+    let dir = tempfile::tempdir().expect("dir");
+    let base = dir.path().join("base.db");
+    let (s, agreement) = demo(&base);
     let mut g = c.benchmark_group("word");
     g.bench_function("export the demo collaboration agreement as .docx", |b| {
         b.iter(|| s.export_agreement_docx(agreement, None).expect("docx"))
@@ -35,10 +44,15 @@ fn word(c: &mut Criterion) {
     let edited = edit(&docx, &edits, "Bench Partner", "2027-01-20T09:30:00Z").expect("edited");
     g.bench_function("read an edited .docx", |b| b.iter(|| steward_docx::read(&edited).expect("reads")));
     g.sample_size(20);
-    g.bench_function("import an edited .docx and redline it (fresh store each time)", |b| {
+    drop(s);
+    let run = dir.path().join("run.db");
+    g.bench_function("import an edited .docx and redline it (fresh copy of the store each time)", |b| {
         b.iter_batched(
-            demo,
-            |(mut s, _)| {
+            || {
+                std::fs::copy(&base, &run).expect("copy");
+                Steward::open(&run, clock()).expect("store")
+            },
+            |mut s| {
                 let r = s.import_partner_docx(&edited, "bench.docx").expect("imports");
                 s.exchange_redline(r.received.id).expect("redline")
             },
