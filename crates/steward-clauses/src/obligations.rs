@@ -565,6 +565,10 @@ impl Deriver {
         let mut out = Vec::new();
         for id in kind.sections.iter().chain(&kind.schedules) {
             let Some(hash) = spec.clauses.get(id) else { continue };
+            // A clause the draft leaves out creates nothing (unless due diligence requires it in).
+            if spec.omitted.contains(id) && !spec.flags.contains(&format!("require:{id}")) {
+                continue;
+            }
             let c = self.compiled(lib, id, hash)?;
             if c.rules.is_empty() {
                 continue;
