@@ -402,7 +402,8 @@ fn styles() -> Result<Vec<u8>, DocxError> {
         "Signature Line",
         Some("Normal"),
         None,
-        &Props { before: 240, after: 0, ..Default::default() },
+        // Kept with the next: a party's signature block stays on one page.
+        &Props { keep_next: true, before: 240, after: 0, ..Default::default() },
     );
     let hf = Props { after: 0, tab_right: true, size: Some("18"), ..Default::default() };
     style(&mut x, "Header", "header", Some("Normal"), None, &hf);
@@ -636,6 +637,7 @@ fn signature_table(x: &mut Xml, lines: &[String]) {
     x.close("w:tblGrid");
     for l in lines {
         x.open("w:tr", &[]);
+        x.open("w:trPr", &[]).leaf("w:cantSplit", &[]).close("w:trPr");
         x.open("w:tc", &[]).open("w:tcPr", &[]).leaf("w:tcW", &[("w:w", &label_w.to_string()), ("w:type", "dxa")]);
         x.close("w:tcPr");
         simple_para(x, ids::SIGNATURE_LINE, &format!("{l}:"));
