@@ -453,6 +453,7 @@ fn body_of(xml: &str, part: &str) -> Result<WordFile, DocxError> {
     let mut in_text = false;
     let mut in_instr = false;
     let mut deleted = 0usize;
+    let mut fallback = 0usize;
     // Open complex fields, and simple fields: a REF to one of our bookmarks is kept as a marker
     // naming it (its shown number is Word's to compute), other fields as the text they show.
     let mut fields: Vec<Field> = Vec::new();
@@ -582,10 +583,20 @@ fn body_of(xml: &str, part: &str) -> Result<WordFile, DocxError> {
                 }
                 stack.push(name);
             }
-            Ev::Start { name, ours: false, .. } => stack.push(format!("~{name}")),
+            Ev::Start { name, ours: false, .. } => {
+                // Markup compatibility: what an older reader would show instead of the Choice
+                // before it (a text box drawn twice): its words are not read twice.
+                if name == "Fallback" {
+                    fallback += 1;
+                }
+                stack.push(format!("~{name}"));
+            }
             Ev::End { name, ours } => {
                 stack.pop();
                 if !ours {
+                    if name == "Fallback" {
+                        fallback = fallback.saturating_sub(1);
+                    }
                     return Ok(());
                 }
                 match name.as_str() {
@@ -632,7 +643,7 @@ fn body_of(xml: &str, part: &str) -> Result<WordFile, DocxError> {
                             f.instr.push_str(&t);
                         }
                     }
-                } else if in_text && deleted == 0 && !hidden(&fields, &simple) {
+                } else if in_text && deleted == 0 && fallback == 0 && !hidden(&fields, &simple) {
                     if let Some(p) = paras.last_mut() {
                         // The private-use markers are the reader's own: never taken from the file.
                         p.text.extend(t.chars().filter(|c| !matches!(*c, REF_OPEN | REF_CLOSE)));

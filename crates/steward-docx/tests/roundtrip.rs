@@ -272,3 +272,22 @@ fn a_move_counts_where_the_words_went() {
     assert_eq!(c_to.blocks.last().map(|b| b.text.clone()), Some(normalize(&moved.text)), "and where it went");
     assert_eq!((c_from.tracked_changes, c_to.tracked_changes), (1, 1));
 }
+
+#[test]
+fn a_text_box_drawn_twice_for_older_readers_is_read_once() {
+    let (doc, bytes) = exported("nda-mutual");
+    let s = &doc.sections[0];
+    let edited = with_part(&bytes, "word/document.xml", |x| {
+        let tag = format!("steward:clause:{}:", s.clause_id);
+        let t = x.find(&tag).expect("clause");
+        let end = t + x[t..].find("</w:sdtContent>").expect("content end");
+        let mc = "<w:p><w:pPr><w:pStyle w:val=\"BodyText\"/></w:pPr><w:r>\
+            <mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">\
+            <mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>Boxed note.</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>\
+            <mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed note.</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>\
+            </mc:AlternateContent></w:r></w:p>";
+        format!("{}{mc}{}", &x[..end], &x[end..])
+    });
+    let w = read(&edited).expect("reads");
+    assert_eq!(w.clauses[0].blocks.last().map(|b| b.text.as_str()), Some("Boxed note."));
+}
