@@ -271,11 +271,12 @@ impl TestTsa {
                         "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
                     }
                 };
+                // Counted before the answer goes out: a client that has its answer sees the count.
+                s.fetch_add(1, Ordering::SeqCst);
                 let _ = conn.write_all(head.as_bytes());
                 if let Some(r) = reply {
                     let _ = conn.write_all(&r);
                 }
-                s.fetch_add(1, Ordering::SeqCst);
             }
         });
         TestTsa { url, root: root.der.clone(), certificate: cert, served, mode }
