@@ -2168,14 +2168,10 @@ fn validation_data_carries_the_crls_the_certificates_name_and_says_which_were_un
 
 // ---- the Word round trip ----------------------------------------------------------------------
 
-/// The python with python-docx (the test script's virtual environment).
-fn docx_python() -> Option<PathBuf> {
-    pyhanko_python()
-}
-
 /// `scripts/docx_check.py` with `args`, its JSON.
 fn docx_check(args: &[&str]) -> Option<Value> {
-    let python = docx_python()?;
+    // python-docx lives in the test script's virtual environment, beside pyHanko.
+    let python = pyhanko_python()?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/docx_check.py");
     let o = std::process::Command::new(python).arg(script).args(args).output().expect("python runs");
     assert!(o.status.success(), "docx_check {args:?}: {}", text(&o));

@@ -1253,7 +1253,7 @@ async fn a_partners_word_edits_are_read_clause_by_clause_and_decided_in_the_wind
     assert!(text.split_whitespace().collect::<Vec<_>>().join(" ").contains("acting reasonably and in good faith"));
     let last = s.decisions(1).expect("log").last().cloned().expect("an entry");
     let received = s.received_drafts(Some(4)).expect("received");
-    let word = received.iter().find(|r| r.format == "docx").expect("the Word draft");
+    let word = received.iter().find(|r| r.format == steward_core::exchange::FileFormat::Docx).expect("the Word draft");
     assert!(last.entry.rationale.contains(&word.file_sha256), "{last:?}");
     assert!(s.verify_decisions(1).expect("verify").intact);
 }

@@ -156,7 +156,7 @@ fn word_seeds(dir: &Path) {
     let mut s = s.with_ids(Arc::new(steward_core::SequentialIds::default()));
     let demo = s.install_demo().expect("demo");
     for r in s.received_drafts(None).expect("received") {
-        if r.format == "docx" {
+        if r.format == steward_core::exchange::FileFormat::Docx {
             write(dir, "word_file", &r.file_name, &s.received_file(r.id).expect("file"));
         }
     }

@@ -820,6 +820,11 @@ export type FieldError = {
 	clause?: string | null,
 };
 
+/**  The kind of file a partner's draft came in. */
+export type FileFormat = "pdf" | 
+/**  A Word file: never signed. */
+"docx";
+
 /**  A patent filing with its deadlines. */
 export type Filing = {
 	id: number,
@@ -1740,8 +1745,8 @@ export type ReceivedSummary = {
 	file_sha256: string,
 	/**  False: imported explicitly as an unsigned draft (a Word file is always unsigned). */
 	signed: boolean,
-	/**  `pdf` or `docx`: the kind of file it came in. */
-	format: string,
+	/**  The kind of file it came in. */
+	format: FileFormat,
 	signers: string[],
 	their_revision: number,
 	/**  Our latest revision when it arrived (none when the file created the agreement). */

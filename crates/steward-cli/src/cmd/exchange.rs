@@ -4,6 +4,7 @@ use crate::args::{ExchangeCmd, Format};
 use crate::{Out, Outcome, output, write_or_stdout};
 use serde_json::json;
 use steward_core::Steward;
+use steward_core::exchange::FileFormat;
 
 pub(crate) fn show_json(v: &Option<serde_json::Value>) -> String {
     match v {
@@ -30,7 +31,7 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
             let mut t = format!("{}\n", r.received.id);
             let signed = if r.received.signed {
                 format!("signed by {}", r.received.signers.join("; "))
-            } else if r.received.format == "docx" {
+            } else if r.received.format == FileFormat::Docx {
                 "a Word file: an UNSIGNED draft".into()
             } else {
                 "UNSIGNED draft (imported with --unsigned)".into()
@@ -56,7 +57,7 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
             for c in &r.changes {
                 t.push_str(&format!("change {}{}\n", c.id, if c.non_standard { " (non-standard text)" } else { "" }));
             }
-            if r.received.format == "docx" && r.changes.is_empty() {
+            if r.received.format == FileFormat::Docx && r.changes.is_empty() {
                 t.push_str("no changes: the partner left every clause as we sent it\n");
             }
             for c in &r.comments {
@@ -108,9 +109,9 @@ pub(crate) fn exchange(s: &mut Steward, cmd: ExchangeCmd, out: Out) -> Outcome {
                         "Received draft {} ({}, {}) against our revision {}\n\n",
                         r.received.id,
                         r.received.file_name,
-                        match (r.received.signed, r.received.format.as_str()) {
+                        match (r.received.signed, r.received.format) {
                             (true, _) => "signed",
-                            (false, "docx") => "Word file, UNSIGNED",
+                            (false, FileFormat::Docx) => "Word file, UNSIGNED",
                             _ => "UNSIGNED",
                         },
                         r.ours

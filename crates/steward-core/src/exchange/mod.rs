@@ -18,7 +18,7 @@ mod word;
 
 pub use steward_clauses::changes::{Change, ChangeOf};
 pub use steward_clauses::draft_file::{DRAFT_FORMAT, READABLE_VERSIONS, ReceivedDraft, parse as parse_draft};
-pub use word::{ExportedDocx, MAX_DOCX, PartnerComment};
+pub use word::{ExportedDocx, PartnerComment};
 
 /// A received draft as stored, with its changes against our latest revision.
 #[derive(Debug, Clone, Serialize)]
@@ -32,8 +32,8 @@ pub struct ReceivedSummary {
     pub file_sha256: String,
     /// False: imported explicitly as an unsigned draft (a Word file is always unsigned).
     pub signed: bool,
-    /// `pdf` or `docx`: the kind of file it came in.
-    pub format: String,
+    /// The kind of file it came in.
+    pub format: FileFormat,
     pub signers: Vec<String>,
     pub their_revision: i64,
     /// Our latest revision when it arrived (none when the file created the agreement).
@@ -46,6 +46,26 @@ pub struct ReceivedSummary {
     /// Where it stands, and the same in words (both hosts show `state_label`).
     pub state: ReceivedState,
     pub state_label: String,
+}
+
+/// The kind of file a partner's draft came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    Pdf,
+    /// A Word file: never signed.
+    Docx,
+}
+
+impl FileFormat {
+    /// As stored (and as JSON has it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileFormat::Pdf => "pdf",
+            FileFormat::Docx => "docx",
+        }
+    }
 }
 
 /// Where a received draft stands.
@@ -284,26 +304,8 @@ impl Steward {
         let origin = format!("received in {file_name} (SHA-256 {})", &sha[..16]);
         let (received_id, created_agreement, created_collaboration, new_versions, pinned) = self.atomically(|s| {
             let mut new_versions = Vec::new();
-            for (hash, t) in &unknown {
-                let (ty, title) = match t {
-                    Template::Clause(c) => ("clause", c.meta.title.clone()),
-                    Template::Kind(k) => ("kind", k.title.clone()),
-                };
-                let version = s.store().next_template_version(ty, t.id())?;
-                s.store().insert_template_version(
-                    hash,
-                    ty,
-                    t.id(),
-                    version,
-                    &title,
-                    &t.canonical(),
-                    &origin,
-                    "draft",
-                    &by,
-                    None,
-                    now,
-                )?;
-                new_versions.push(format!("{} v{version}", t.id()));
+            for (_, t) in &unknown {
+                new_versions.push(s.keep_received_version(t, &origin)?);
             }
             let (agreement, created_agreement, created_collaboration) = match existing {
                 Some((a, _)) => (a, false, false),
@@ -347,7 +349,7 @@ impl Steward {
                     spec: &canonical_spec,
                     base_revision: base,
                     received_by: &by,
-                    format: "pdf",
+                    format: FileFormat::Pdf,
                     comments: "[]",
                     notes: "[]",
                 },
@@ -393,6 +395,30 @@ impl Steward {
         } else {
             self.import_partner_pdf_with(bytes, file_name, opts)
         }
+    }
+
+    /// Keeps a template version that arrived in a partner's file as a draft version of our
+    /// library (non-standard text), `origin` saying where it came from; its `id vN`.
+    fn keep_received_version(&self, t: &Template, origin: &str) -> Result<String> {
+        let (ty, title) = match t {
+            Template::Clause(c) => ("clause", c.meta.title.clone()),
+            Template::Kind(k) => ("kind", k.title.clone()),
+        };
+        let version = self.store().next_template_version(ty, t.id())?;
+        self.store().insert_template_version(
+            &t.hash(),
+            ty,
+            t.id(),
+            version,
+            &title,
+            &t.canonical(),
+            origin,
+            "draft",
+            self.actor(),
+            None,
+            self.now(),
+        )?;
+        Ok(format!("{} v{version}", t.id()))
     }
 
     /// Adds the parties a draft names to a collaboration (matched by legal name and country, or
@@ -649,7 +675,7 @@ impl Steward {
         };
         let signed_by = if received.signed {
             received.signers.join("; ")
-        } else if received.format == "docx" {
+        } else if received.format == FileFormat::Docx {
             "nobody (a Word file: an unsigned draft)".into()
         } else {
             "nobody (an unsigned draft)".into()
@@ -700,7 +726,7 @@ impl Steward {
     pub fn countersign_received(&self, id: Id, identity: Id) -> Result<Vec<u8>> {
         let r = self.received(id)?;
         let rejected = r.rejected;
-        if r.format == "docx" {
+        if r.format == FileFormat::Docx {
             return Err(Error::Conflict(format!(
                 "{} is a Word file, which carries no signature and is not countersigned: send our revised draft as a signed PDF (agreement export {} --sign ID)",
                 r.file_name, r.agreement_id

@@ -4,7 +4,7 @@
 //! a clause deleted in Word is left out, a clause added in Word is added where it stands. The
 //! changes then go through the same redline, decisions and log as a partner's PDF.
 
-use super::{ImportedDraft, ReceivedSummary, refuse};
+use super::{ImportedDraft, refuse};
 use crate::error::{Error, Result};
 use crate::{Id, Steward};
 use serde::{Deserialize, Serialize};
@@ -38,9 +38,6 @@ pub struct PartnerComment {
     pub date: Option<String>,
     pub text: String,
 }
-
-/// The largest Word file imported (checked before reading it).
-pub const MAX_DOCX: u64 = steward_docx::MAX_DOCX;
 
 impl Steward {
     /// Exports a revision (default: the latest) as a Word document for a partner to edit. It
@@ -114,25 +111,10 @@ impl Steward {
         let (received_id, new_versions) = self.atomically(|s| {
             let mut new_versions = Vec::new();
             for t in &proposal.templates {
-                let hash = Template::Clause(t.clone()).hash();
-                if s.store().template_version(&hash)?.is_some() {
-                    continue;
+                let t = Template::Clause(t.clone());
+                if s.store().template_version(&t.hash())?.is_none() {
+                    new_versions.push(s.keep_received_version(&t, &origin)?);
                 }
-                let version = s.store().next_template_version("clause", &t.meta.id)?;
-                s.store().insert_template_version(
-                    &hash,
-                    "clause",
-                    &t.meta.id,
-                    version,
-                    &t.meta.title,
-                    &Template::Clause(t.clone()).canonical(),
-                    &origin,
-                    "draft",
-                    &by,
-                    None,
-                    now,
-                )?;
-                new_versions.push(format!("{} v{version}", t.meta.id));
             }
             // The partner's draft must render with the versions it pins.
             s.render_spec(&proposal.spec)?;
@@ -148,7 +130,7 @@ impl Steward {
                     spec: &proposal.spec.canonical(),
                     base_revision: our_latest,
                     received_by: &by,
-                    format: "docx",
+                    format: super::FileFormat::Docx,
                     comments: &comments_json,
                     notes: &notes_json,
                 },
@@ -442,13 +424,6 @@ fn added_id(title: &str, taken: &BTreeSet<String>) -> String {
         n += 1;
     }
     id
-}
-
-impl ReceivedSummary {
-    /// Whether it came as a Word file.
-    pub fn is_word(&self) -> bool {
-        self.format == "docx"
-    }
 }
 
 #[cfg(test)]

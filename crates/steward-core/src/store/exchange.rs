@@ -31,7 +31,10 @@ fn received_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReceivedSummary> {
         file_name: r.get(4)?,
         file_sha256: r.get(5)?,
         signed: r.get::<_, i64>(6)? == 1,
-        format: r.get(14)?,
+        format: match r.get::<_, String>(14)?.as_str() {
+            "docx" => crate::exchange::FileFormat::Docx,
+            _ => crate::exchange::FileFormat::Pdf,
+        },
         signers: serde_json::from_str(&signers).unwrap_or_default(),
         their_revision: r.get(8)?,
         base_revision: base,
@@ -54,8 +57,8 @@ pub(crate) struct NewReceived<'a> {
     pub spec: &'a str,
     pub base_revision: Option<i64>,
     pub received_by: &'a str,
-    /// `pdf` or `docx`; a Word file's comments and notes as JSON lists.
-    pub format: &'a str,
+    /// A Word file's comments and notes as JSON lists.
+    pub format: crate::exchange::FileFormat,
     pub comments: &'a str,
     pub notes: &'a str,
 }
@@ -89,7 +92,7 @@ impl Store {
                 n.base_revision,
                 ts(now),
                 n.received_by,
-                n.format,
+                n.format.as_str(),
                 n.comments,
                 n.notes
             ],
